@@ -1,0 +1,65 @@
+// Diagnostics: what the loaders say about bad input, with a file, a JSON pointer and a hint.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace xborder {
+
+enum class Severity { kError, kWarning };
+
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  std::string code;     // stable identifier, e.g. "XB-MODEL-012"
+  std::string message;  // lowercase, no final period, user text in backticks
+  std::filesystem::path file;
+  std::string pointer;              // RFC 6901 JSON pointer into `file`
+  std::optional<std::string> hint;  // "did you mean `eu-west-1`?"
+};
+
+// Collects diagnostics; loaders keep going after an error so the user sees all of them at once.
+class Diagnostics {
+ public:
+  void error(std::string code, std::filesystem::path file, std::string pointer, std::string message,
+             std::optional<std::string> hint = std::nullopt);
+  void warning(std::string code, std::filesystem::path file, std::string pointer,
+               std::string message, std::optional<std::string> hint = std::nullopt);
+  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  void append(const Diagnostics& other);
+
+  [[nodiscard]] bool has_errors() const;
+  [[nodiscard]] std::size_t error_count() const;
+  [[nodiscard]] const std::vector<Diagnostic>& items() const { return items_; }
+  // Sorted by file, pointer and code, so output is stable whatever order the loader ran in.
+  [[nodiscard]] std::vector<Diagnostic> sorted() const;
+
+ private:
+  std::vector<Diagnostic> items_;
+};
+
+// `file:/pointer: error[CODE]: message` and an indented `help:` line.
+std::string render_diagnostic(const Diagnostic& d);
+
+// The closest candidate by edit distance, if it is close enough to be a plausible typo.
+std::optional<std::string> closest_match(const std::string& word,
+                                         const std::vector<std::string>& candidates);
+// "did you mean `x`?" or, when nothing is close, "expected one of `a`, `b`, `c`".
+std::string suggestion_hint(const std::string& word, const std::vector<std::string>& candidates);
+
+// RFC 6901 escaping of one reference token.
+std::string pointer_token(const std::string& token);
+
+// Thrown only for failures that end an operation (an unreadable file); carries the context.
+class InputError : public std::runtime_error {
+ public:
+  explicit InputError(Diagnostic d);
+  [[nodiscard]] const Diagnostic& diagnostic() const { return diagnostic_; }
+
+ private:
+  Diagnostic diagnostic_;
+};
+
+}  // namespace xborder

@@ -1,0 +1,215 @@
+#include "model/json_reader.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace xborder {
+
+std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostics& diags,
+                                   const std::string& code_prefix) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    diags.error(code_prefix + "-001", file, "", "cannot open file",
+                "check the path and that the file is readable");
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // Turn the byte offset into a line and column a person can find.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
+    diags.error(code_prefix + "-002", file, "",
+                "invalid JSON at line " + std::to_string(line) + ", column " +
+                    std::to_string(column) + ": " + what,
+                "the file must be one JSON document (no comments, no trailing commas)");
+    return std::nullopt;
+  }
+}
+
+std::string json_type_name(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "an integer";
+    case Json::value_t::number_float: return "a number";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::object: return "an object";
+    default: return "an unsupported value";
+  }
+}
+
+ObjectReader::ObjectReader(const Json& node, std::string pointer, const ReadContext& ctx)
+    : node_(node), pointer_(std::move(pointer)), ctx_(ctx) {
+  if (!node_.is_object()) {
+    ctx_.error("004", pointer_, "expected an object, found " + json_type_name(node_));
+    ok_ = false;
+  }
+}
+
+std::string ObjectReader::pointer(std::string_view key) const {
+  return pointer_ + "/" + pointer_token(std::string(key));
+}
+
+bool ObjectReader::has(std::string_view key) const {
+  return ok_ && node_.contains(std::string(key));
+}
+
+const Json* ObjectReader::get(std::string_view key, bool required) {
+  seen_.insert(std::string(key));
+  if (!ok_) return nullptr;
+  auto it = node_.find(std::string(key));
+  if (it == node_.end()) {
+    if (required) ctx_.error("005", pointer_, "missing required key `" + std::string(key) + "`");
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
+  const Json* v = get(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be a string, found " + json_type_name(*v));
+    return std::nullopt;
+  }
+  return v->get<std::string>();
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
+  const Json* v = get(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be true or false, found " + json_type_name(*v));
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<long long> ObjectReader::integer(std::string_view key, bool required) {
+  const Json* v = get(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer()) {
+    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an integer, found " + json_type_name(*v));
+    return std::nullopt;
+  }
+  return v->get<long long>();
+}
+
+std::optional<Date> ObjectReader::date(std::string_view key, bool required) {
+  auto text = string(key, required);
+  if (!text) return std::nullopt;
+  auto d = Date::parse(*text);
+  if (!d) {
+    ctx_.error("007", pointer(key), "`" + *text + "` is not a valid date",
+               "write dates as YYYY-MM-DD, e.g. `2020-07-16`");
+  }
+  return d;
+}
+
+Unknowable<bool> ObjectReader::tri(std::string_view key, Unknowable<bool> absent) {
+  const Json* v = get(key, false);
+  if (!v) return absent;
+  if (v->is_boolean()) return v->get<bool>();
+  if (v->is_string() && v->get<std::string>() == "unknown") return Unknowable<bool>::unknown();
+  ctx_.error("006", pointer(key),
+             "`" + std::string(key) + "` must be true, false or \"unknown\", found " + json_type_name(*v));
+  return absent;
+}
+
+std::vector<std::string> ObjectReader::strings(std::string_view key, bool required) {
+  std::vector<std::string> out;
+  const Json* v = get(key, required);
+  if (!v) return out;
+  if (!v->is_array()) {
+    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an array of strings, found " + json_type_name(*v));
+    return out;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const Json& e = (*v)[i];
+    if (!e.is_string()) {
+      ctx_.error("006", pointer(key) + "/" + std::to_string(i), "expected a string, found " + json_type_name(e));
+      continue;
+    }
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::string> ObjectReader::identifier(std::string_view key, bool required) {
+  auto text = string(key, required);
+  if (!text) return std::nullopt;
+  if (!is_identifier(*text)) {
+    ctx_.error("008", pointer(key), "`" + *text + "` is not a valid identifier",
+               "use letters, digits and - _ . : @ /, starting with a letter or digit");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<std::string> ObjectReader::one_of(std::string_view key, bool required,
+                                                const std::vector<std::string>& allowed,
+                                                std::string_view what) {
+  auto text = string(key, required);
+  if (!text) return std::nullopt;
+  for (const auto& a : allowed) {
+    if (a == *text) return text;
+  }
+  ctx_.error("003", pointer(key), "unknown " + std::string(what) + " `" + *text + "`",
+             suggestion_hint(*text, allowed));
+  return std::nullopt;
+}
+
+void ObjectReader::array(std::string_view key, bool required,
+                         const std::function<void(const Json&, const std::string&)>& each) {
+  const Json* v = get(key, required);
+  if (!v) return;
+  if (!v->is_array()) {
+    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an array, found " + json_type_name(*v));
+    return;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) each((*v)[i], pointer(key) + "/" + std::to_string(i));
+}
+
+bool ObjectReader::finish() {
+  if (!ok_) return false;
+  std::vector<std::string> known(seen_.begin(), seen_.end());
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (seen_.count(it.key())) continue;
+    ctx_.error("009", pointer(it.key()), "unknown key `" + it.key() + "`", suggestion_hint(it.key(), known));
+    ok_ = false;
+  }
+  return ok_;
+}
+
+bool is_identifier(std::string_view text) {
+  if (text.empty() || text.size() > 200) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(text.front())) return false;
+  for (char c : text) {
+    if (!alnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '@' && c != '/') return false;
+  }
+  return true;
+}
+
+bool is_country_code_shape(std::string_view text) {
+  return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
+}
+
+}  // namespace xborder

@@ -1,0 +1,162 @@
+// The transfer model: who holds which data where, on which systems, under which safeguards.
+// Immutable once loaded; every cross-reference has been resolved by the loader.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/unknowable.hpp"
+#include "model/vocabulary.hpp"
+
+namespace xborder {
+
+using Country = std::string;  // ISO 3166-1 alpha-2
+using Id = std::string;
+
+struct Certification {
+  std::string scheme;  // one of kCertificationSchemes
+  Unknowable<bool> held;  // unknown: nobody has checked the list
+  Validity valid;
+};
+
+struct Party {
+  Id id;
+  std::string name;
+  PartyKind kind = PartyKind::kCompany;
+  Unknowable<Country> country;             // establishment
+  Unknowable<std::optional<Id>> parent;    // known none, known parent, or unknown
+  std::vector<PartyRole> roles;
+  std::vector<Certification> certifications;
+  std::string pointer;  // where it was declared, for diagnostics and SARIF
+};
+
+struct Location {
+  Id id;  // "aws:ap-northeast-1", "country:JP", or a model-defined id
+  std::string name;
+  Country country;
+  std::optional<Id> provider;           // cloud provider id from the region table
+  std::optional<std::string> operator_name;  // a partner operating the region (e.g. China regions)
+  std::optional<Country> operator_country;
+};
+
+struct Measures {
+  Unknowable<bool> encryption_in_transit = false;
+  Unknowable<bool> encryption_at_rest = false;
+  Unknowable<std::optional<Id>> key_holder = std::optional<Id>{};  // party holding the keys
+  Unknowable<std::optional<Country>> key_country = std::optional<Country>{};
+  Unknowable<bool> pseudonymised = false;
+  Unknowable<std::optional<Country>> reid_key_country = std::optional<Country>{};
+  Unknowable<bool> split_processing = false;
+};
+
+struct RegionPlacement {
+  Id location;
+  RegionRole role = RegionRole::kPrimary;
+};
+
+struct RemoteAccess {
+  Id party;
+  Unknowable<Country> country;   // where the people accessing sit
+  std::string purpose;           // "support", "operations", "development", "monitoring"
+  Unknowable<bool> clear_text = true;  // do they see the data unencrypted?
+  std::string pointer;
+};
+
+struct System {
+  Id id;
+  std::string name;
+  Tier tier = Tier::kSaas;
+  Id operator_party;
+  std::optional<Id> runs_on;  // the lower-tier system hosting this one
+  std::vector<RegionPlacement> regions;
+  Unknowable<bool> operator_handles_data;  // can the operator handle the data in the clear?
+  std::vector<RemoteAccess> remote_access;
+  std::optional<Measures> measures;  // at rest in this system
+  std::string pointer;
+};
+
+struct CategorySet {
+  std::set<Category> present;
+  std::set<Category> unknown;  // may or may not be present
+  [[nodiscard]] Unknowable<bool> has(Category c) const {
+    if (present.count(c)) return true;
+    if (unknown.count(c)) return Unknowable<bool>::unknown();
+    return false;
+  }
+};
+
+struct DataSet {
+  Id id;
+  std::string name;
+  CategorySet categories;
+  Unknowable<std::vector<Country>> subjects;  // jurisdictions of the data subjects
+  Unknowable<long long> subject_count;
+  std::vector<std::string> purposes;
+  std::vector<Id> disclosure_scope;  // parties allowed to see it at the start
+  Unknowable<Id> controller;
+  std::vector<Id> rights_holders;
+  Unknowable<ValueLevel> value;
+  std::string retention;             // free text, e.g. "one year after the contract ends"
+  std::optional<Id> origin;          // system or party where it starts, if no flow collects it
+  std::string pointer;
+};
+
+struct Safeguard {
+  SafeguardType type = SafeguardType::kScc;
+  Unknowable<bool> in_place = true;           // unknown: claimed but not confirmed
+  std::optional<int> scc_module;              // 1..4
+  std::optional<std::string> scc_set;         // one of kSccSets
+  std::optional<Date> signed_on;
+  Unknowable<bool> informed = Unknowable<bool>::unknown();  // consent: APPI Art. 28(2) info given
+  Unknowable<bool> explicit_consent = Unknowable<bool>::unknown();
+  std::optional<std::string> derogation;      // one of kDerogations
+  std::optional<std::string> basis;           // appi_standard_system: contract | group_rules | cbpr
+  Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
+  std::string pointer;
+};
+
+struct Flow {
+  Id id;
+  std::string name;
+  Event event = Event::kTransfer;
+  Id from;  // a system or a party
+  Id to;
+  std::vector<Id> datasets;
+  std::vector<Id> produces;  // data sets derived by a process event
+  std::string purpose;
+  Unknowable<Relationship> relationship;
+  Unknowable<bool> recipient_identifies = false;  // recipient expected to obtain it as personal data
+  std::vector<Safeguard> safeguards;
+  bool safeguards_unknown = false;  // "safeguards": "unknown"
+  std::optional<Measures> measures;
+  std::string pointer;
+};
+
+struct TransferModel {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::vector<Party> parties;
+  std::vector<Location> locations;  // model-defined ones plus every region the model uses
+  std::vector<System> systems;
+  std::vector<DataSet> datasets;
+  std::vector<Flow> flows;
+
+  [[nodiscard]] const Party* party(const Id& id) const;
+  [[nodiscard]] const System* system(const Id& id) const;
+  [[nodiscard]] const DataSet* dataset(const Id& id) const;
+  [[nodiscard]] const Location* location(const Id& id) const;
+  // The party and its parents, nearest first; stops at an unknown parent (flagged by `complete`).
+  struct ControlChain {
+    std::vector<const Party*> parties;
+    bool complete = true;
+  };
+  [[nodiscard]] ControlChain control_chain(const Id& party_id) const;
+};
+
+}  // namespace xborder
