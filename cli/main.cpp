@@ -1,0 +1,213 @@
+// xborder: the command line. Parses arguments into a request, calls the library, renders.
+// Exit codes: 0 nothing violated, 1 violations, 2 invalid input, 3 internal error.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/model_loader.hpp"
+#include "model/reference_data.hpp"
+#include "reports/check_report.hpp"
+#include "solver/checker.hpp"
+#include "solver/rule_pack.hpp"
+
+namespace {
+
+using namespace xborder;
+
+constexpr int kExitOk = 0;
+constexpr int kExitViolations = 1;
+constexpr int kExitInvalidInput = 2;
+constexpr int kExitInternal = 3;
+
+const char* const kUsage = R"(usage:
+  xborder check MODEL.json [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
+                           [--places ID,ID] [--all] [--error-format human|json]
+  xborder graph MODEL.json [--rules DIR] [--format json|dot]
+  xborder validate MODEL.json [--rules DIR]
+  xborder --help | --version
+
+exit codes: 0 nothing violated, 1 violations found, 2 invalid input, 3 internal error
+)";
+
+struct Args {
+  std::string command;
+  std::string model;
+  std::filesystem::path rules = default_rules_dir();
+  std::optional<std::string> at;
+  std::string format;
+  std::vector<std::string> places;
+  bool all = false;
+  bool json_errors = false;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  if (rest.empty()) throw UsageError{"no command given"};
+  a.command = rest[0];
+  for (std::size_t k = 1; k < rest.size(); ++k) {
+    const std::string& arg = rest[k];
+    auto value = [&]() -> std::string {
+      if (k + 1 >= rest.size()) throw UsageError{"`" + arg + "` needs a value"};
+      return rest[++k];
+    };
+    if (arg == "--rules") {
+      a.rules = value();
+    } else if (arg == "--at") {
+      a.at = value();
+    } else if (arg == "--format") {
+      a.format = value();
+    } else if (arg == "--places") {
+      a.places = split(value(), ',');
+    } else if (arg == "--all") {
+      a.all = true;
+    } else if (arg == "--error-format") {
+      const std::string f = value();
+      if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
+      a.json_errors = f == "json";
+    } else if (!arg.empty() && arg[0] == '-') {
+      throw UsageError{"unknown option `" + arg + "`"};
+    } else if (a.model.empty()) {
+      a.model = arg;
+    } else {
+      throw UsageError{"unexpected argument `" + arg + "`"};
+    }
+  }
+  if (a.model.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
+  return a;
+}
+
+int report_diagnostics(const Diagnostics& diags, bool json_errors) {
+  const auto items = diags.sorted();
+  if (json_errors) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : items) {
+      out.push_back({{"severity", d.severity == Severity::kError ? "error" : "warning"}, {"code", d.code},
+                     {"file", d.file.generic_string()}, {"pointer", d.pointer}, {"message", d.message},
+                     {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)}});
+    }
+    std::cerr << out.dump(2) << "\n";
+  } else {
+    for (const auto& d : items) std::cerr << render_diagnostic(d) << "\n";
+    const std::size_t errors = diags.error_count();
+    if (errors > 0) std::cerr << errors << (errors == 1 ? " error" : " errors") << "; nothing was checked\n";
+  }
+  return diags.has_errors() ? kExitInvalidInput : kExitOk;
+}
+
+struct Loaded {
+  ReferenceData reference;
+  TransferModel model;
+  RuleBase rules;
+};
+
+std::optional<Loaded> load_inputs(const Args& a, Diagnostics& diags) {
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return std::nullopt;
+  auto model = load_model(a.model, *reference);
+  diags.append(model.diagnostics);
+  auto rules = load_rule_base(a.rules, reference->country_codes(), a.places);
+  diags.append(rules.diagnostics);
+  if (!model.model || !rules.rules) return std::nullopt;
+  return Loaded{std::move(*reference), std::move(*model.model), std::move(*rules.rules)};
+}
+
+int run(const Args& a) {
+  Diagnostics diags;
+  Date at = Date::from_days(0);
+  if (a.at) {
+    auto d = Date::parse(*a.at);
+    if (!d) {
+      diags.error("XB-CLI-001", "<command line>", "", "`--at " + *a.at + "` is not a date", "write --at YYYY-MM-DD");
+      return report_diagnostics(diags, a.json_errors);
+    }
+    at = *d;
+  } else {
+    const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    at = Date::from_days(static_cast<int>(now.time_since_epoch().count()));
+  }
+  if (a.command == "check" && !a.format.empty() && a.format != "text" && a.format != "json") {
+    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`", "use --format text or --format json");
+    return report_diagnostics(diags, a.json_errors);
+  }
+  if (a.command == "graph" && !a.format.empty() && a.format != "json" && a.format != "dot") {
+    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`", "use --format json or --format dot");
+    return report_diagnostics(diags, a.json_errors);
+  }
+  auto loaded = load_inputs(a, diags);
+  if (!loaded) return report_diagnostics(diags, a.json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, a.json_errors);  // warnings
+
+  PathChecker checker(loaded->model, loaded->rules);
+  if (a.command == "validate") {
+    std::cout << a.model << ": valid (" << loaded->model.parties.size() << " parties, " << loaded->model.systems.size()
+              << " systems, " << loaded->model.datasets.size() << " data sets, " << loaded->model.flows.size() << " flows; "
+              << checker.graph().node_count() << " nodes and " << checker.graph().edge_count() << " edges in the graph)\n";
+    return kExitOk;
+  }
+  if (a.command == "graph") {
+    if (a.format == "dot") {
+      std::cout << graph_to_dot(checker.graph());
+    } else {
+      std::cout << graph_to_json(checker.graph()).dump(2) << "\n";
+    }
+    return kExitOk;
+  }
+  const CheckResult result = checker.check(at);
+  ReportContext context{a.model, loaded->model.name, a.rules.generic_string()};
+  if (a.format == "json") {
+    std::cout << check_result_to_json(result, context).dump(2) << "\n";
+  } else {
+    std::cout << check_result_to_text(result, context, a.all);
+  }
+  return result.summary.violations > 0 ? kExitViolations : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help")) {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (argc >= 2 && std::string(argv[1]) == "--version") {
+      std::cout << "xborder 0.1.0 (check output schema " << kCheckSchemaVersion << ")\n";
+      return kExitOk;
+    }
+    const Args args = parse_args(argc, argv);
+    if (args.command != "check" && args.command != "graph" && args.command != "validate") {
+      throw UsageError{"unknown command `" + args.command + "`"};
+    }
+    return run(args);
+  } catch (const UsageError& e) {
+    std::cerr << "error: " << e.message << "\n\n" << kUsage;
+    return kExitInvalidInput;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}

@@ -1,0 +1,28 @@
+// Renders check results: the versioned JSON contract (docs/check-output.md,
+// reports/schema/check-result.schema.json) and the text a privacy lawyer reads.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/transfer_graph.hpp"
+#include "solver/checker.hpp"
+
+namespace xborder {
+
+inline constexpr const char* kCheckSchemaVersion = "1.0.0";
+
+struct ReportContext {
+  std::string model_file;  // as given on the command line
+  std::string model_name;
+  std::string rules_dir;
+};
+
+nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
+std::string check_result_to_text(const CheckResult& result, const ReportContext& context, bool show_compliant);
+
+// The transfer graph with every implicit edge and why it exists (JSON or Graphviz dot).
+nlohmann::json graph_to_json(const TransferGraph& graph);
+std::string graph_to_dot(const TransferGraph& graph);
+
+}  // namespace xborder

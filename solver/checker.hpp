@@ -1,0 +1,118 @@
+// The path checker: every data path of a transfer model, checked against the rule packs at a
+// date, with three-valued verdicts and explanations. Z3 stays behind this header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/reference_data.hpp"
+#include "model/transfer_graph.hpp"
+#include "model/transfer_model.hpp"
+#include "solver/rule_pack.hpp"
+
+namespace xborder {
+
+enum class Verdict { kViolation, kUndetermined, kCompliant };
+std::string_view to_string(Verdict v);
+
+struct PathStep {
+  std::string node;       // node id, e.g. "crm@aws:ap-northeast-1"
+  std::string node_label;
+  std::string country;    // "" when unknown
+  std::string edge;       // edge id that led here ("" for the first step)
+  EdgeKind edge_kind = EdgeKind::kFlow;
+  Event event = Event::kTransfer;
+  std::string why;        // implicit edges: why the edge exists
+};
+
+enum class RouteStatus { kUnavailable, kDependsOnUnknowns, kAvailable };
+std::string_view to_string(RouteStatus s);
+
+struct RouteFinding {
+  std::string id;
+  Text title;
+  RouteStatus status = RouteStatus::kUnavailable;
+  std::optional<Citation> citation;
+};
+
+// An unknown fact that decides an undetermined finding, with values on either side.
+struct DecidingFact {
+  std::string variable;         // "importer.handles_data", "data.categories[special_category]"
+  std::string violating_value;  // a value under which the rule is broken
+  std::string compliant_value;  // a value under which it holds ("" if none found)
+};
+
+struct Finding {
+  Verdict verdict = Verdict::kCompliant;
+  std::string rule_id;
+  Text rule_title;
+  Citation citation;
+  std::string place;           // place id of the rule pack
+  Text place_name;
+  std::string dataset;
+  Event event = Event::kTransfer;
+  std::string edge;            // the edge where the event happens
+  EdgeKind edge_kind = EdgeKind::kFlow;
+  std::string from_node;
+  std::string to_node;
+  std::string exporter;        // party ids
+  std::string importer;
+  std::string from_country;    // "" when unknown
+  std::string to_country;
+  std::string model_pointer;   // JSON pointer into the model of what created the edge
+  std::vector<PathStep> path;  // a witness path from where the data set starts
+  std::uint64_t path_count = 0;  // data paths that reach this event in this same situation
+  std::vector<RouteFinding> routes;      // ways to comply and their status: what is missing
+  std::vector<std::string> because;      // known facts that force the verdict (from unsat cores)
+  std::vector<DecidingFact> deciding;    // undetermined: the unknowns that decide it
+  std::vector<std::string> scope;        // disclosure scope after the event: parties
+  std::vector<std::string> authorities;  // … and countries whose authorities can reach it
+  std::vector<std::string> authorities_possible;  // … reach that depends on unknowns
+};
+
+struct CheckSummary {
+  std::uint64_t paths = 0;          // maximal data paths (counted, not enumerated)
+  std::uint64_t violations = 0;     // findings per verdict
+  std::uint64_t undetermined = 0;
+  std::uint64_t compliant = 0;
+  std::uint64_t states = 0;         // distinct (node, data set, attribute state) triples
+  std::uint64_t events_checked = 0; // (edge, state) pairs evaluated
+  std::uint64_t rule_evaluations = 0;
+  std::uint64_t solver_queries = 0;
+  std::uint64_t cache_hits = 0;
+};
+
+struct CheckResult {
+  Date at;
+  std::vector<std::string> places;  // places (rule packs) the check used
+  std::vector<Finding> findings;    // sorted: violations, undetermined, compliant; then by rule, edge
+  CheckSummary summary;
+  Diagnostics warnings;             // e.g. a data set that leaves a node nothing brings it to
+};
+
+struct CheckOptions {
+  bool keep_compliant = true;
+};
+
+// One checker per thread: it owns its Z3 context, compiles the rules once and keeps its
+// cache of answers across calls to check() (at different dates, say).
+class PathChecker {
+ public:
+  PathChecker(const TransferModel& model, const RuleBase& rules);
+  ~PathChecker();
+  PathChecker(const PathChecker&) = delete;
+  PathChecker& operator=(const PathChecker&) = delete;
+
+  CheckResult check(Date at, const CheckOptions& options = {});
+  [[nodiscard]] const TransferGraph& graph() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xborder

@@ -1,0 +1,113 @@
+// Private to solver/: compiles a RuleBase to Z3 once, then answers three-valued questions
+// about one event context at a time with check(assumptions) on a single solver.
+#pragma once
+
+#include <z3++.h>
+
+#include <climits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "solver/checker.hpp"
+#include "solver/rule_pack.hpp"
+#include "solver/vocabulary.hpp"
+
+namespace xborder {
+
+inline constexpr int kUnknown = INT_MIN;
+
+// Every context variable is split into atoms: one per scalar variable, one per element of a set
+// variable. A valuation gives each atom a value (bool 0/1, enum index, int, date days) or kUnknown.
+class AtomTable {
+ public:
+  explicit AtomTable(const Universe& universe);
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t scalar(std::size_t var) const { return offset_[var]; }
+  [[nodiscard]] std::size_t element(std::size_t var, int element) const { return offset_[var] + static_cast<std::size_t>(element); }
+  [[nodiscard]] std::size_t var_of(std::size_t atom) const;
+  [[nodiscard]] std::string describe(std::size_t atom) const;          // "data.categories[personal_data]"
+  [[nodiscard]] std::string describe_value(std::size_t atom, int value) const;  // "US", "true", "2020-08-01"
+  [[nodiscard]] const Universe& universe() const { return universe_; }
+
+ private:
+  const Universe& universe_;
+  std::vector<std::size_t> offset_;
+  std::size_t size_ = 0;
+};
+
+using Valuation = std::vector<int>;  // indexed by atom
+
+struct RuleAnswer {
+  bool applicable = false;
+  Verdict verdict = Verdict::kCompliant;
+  std::vector<RouteFinding> routes;
+  std::vector<std::string> because;
+  std::vector<DecidingFact> deciding;
+};
+
+class CompiledRules {
+ public:
+  CompiledRules(const RuleBase& rules, const Universe& universe);
+  CompiledRules(const CompiledRules&) = delete;
+  CompiledRules& operator=(const CompiledRules&) = delete;
+
+  [[nodiscard]] const AtomTable& atoms() const { return atoms_; }
+  [[nodiscard]] std::size_t rule_count() const { return rules_.size(); }
+  [[nodiscard]] const Rule& rule(std::size_t k) const { return *rules_[k].rule; }
+
+  // Cached by the rule's support (the atoms it mentions); `explain` adds routes and reasons.
+  const RuleAnswer& evaluate(std::size_t rule, const Valuation& values);
+
+  std::uint64_t solver_queries = 0;
+  std::uint64_t cache_hits = 0;
+
+ private:
+  struct CompiledRule {
+    const Rule* rule = nullptr;
+    z3::expr applies;
+    z3::expr violated;
+    std::vector<z3::expr> routes;
+    std::vector<std::size_t> support;  // sorted atoms
+  };
+  struct KeyHash {
+    std::size_t operator()(const std::vector<int>& key) const;
+  };
+
+  z3::expr compile(const Expr& e, std::vector<std::size_t>& support);
+  z3::expr compile_set_membership(const Expr& element, const Expr& set, std::vector<std::size_t>& support);
+  z3::expr compile_intersects(const Expr& a, const Expr& b, std::vector<std::size_t>& support);
+  z3::expr fact_member(const FactSet& fs, const z3::expr& element_is, const std::string& literal, bool literal_mode,
+                       std::vector<std::size_t>& support, const std::function<z3::expr(int)>& member_of);
+  z3::expr validity(const Validity& v, std::vector<std::size_t>& support);
+  z3::expr enum_value(Domain d, int index);
+  z3::expr atom_expr(std::size_t atom);
+  std::optional<int> literal_index(const Expr& lit, Domain d) const;
+  z3::expr literal_for(std::size_t atom, int value);
+  z3::check_result check(const std::vector<z3::expr>& assumptions);
+  std::vector<z3::expr> assumptions_for(const CompiledRule& r, const Valuation& values);
+  std::vector<std::string> explain_core(const z3::expr_vector& core);
+  RuleAnswer answer(const CompiledRule& r, const Valuation& values);
+
+  // Declared first: every expr below refers to it.
+  std::unique_ptr<z3::context> ctx_;
+  const RuleBase& base_;
+  const Universe& universe_;
+  AtomTable atoms_;
+  std::unique_ptr<z3::solver> solver_;
+  std::map<Domain, z3::sort> sorts_;
+  std::map<Domain, z3::func_decl_vector> enum_consts_;
+  std::vector<std::optional<z3::expr>> atom_exprs_;
+  std::map<std::pair<std::size_t, int>, z3::expr> literals_;  // (atom, value) → tracking literal
+  std::map<std::string, std::pair<std::size_t, int>> literal_meaning_;
+  std::vector<z3::expr> fact_guards_;                // one per fact entry, always assumed
+  std::map<std::string, std::string> guard_meaning_;  // guard name → "fact eu_adequacy: JP (…)"
+  std::map<std::string, std::pair<z3::expr, std::vector<std::size_t>>> definitions_;
+  std::vector<CompiledRule> rules_;
+  std::vector<std::unordered_map<std::vector<int>, RuleAnswer, KeyHash>> cache_;
+};
+
+}  // namespace xborder

@@ -1,0 +1,415 @@
+#include "solver/rule_pack.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "model/json_reader.hpp"
+
+#ifndef XBORDER_SOURCE_DIR
+#define XBORDER_SOURCE_DIR "."
+#endif
+
+namespace xborder {
+
+std::filesystem::path default_rules_dir() {
+  if (const char* env = std::getenv("XBORDER_RULES_DIR"); env && *env) return env;
+  return std::filesystem::path(XBORDER_SOURCE_DIR) / "jurisdictions";
+}
+
+const Place* RuleBase::place(const std::string& id) const {
+  for (const auto& p : packs) {
+    if (p.place.id == id) return &p.place;
+  }
+  return nullptr;
+}
+
+const Rule* RuleBase::rule(const std::string& id) const {
+  for (const Rule* r : rules) {
+    if (r->id == id) return r;
+  }
+  return nullptr;
+}
+
+namespace {
+
+const std::vector<std::string> kPlaceCategories = {"personal_data", "intellectual_property", "export_control",
+                                                   "social_function", "organisation"};
+
+class PackReader {
+ public:
+  PackReader(const std::filesystem::path& file, Diagnostics& diags) : ctx_{file, &diags, "XB-RULES"} {}
+
+  std::optional<RulePack> read(const Json& doc) {
+    ObjectReader top(doc, "", ctx_);
+    if (!top.ok()) return std::nullopt;
+    RulePack pack;
+    pack.file = ctx_.file;
+    if (auto f = top.string("format", true); f && *f != kRulePackFormat) {
+      ctx_.error("013", "/format", "unsupported rule pack format `" + *f + "`",
+                 std::string("this version reads `") + kRulePackFormat + "`");
+    }
+    if (const Json* place = top.get("place", true)) read_place(*place, "/place", pack.place);
+    if (const Json* facts = top.get("facts", false)) {
+      ObjectReader fr(*facts, "/facts", ctx_);
+      if (fr.ok()) {
+        for (auto it = facts->begin(); it != facts->end(); ++it) {
+          fr.get(it.key(), false);
+          FactSet fs;
+          fs.name = it.key();
+          fs.pack = pack.place.id;
+          fs.pointer = fr.pointer(it.key());
+          if (!is_identifier(fs.name)) ctx_.error("008", fs.pointer, "`" + fs.name + "` is not a valid fact set name");
+          read_fact_set(it.value(), fs);
+          pack.facts[fs.name] = std::move(fs);
+        }
+      }
+    }
+    if (const Json* defs = top.get("definitions", false)) {
+      ObjectReader dr(*defs, "/definitions", ctx_);
+      if (dr.ok()) {
+        for (auto it = defs->begin(); it != defs->end(); ++it) {
+          dr.get(it.key(), false);
+          Definition d;
+          d.name = it.key();
+          d.pack = pack.place.id;
+          d.pointer = dr.pointer(it.key());
+          if (find_variable(d.name)) {
+            ctx_.error("020", d.pointer, "definition `" + d.name + "` hides a context variable of the same name");
+          }
+          ObjectReader r(it.value(), d.pointer, ctx_);
+          if (r.ok()) {
+            d.text = r.string("expr", true).value_or("true");
+            d.description = read_text(r, "description", false);
+            r.finish();
+            pack.definitions[d.name] = std::move(d);
+          }
+        }
+      }
+    }
+    top.array("reach", false, [&](const Json& j, const std::string& ptr) { read_reach(j, ptr, pack); });
+    top.array("rules", false, [&](const Json& j, const std::string& ptr) { read_rule(j, ptr, pack); });
+    top.finish();
+    return pack;
+  }
+
+  Text read_text(ObjectReader& parent, std::string_view key, bool required) {
+    Text t;
+    const Json* v = parent.get(key, required);
+    if (!v) return t;
+    ObjectReader r(*v, parent.pointer(key), ctx_);
+    t.en = r.string("en", true).value_or("");
+    t.ja = r.string("ja", true).value_or("");
+    r.finish();
+    return t;
+  }
+
+  Citation read_citation(ObjectReader& parent, std::string_view key) {
+    Citation c;
+    const Json* v = parent.get(key, true);
+    if (!v) return c;
+    ObjectReader r(*v, parent.pointer(key), ctx_);
+    c.instrument = r.string("instrument", true).value_or("");
+    c.article = r.string("article", true).value_or("");
+    c.url = r.string("url", true).value_or("");
+    if (auto d = r.date("verified", true)) c.verified = d->to_string();
+    c.note = r.string("note", false).value_or("");
+    r.finish();
+    if (!c.url.empty() && c.url.rfind("https://", 0) != 0 && c.url.rfind("http://", 0) != 0) {
+      ctx_.error("021", r.pointer("url"), "the source URL must start with https:// or http://");
+    }
+    return c;
+  }
+
+  Validity read_validity(ObjectReader& parent, std::string_view key, bool required) {
+    Validity v;
+    const Json* j = parent.get(key, required);
+    if (!j) return v;
+    ObjectReader r(*j, parent.pointer(key), ctx_);
+    v.from = r.date("from", true);
+    if (const Json* to = r.get("to", true); to && !to->is_null()) v.to = r.date("to", true);
+    r.finish();
+    if (v.from && v.to && *v.to <= *v.from) {
+      ctx_.error("022", r.pointer("to"), "validity ends on or before it starts (" + v.to_string() + ")",
+                 "`to` is the first day the fact no longer holds, or null while it is in force");
+    }
+    return v;
+  }
+
+ private:
+  void read_place(const Json& j, const std::string& ptr, Place& place) {
+    ObjectReader r(j, ptr, ctx_);
+    place.id = r.identifier("id", true).value_or("");
+    place.name = read_text(r, "name", true);
+    place.category = r.one_of("category", true, kPlaceCategories, "place category").value_or("");
+    place.jurisdiction = r.string("jurisdiction", true).value_or("");
+    place.description = r.string("description", false).value_or("");
+    r.finish();
+  }
+
+  void read_fact_set(const Json& j, FactSet& fs) {
+    ObjectReader r(j, fs.pointer, ctx_);
+    if (!r.ok()) return;
+    std::vector<std::string> domains;
+    for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k) domains.emplace_back(domain_name(static_cast<Domain>(k)));
+    if (auto of = r.one_of("of", true, domains, "domain")) fs.domain = *parse_domain(*of);
+    fs.description = r.string("description", true).value_or("");
+    r.array("entries", true, [&](const Json& ej, const std::string& eptr) {
+      ObjectReader er(ej, eptr, ctx_);
+      FactEntry e;
+      e.pointer = eptr;
+      e.value = er.string("value", true).value_or("");
+      e.valid = read_validity(er, "valid", true);
+      e.when_text = er.string("when", false).value_or("");
+      e.citation = read_citation(er, "citation");
+      e.note = er.string("note", false).value_or("");
+      er.string("confidence", false);
+      er.string("condition_note", false);
+      if (er.finish()) fs.entries.push_back(std::move(e));
+    });
+    r.finish();
+  }
+
+  void read_reach(const Json& j, const std::string& ptr, RulePack& pack) {
+    ObjectReader r(j, ptr, ctx_);
+    if (!r.ok()) return;
+    ReachDeclaration d;
+    d.id = r.identifier("id", true).value_or("");
+    d.authority = r.string("authority", true).value_or("");
+    d.control_countries = r.strings("control_countries", true);
+    for (const auto& t : r.strings("tiers", false)) {
+      if (auto tier = parse_enum<Tier>(t)) {
+        d.tiers.push_back(*tier);
+      } else {
+        ctx_.error("003", r.pointer("tiers"), "unknown tier `" + t + "`", suggestion_hint(t, enum_spellings<Tier>()));
+      }
+    }
+    d.valid = read_validity(r, "valid", true);
+    Text text = read_text(r, "text", true);
+    Citation c = read_citation(r, "citation");
+    d.label = c.label();
+    r.finish();
+    pack.reach_citations[d.id] = c;
+    pack.reach.push_back(std::move(d));
+    (void)text;
+  }
+
+  void read_rule(const Json& j, const std::string& ptr, RulePack& pack) {
+    ObjectReader r(j, ptr, ctx_);
+    if (!r.ok()) return;
+    Rule rule;
+    rule.pointer = ptr;
+    rule.file = ctx_.file;
+    rule.place = pack.place.id;
+    rule.id = r.identifier("id", true).value_or("");
+    rule.title = read_text(r, "title", true);
+    rule.text = read_text(r, "text", true);
+    rule.citation = read_citation(r, "citation");
+    rule.valid = read_validity(r, "valid", true);
+    rule.applies_text = r.string("applies", true).value_or("true");
+    if (const Json* req = r.get("requires", true)) {
+      if (req->is_string()) {
+        Route route;
+        route.id = "requirement";
+        route.text = req->get<std::string>();
+        route.pointer = r.pointer("requires");
+        route.title = rule.title;
+        rule.requires_any.push_back(std::move(route));
+      } else if (req->is_array()) {
+        r.array("requires", true, [&](const Json& rj, const std::string& rptr) {
+          ObjectReader rr(rj, rptr, ctx_);
+          Route route;
+          route.pointer = rptr;
+          route.id = rr.identifier("id", true).value_or("");
+          route.title = read_text(rr, "title", true);
+          route.text = rr.string("expr", true).value_or("true");
+          if (rr.has("citation")) route.citation = read_citation(rr, "citation");
+          if (rr.finish()) rule.requires_any.push_back(std::move(route));
+        });
+        if (rule.requires_any.empty()) {
+          ctx_.error("023", r.pointer("requires"), "`requires` lists no route", "give at least one way to comply, or `\"requires\": \"false\"`");
+        }
+      } else {
+        ctx_.error("006", r.pointer("requires"), "`requires` must be an expression or a list of routes");
+      }
+    }
+    r.finish();
+    pack.rules.push_back(std::move(rule));
+  }
+
+  ReadContext ctx_;
+};
+
+}  // namespace
+
+RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vector<std::string>& country_codes,
+                              const std::vector<std::string>& only) {
+  RuleLoadResult result;
+  Diagnostics& diags = result.diagnostics;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    diags.error("XB-RULES-001", dir, "", "rule directory not found", "pass --rules DIR with the rule packs");
+    return result;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    // Test vectors and schemas live beside the packs but are not packs.
+    const auto rel = std::filesystem::relative(entry.path(), dir).generic_string();
+    if (rel.find("vectors/") != std::string::npos || rel.find("schema") != std::string::npos) continue;
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    diags.error("XB-RULES-001", dir, "", "no rule packs (*.json) in this directory");
+    return result;
+  }
+  RuleBase base;
+  for (const auto& file : files) {
+    auto doc = read_json_file(file, diags, "XB-RULES");
+    if (!doc) continue;
+    PackReader reader(file, diags);
+    auto pack = reader.read(*doc);
+    if (!pack) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), pack->place.id) == only.end()) continue;
+    base.packs.push_back(std::move(*pack));
+  }
+  if (!only.empty()) {
+    for (const auto& id : only) {
+      if (!base.place(id)) {
+        std::vector<std::string> ids;
+        for (const auto& p : base.packs) ids.push_back(p.place.id);
+        diags.error("XB-RULES-002", dir, "", "no rule pack for place `" + id + "`", suggestion_hint(id, ids));
+      }
+    }
+  }
+  // Index shared names, reporting duplicates with both locations.
+  std::map<std::string, std::string> place_files;
+  std::set<std::string> rule_ids;
+  for (auto& pack : base.packs) {
+    if (auto [it, fresh] = place_files.emplace(pack.place.id, pack.file.generic_string()); !fresh) {
+      diags.error("XB-RULES-030", pack.file, "/place/id", "place `" + pack.place.id + "` is also declared in " + it->second);
+    }
+    for (auto& [name, fs] : pack.facts) {
+      if (base.facts.count(name)) {
+        diags.error("XB-RULES-031", pack.file, fs.pointer, "fact set `" + name + "` is declared twice", "also in place `" + base.facts[name]->pack + "`");
+      }
+      base.facts[name] = &fs;
+    }
+    for (auto& [name, d] : pack.definitions) {
+      if (base.definitions.count(name)) {
+        diags.error("XB-RULES-031", pack.file, d.pointer, "definition `" + name + "` is declared twice", "also in place `" + base.definitions[name]->pack + "`");
+      }
+      base.definitions[name] = &d;
+    }
+    for (auto& rule : pack.rules) {
+      if (!rule_ids.insert(rule.id).second) {
+        diags.error("XB-RULES-032", pack.file, rule.pointer + "/id", "rule id `" + rule.id + "` is used twice");
+      }
+      base.rules.push_back(&rule);
+    }
+    for (const auto& reach : pack.reach) base.reach.push_back(reach);
+  }
+
+  // Parse and type-check every expression now, so nothing fails half-way through a check.
+  const std::set<std::string> countries(country_codes.begin(), country_codes.end());
+  ExprEnvironment env;
+  env.fact_domain = [&](const std::string& name) -> std::optional<Domain> {
+    auto it = base.facts.find(name);
+    if (it == base.facts.end()) return std::nullopt;
+    return it->second->domain;
+  };
+  env.is_definition = [&](const std::string& name) { return base.definitions.count(name) > 0; };
+  env.names = [&]() {
+    std::vector<std::string> out;
+    for (const auto& [name, d] : base.definitions) out.push_back(name);
+    return out;
+  };
+  env.check_literal = [&](Domain d, const std::string& value) -> std::string {
+    if (d == Domain::kCountry && !countries.empty() && !countries.count(value) && value != kNoneValue) {
+      if (value == "UK") return "unknown country code `UK`: the ISO code of the United Kingdom is `GB`";
+      return "unknown country code `" + value + "` (ISO 3166-1 alpha-2 expected)";
+    }
+    return "";
+  };
+  auto compile = [&](const std::filesystem::path& file, const std::string& pointer, const std::string& text,
+                     Expr& out) {
+    auto parsed = parse_expression(text);
+    if (auto* err = std::get_if<ExprError>(&parsed)) {
+      diags.error("XB-RULES-040", file, pointer, "syntax error at column " + std::to_string(err->column) + ": " + err->message,
+                  err->hint.empty() ? caret_excerpt(text, err->column) : err->hint + "\n  " + caret_excerpt(text, err->column));
+      return;
+    }
+    out = std::get<Expr>(std::move(parsed));
+    if (auto err = check_expression(out, env)) {
+      diags.error("XB-RULES-041", file, pointer, err->message + " (column " + std::to_string(err->column) + ")",
+                  (err->hint.empty() ? std::string() : err->hint + "\n  ") + caret_excerpt(text, err->column));
+    }
+  };
+  for (auto& pack : base.packs) {
+    for (auto& [name, d] : pack.definitions) compile(pack.file, d.pointer + "/expr", d.text, d.expr);
+    for (auto& [name, fs] : pack.facts) {
+      for (auto& e : fs.entries) {
+        if (fs.domain == Domain::kCountry) {
+          if (auto msg = env.check_literal(Domain::kCountry, e.value); !msg.empty()) {
+            diags.error("XB-RULES-042", pack.file, e.pointer + "/value", msg);
+          }
+        } else if (!domain_is_open(fs.domain)) {
+          const auto& values = fixed_domain_values(fs.domain);
+          if (std::find(values.begin(), values.end(), e.value) == values.end()) {
+            diags.error("XB-RULES-042", pack.file, e.pointer + "/value",
+                        "`" + e.value + "` is not a " + std::string(domain_name(fs.domain)), suggestion_hint(e.value, values));
+          }
+        }
+        if (!e.when_text.empty()) {
+          Expr w;
+          compile(pack.file, e.pointer + "/when", e.when_text, w);
+          e.when = std::move(w);
+        }
+      }
+    }
+    for (const auto& reach : pack.reach) {
+      for (const auto& c : reach.control_countries) {
+        if (auto msg = env.check_literal(Domain::kCountry, c); !msg.empty()) diags.error("XB-RULES-042", pack.file, "/reach", msg);
+      }
+      if (auto msg = env.check_literal(Domain::kCountry, reach.authority); !msg.empty()) diags.error("XB-RULES-042", pack.file, "/reach", msg);
+    }
+    for (auto& rule : pack.rules) {
+      compile(pack.file, rule.pointer + "/applies", rule.applies_text, rule.applies);
+      for (auto& route : rule.requires_any) {
+        compile(pack.file, route.pointer + (route.id == "requirement" ? "" : "/expr"), route.text, route.expr);
+      }
+    }
+  }
+  // Definitions may use each other, but not in a cycle.
+  std::map<std::string, int> state;  // 1 visiting, 2 done
+  std::function<void(const std::string&, std::vector<std::string>&)> walk = [&](const std::string& name,
+                                                                                 std::vector<std::string>& stack) {
+    if (state[name] == 2) return;
+    if (state[name] == 1) {
+      std::string cycle;
+      for (const auto& s : stack) cycle += s + " → ";
+      const Definition* d = base.definitions[name];
+      diags.error("XB-RULES-043", d ? base.place(d->pack) ? std::filesystem::path() : std::filesystem::path() : std::filesystem::path(),
+                  d ? d->pointer : "", "definitions form a cycle: " + cycle + name);
+      return;
+    }
+    state[name] = 1;
+    stack.push_back(name);
+    if (const Definition* d = base.definitions[name]) {
+      visit(d->expr, [&](const Expr& e) {
+        if (e.op == ExprOp::kDefinition) walk(e.text, stack);
+      });
+    }
+    stack.pop_back();
+    state[name] = 2;
+  };
+  for (const auto& [name, d] : base.definitions) {
+    std::vector<std::string> stack;
+    walk(name, stack);
+  }
+  if (!diags.has_errors()) result.rules = std::move(base);
+  return result;
+}
+
+}  // namespace xborder

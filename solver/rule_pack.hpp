@@ -1,0 +1,132 @@
+// Rule packs: one file per place (場) — a jurisdiction, a contract or an internal policy —
+// holding facts with validity intervals, definitions, reach declarations and rules, each with
+// its citation. Loaded and validated here; compiled to Z3 by the rule compiler.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/diagnostic.hpp"
+#include "model/transfer_graph.hpp"
+#include "solver/expr.hpp"
+
+namespace xborder {
+
+inline constexpr const char* kRulePackFormat = "xborder-rules/1";
+
+struct Citation {
+  std::string instrument;  // "Regulation (EU) 2016/679 (GDPR)"
+  std::string article;     // "Art. 44"
+  std::string url;
+  std::string verified;    // YYYY-MM-DD the source was last checked
+  std::string note;
+  [[nodiscard]] std::string label() const { return instrument + (article.empty() ? "" : ", " + article); }
+};
+
+struct Text {
+  std::string en;
+  std::string ja;
+};
+
+struct FactEntry {
+  std::string value;
+  Validity valid;
+  std::optional<Expr> when;  // further condition (e.g. the importer is DPF-certified)
+  std::string when_text;
+  Citation citation;
+  std::string note;
+  std::string pointer;
+};
+
+struct FactSet {
+  std::string name;
+  Domain domain = Domain::kCountry;
+  std::string description;
+  std::vector<FactEntry> entries;
+  std::string pack;  // place id of the declaring pack
+  std::string pointer;
+};
+
+struct Definition {
+  std::string name;
+  Expr expr;
+  std::string text;  // the source
+  Text description;
+  std::string pack;
+  std::string pointer;
+};
+
+struct Route {
+  std::string id;
+  Text title;
+  Expr expr;
+  std::string text;
+  std::optional<Citation> citation;
+  std::string pointer;
+};
+
+struct Rule {
+  std::string id;
+  Text title;
+  Text text;
+  Citation citation;
+  Validity valid;
+  Expr applies;
+  std::string applies_text;
+  std::vector<Route> requires_any;  // the rule holds when any route holds
+  std::string place;                // place id of the pack
+  std::string pointer;
+  std::filesystem::path file;
+};
+
+struct Place {
+  std::string id;
+  Text name;
+  std::string category;      // personal_data | intellectual_property | export_control | social_function | organisation
+  std::string jurisdiction;  // "EU", "JP", "US", or an organisation's name
+  std::string description;
+};
+
+struct RulePack {
+  std::filesystem::path file;
+  Place place;
+  std::map<std::string, FactSet> facts;
+  std::map<std::string, Definition> definitions;
+  std::vector<ReachDeclaration> reach;
+  std::map<std::string, Citation> reach_citations;
+  std::vector<Rule> rules;
+};
+
+// All packs of a directory (recursively, `*.json`, sorted by path), resolved together: fact
+// sets and definitions are shared between packs, so a contract pack can use `fact('eea')`.
+struct RuleBase {
+  RuleBase() = default;
+  RuleBase(RuleBase&&) = default;
+  RuleBase& operator=(RuleBase&&) = default;
+  RuleBase(const RuleBase&) = delete;  // the indexes below point into `packs`
+  RuleBase& operator=(const RuleBase&) = delete;
+
+  std::vector<RulePack> packs;
+  std::map<std::string, const FactSet*> facts;
+  std::map<std::string, const Definition*> definitions;
+  std::vector<const Rule*> rules;
+  std::vector<ReachDeclaration> reach;
+  [[nodiscard]] const Place* place(const std::string& id) const;
+  [[nodiscard]] const Rule* rule(const std::string& id) const;
+};
+
+struct RuleLoadResult {
+  std::optional<RuleBase> rules;
+  Diagnostics diagnostics;
+};
+
+// `only`: place ids to keep (empty keeps all). Countries are checked against `country_codes`.
+RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vector<std::string>& country_codes,
+                              const std::vector<std::string>& only = {});
+std::filesystem::path default_rules_dir();
+
+}  // namespace xborder
