@@ -1,0 +1,109 @@
+// Prints how the checker scales on layered transfer graphs whose path count grows as
+// width^layers, against a plain label propagation over the same graph (no solver): the floor.
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <set>
+
+#include "model/model_loader.hpp"
+#include "solver/checker.hpp"
+
+using namespace xborder;
+
+namespace {
+
+// Layers of systems in alternating countries; every system of a layer sends to every system of
+// the next, so paths multiply while the distinct attribute states stay few.
+Json layered_model(int layers, int width) {
+  const char* countries[] = {"DE", "JP", "US", "FR", "KR", "SG"};
+  Json m;
+  m["format"] = "xborder-model/1";
+  m["name"] = "bench";
+  m["parties"] = Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
+  m["systems"] = Json::array();
+  m["flows"] = Json::array();
+  for (int l = 0; l < layers; ++l) {
+    for (int w = 0; w < width; ++w) {
+      const std::string party = "p" + std::to_string(l) + "-" + std::to_string(w);
+      const std::string country = countries[(l + w) % 6];
+      m["parties"].push_back({{"id", party}, {"country", country}});
+      m["systems"].push_back({{"id", "s" + party}, {"tier", "saas"}, {"operator", party},
+                              {"regions", Json::array({Json{{"location", "country:" + country}}})},
+                              {"operator_handles_data", true}});
+    }
+  }
+  m["datasets"] = Json::array({Json{{"id", "d"}, {"categories", {"personal_data"}}, {"subjects", {"DE"}}, {"controller", "p0-0"}}});
+  int flow = 0;
+  for (int w = 0; w < width; ++w) {
+    m["flows"].push_back({{"id", "f" + std::to_string(flow++)}, {"event", "collect"}, {"from", "subjects"},
+                          {"to", "sp0-" + std::to_string(w)}, {"datasets", {"d"}}, {"relationship", "data_subject_to_controller"}});
+  }
+  for (int l = 0; l + 1 < layers; ++l) {
+    for (int a = 0; a < width; ++a) {
+      for (int b = 0; b < width; ++b) {
+        m["flows"].push_back({{"id", "f" + std::to_string(flow++)}, {"event", "transfer"},
+                              {"from", "sp" + std::to_string(l) + "-" + std::to_string(a)},
+                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)}, {"datasets", {"d"}},
+                              {"relationship", "controller_to_processor"}});
+      }
+    }
+  }
+  return m;
+}
+
+// The floor: propagate the set of countries seen along each path, deduplicated per node.
+std::size_t label_propagation(const TransferGraph& tg) {
+  const auto& g = tg.graph();
+  std::vector<std::set<std::set<std::string>>> labels(tg.node_count());
+  std::deque<std::pair<NodeIndex, std::set<std::string>>> work;
+  for (auto [it, end] = boost::vertices(g); it != end; ++it) {
+    if (g[*it].kind == NodeKind::kParty) work.push_back({*it, {}});
+  }
+  std::size_t states = 0;
+  while (!work.empty()) {
+    auto [n, label] = work.front();
+    work.pop_front();
+    if (g[n].country.known()) label.insert(g[n].country.value());
+    if (!labels[n].insert(label).second) continue;
+    ++states;
+    for (auto [eit, eend] = boost::out_edges(n, g); eit != eend; ++eit) work.push_back({boost::target(*eit, g), label});
+  }
+  return states;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main() {
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  auto rules = load_rule_base(default_rules_dir(), reference->country_codes());
+  if (!reference || !rules.rules) {
+    std::fprintf(stderr, "cannot load reference data or rule packs\n");
+    return 2;
+  }
+  std::printf("%7s %6s %22s %8s %10s %12s %10s %12s %12s\n", "layers", "width", "paths", "states", "queries",
+              "cache_hits", "check_ms", "labels_ms", "label_states");
+  for (auto [layers, width] : std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}, {12, 6}, {20, 6}}) {
+    auto loaded = load_model_json(layered_model(layers, width), "bench.json", *reference);
+    if (!loaded.model) {
+      for (const auto& d : loaded.diagnostics.items()) std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
+      return 2;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    PathChecker checker(*loaded.model, *rules.rules);
+    const CheckResult result = checker.check(*Date::parse("2024-06-01"));
+    const double check_ms = ms_since(t0);
+    auto t1 = std::chrono::steady_clock::now();
+    const std::size_t label_states = label_propagation(checker.graph());
+    const double label_ms = ms_since(t1);
+    std::printf("%7d %6d %22llu %8llu %10llu %12llu %10.1f %12.2f %12zu\n", layers, width,
+                static_cast<unsigned long long>(result.summary.paths), static_cast<unsigned long long>(result.summary.states),
+                static_cast<unsigned long long>(result.summary.solver_queries),
+                static_cast<unsigned long long>(result.summary.cache_hits), check_ms, label_ms, label_states);
+  }
+  return 0;
+}

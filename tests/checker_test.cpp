@@ -1,0 +1,378 @@
+// The path checker: three verdicts with their explanations, dates, path counting, the cache,
+// and the shipped GDPR pack on the classic EU→US case.
+#include <gtest/gtest.h>
+
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+Json citation() {
+  return Json::parse(R"J({"instrument": "Test Act", "article": "Art. 1", "url": "https://example.org/act",
+                         "verified": "2024-01-01"})J");
+}
+
+// A pack with one rule: a transfer across a border needs the importer's country in `safe`
+// (JP until 2020-07-16) or SCCs.
+Json transfer_pack() {
+  Json p = Json::parse(R"J({
+    "format": "xborder-rules/1",
+    "place": {"id": "t", "name": {"en": "T", "ja": "T"}, "category": "personal_data", "jurisdiction": "EU"},
+    "facts": {"safe": {"of": "country", "description": "safe countries",
+      "entries": [{"value": "JP", "valid": {"from": "2000-01-01", "to": "2020-07-16"}}]}},
+    "rules": [{
+      "id": "T-XFER", "title": {"en": "x", "ja": "x"}, "text": {"en": "x", "ja": "x"},
+      "valid": {"from": "2000-01-01", "to": null},
+      "applies": "event == 'transfer' and importer.country != exporter.country",
+      "requires": [
+        {"id": "safe_country", "title": {"en": "safe", "ja": "safe"}, "expr": "importer.country in fact('safe')"},
+        {"id": "scc", "title": {"en": "scc", "ja": "scc"}, "expr": "safeguard.scc"}
+      ]
+    }]
+  })J");
+  p["facts"]["safe"]["entries"][0]["citation"] = citation();
+  p["rules"][0]["citation"] = citation();
+  return p;
+}
+
+// A pack with one rule over any event: `applies` and a single `requires` expression.
+Json simple_pack(const std::string& applies, const std::string& requirement) {
+  Json p = Json::parse(R"J({
+    "format": "xborder-rules/1",
+    "place": {"id": "s", "name": {"en": "S", "ja": "S"}, "category": "organisation", "jurisdiction": "Acme"},
+    "rules": [{"id": "S-1", "title": {"en": "s", "ja": "s"}, "text": {"en": "s", "ja": "s"},
+               "valid": {"from": "2000-01-01", "to": null}}]
+  })J");
+  p["rules"][0]["applies"] = applies;
+  p["rules"][0]["requires"] = requirement;
+  p["rules"][0]["citation"] = citation();
+  return p;
+}
+
+RuleBase rules(const std::vector<Json>& packs) {
+  std::vector<std::string> texts;
+  for (const auto& p : packs) texts.push_back(p.dump());
+  auto r = testing::rules_from_json(texts);
+  for (const auto& d : r.diagnostics.items()) ADD_FAILURE() << render_diagnostic(d);
+  if (!r.rules) throw std::runtime_error("test pack failed to load");
+  return std::move(*r.rules);
+}
+
+// DE system → JP system, one transfer flow; `flow_extra` and `target_extra` are merged in.
+Json de_to_jp(const Json& flow_extra = Json::object(), const Json& target_extra = Json::object()) {
+  Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "de-jp",
+    "parties": [{"id": "a", "country": "DE"}, {"id": "b", "country": "JP"}],
+    "systems": [
+      {"id": "s1", "tier": "on_premises", "operator": "a", "regions": [{"location": "country:DE"}]},
+      {"id": "s2", "tier": "on_premises", "operator": "b", "regions": [{"location": "country:JP"}]}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a", "origin": "s1"}],
+    "flows": [{"id": "xfer", "event": "transfer", "from": "s1", "to": "s2", "datasets": ["d"],
+               "relationship": "controller_to_controller"}]
+  })J");
+  m["flows"][0].update(flow_extra);
+  m["systems"][1].update(target_extra);
+  return m;
+}
+
+TransferModel model(const Json& j) {
+  auto m = testing::model_from_json(j.dump());
+  if (!m) throw std::runtime_error("test model failed to load");
+  return std::move(*m);
+}
+
+Date day(const char* text) { return *Date::parse(text); }
+
+const Finding* find(const CheckResult& r, const std::string& rule, const std::string& edge) {
+  for (const auto& f : r.findings) {
+    if (f.rule_id == rule && f.edge == edge) return &f;
+  }
+  return nullptr;
+}
+
+std::string dump(const CheckResult& r) {
+  std::string out;
+  for (const auto& f : r.findings) {
+    out += std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset + " " + f.edge + "\n";
+  }
+  return out;
+}
+
+TEST(Checker, CompliantBecauseOfAFactEntry) {
+  auto m = model(de_to_jp());
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2020-01-01"));
+  const Finding* f = find(r, "T-XFER", "xfer");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kCompliant);
+  EXPECT_EQ(f->dataset, "d");
+  EXPECT_EQ(f->from_country, "DE");
+  EXPECT_EQ(f->to_country, "JP");
+  EXPECT_EQ(f->exporter, "a");
+  EXPECT_EQ(f->importer, "b");
+  bool mentions_fact = false;
+  for (const auto& b : f->because) mentions_fact |= b.find("fact safe: JP") != std::string::npos;
+  EXPECT_TRUE(mentions_fact) << ::testing::PrintToString(f->because);
+  EXPECT_TRUE(f->deciding.empty());
+  EXPECT_EQ(r.summary.compliant, 1u);
+  EXPECT_EQ(r.summary.violations, 0u);
+}
+
+TEST(Checker, FactValidityDecidesBeforeAndAfter) {
+  auto m = model(de_to_jp());
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  auto before = checker.check(day("2020-07-15"));
+  auto after = checker.check(day("2020-07-16"));  // `to` is the first day it no longer holds
+  ASSERT_NE(find(before, "T-XFER", "xfer"), nullptr);
+  ASSERT_NE(find(after, "T-XFER", "xfer"), nullptr);
+  EXPECT_EQ(find(before, "T-XFER", "xfer")->verdict, Verdict::kCompliant);
+  EXPECT_EQ(find(after, "T-XFER", "xfer")->verdict, Verdict::kViolation);
+  EXPECT_EQ(after.at, day("2020-07-16"));
+}
+
+TEST(Checker, ViolationListsTheUnavailableRoutes) {
+  auto m = model(de_to_jp());
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2021-01-01"));
+  const Finding* f = find(r, "T-XFER", "xfer");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kViolation);
+  ASSERT_EQ(f->routes.size(), 2u);
+  std::set<std::string> ids;
+  for (const auto& route : f->routes) {
+    ids.insert(route.id);
+    EXPECT_EQ(route.status, RouteStatus::kUnavailable) << route.id;
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"safe_country", "scc"}));
+  EXPECT_EQ(f->citation.url, "https://example.org/act");
+  EXPECT_EQ(f->place, "t");
+  EXPECT_EQ(r.summary.violations, 1u);
+  EXPECT_EQ(r.findings.front().verdict, Verdict::kViolation);
+}
+
+TEST(Checker, SccInPlaceMakesItCompliant) {
+  auto m = model(de_to_jp(Json::parse(R"J({"safeguards": [{"type": "scc", "in_place": true, "module": 1}]})J")));
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2021-01-01"));
+  const Finding* f = find(r, "T-XFER", "xfer");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->verdict, Verdict::kCompliant);
+  bool scc_available = false;
+  for (const auto& route : f->routes) scc_available |= route.id == "scc" && route.status == RouteStatus::kAvailable;
+  EXPECT_TRUE(scc_available);
+}
+
+TEST(Checker, UnknownSafeguardsAreUndeterminedAndNamed) {
+  auto m = model(de_to_jp(Json::parse(R"J({"safeguards": "unknown"})J")));
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2021-01-01"));
+  const Finding* f = find(r, "T-XFER", "xfer");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kUndetermined);
+  bool named = false;
+  for (const auto& d : f->deciding) {
+    if (d.variable == "safeguard.scc") {
+      named = true;
+      EXPECT_EQ(d.violating_value, "false");
+      EXPECT_EQ(d.compliant_value, "true");
+    }
+  }
+  EXPECT_TRUE(named) << f->deciding.size();
+  bool depends = false;
+  for (const auto& route : f->routes) depends |= route.id == "scc" && route.status == RouteStatus::kDependsOnUnknowns;
+  EXPECT_TRUE(depends);
+  EXPECT_EQ(r.summary.undetermined, 1u);
+}
+
+TEST(Checker, UnknownHandlingIsUndeterminedAndNamed) {
+  auto m = model(de_to_jp(Json::object(), Json::parse(R"J({"operator_handles_data": "unknown"})J")));
+  auto rb = rules({simple_pack("event == 'transfer'", "not importer.handles_data")});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2021-01-01"));
+  const Finding* f = find(r, "S-1", "xfer");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kUndetermined);
+  ASSERT_FALSE(f->deciding.empty());
+  EXPECT_EQ(f->deciding[0].variable, "importer.handles_data");
+  EXPECT_EQ(f->deciding[0].violating_value, "true");
+  EXPECT_EQ(f->deciding[0].compliant_value, "false");
+}
+
+TEST(Checker, RuleThatDoesNotApplyGivesNoFinding) {
+  auto m = model(de_to_jp());
+  auto rb = rules({simple_pack("event == 'remote_access'", "false")});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2021-01-01"));
+  EXPECT_TRUE(r.findings.empty()) << dump(r);
+}
+
+TEST(Checker, RuleValidityIsRespected) {
+  auto p = simple_pack("event == 'transfer'", "false");
+  p["rules"][0]["valid"] = Json::parse(R"J({"from": "2022-01-01", "to": null})J");
+  auto m = model(de_to_jp());
+  auto rb = rules({p});
+  PathChecker checker(m, rb);
+  EXPECT_EQ(find(checker.check(day("2021-12-31")), "S-1", "xfer"), nullptr);
+  const auto later = checker.check(day("2022-01-01"));
+  ASSERT_NE(find(later, "S-1", "xfer"), nullptr);
+  EXPECT_EQ(find(later, "S-1", "xfer")->verdict, Verdict::kViolation);
+}
+
+TEST(Checker, WitnessPathMarksImplicitEdges) {
+  // DE office → SaaS in Tokyo on an IaaS that backs up to Osaka; a rule forbids backups.
+  auto m = model(Json::parse(R"J({
+    "format": "xborder-model/1", "name": "witness",
+    "parties": [{"id": "a", "country": "DE"}, {"id": "saas-co", "country": "JP"}, {"id": "iaas-co", "country": "JP"}],
+    "systems": [
+      {"id": "office", "tier": "on_premises", "operator": "a", "regions": [{"location": "country:DE"}]},
+      {"id": "infra", "tier": "iaas", "operator": "iaas-co", "operator_handles_data": false,
+       "regions": [{"location": "aws:ap-northeast-1"}, {"location": "aws:ap-northeast-3", "role": "backup"}]},
+      {"id": "app", "tier": "saas", "operator": "saas-co", "runs_on": "infra"}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "controller": "a", "origin": "office"}],
+    "flows": [{"id": "up", "event": "transfer", "from": "office", "to": "app", "datasets": ["d"],
+               "relationship": "controller_to_processor"}]
+  })J"));
+  auto rb = rules({simple_pack("edge.kind == 'replication'", "edge.region_role != 'backup'")});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2024-01-01"));
+  // The SaaS inherits the IaaS placements (its own backup copy) and the IaaS replicates too.
+  EXPECT_EQ(r.findings.size(), 2u) << dump(r);
+  const Finding* fp = find(r, "S-1", "replication:infra@aws:ap-northeast-1->infra@aws:ap-northeast-3");
+  ASSERT_NE(fp, nullptr) << dump(r);
+  const Finding& f = *fp;
+  EXPECT_EQ(f.verdict, Verdict::kViolation);
+  EXPECT_EQ(f.edge_kind, EdgeKind::kReplication);
+  EXPECT_EQ(f.to_node, "infra@aws:ap-northeast-3");
+  ASSERT_EQ(f.path.size(), 4u);
+  EXPECT_EQ(f.path[0].node, "office@country:DE");
+  EXPECT_EQ(f.path[0].edge, "");
+  EXPECT_EQ(f.path[1].node, "app@aws:ap-northeast-1");
+  EXPECT_EQ(f.path[1].edge_kind, EdgeKind::kFlow);
+  EXPECT_EQ(f.path[1].edge, "up");
+  EXPECT_TRUE(f.path[1].why.empty());
+  EXPECT_EQ(f.path[2].node, "infra@aws:ap-northeast-1");
+  EXPECT_EQ(f.path[2].edge_kind, EdgeKind::kHosting);
+  EXPECT_NE(f.path[2].why.find("iaas-co"), std::string::npos) << f.path[2].why;
+  EXPECT_EQ(f.path[3].node, "infra@aws:ap-northeast-3");
+  EXPECT_EQ(f.path[3].edge_kind, EdgeKind::kReplication);
+  EXPECT_EQ(f.path[3].country, "JP");
+  EXPECT_FALSE(f.path[3].why.empty());
+}
+
+TEST(Checker, DiamondCountsPathsAndDeduplicatesStates) {
+  auto m = model(Json::parse(R"J({
+    "format": "xborder-model/1", "name": "diamond",
+    "parties": [{"id": "p", "country": "DE"}],
+    "systems": [
+      {"id": "A", "tier": "on_premises", "operator": "p", "regions": [{"location": "country:DE"}]},
+      {"id": "B", "tier": "on_premises", "operator": "p", "regions": [{"location": "country:DE"}]},
+      {"id": "C", "tier": "on_premises", "operator": "p", "regions": [{"location": "country:DE"}]},
+      {"id": "D", "tier": "on_premises", "operator": "p", "regions": [{"location": "country:DE"}]}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "controller": "p", "origin": "A"}],
+    "flows": [
+      {"id": "ab", "event": "transfer", "from": "A", "to": "B", "datasets": ["d"], "relationship": "same_entity"},
+      {"id": "ac", "event": "transfer", "from": "A", "to": "C", "datasets": ["d"], "relationship": "same_entity"},
+      {"id": "bd", "event": "transfer", "from": "B", "to": "D", "datasets": ["d"], "relationship": "same_entity"},
+      {"id": "cd", "event": "transfer", "from": "C", "to": "D", "datasets": ["d"], "relationship": "same_entity"}
+    ]
+  })J"));
+  auto rb = rules({simple_pack("event == 'transfer'", "true")});
+  PathChecker checker(m, rb);
+  auto r = checker.check(day("2024-01-01"));
+  EXPECT_EQ(r.summary.paths, 2u);
+  EXPECT_EQ(r.summary.states, 4u);  // A, B, C, D once each, although D is reached twice
+  EXPECT_EQ(r.summary.compliant, 4u) << dump(r);
+  EXPECT_EQ(r.summary.events_checked, 4u);
+}
+
+TEST(Checker, CacheAnswersRepeatedContexts) {
+  Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "fan-out",
+    "parties": [{"id": "a", "country": "DE"}, {"id": "b", "country": "JP"}],
+    "systems": [{"id": "src", "tier": "on_premises", "operator": "a", "regions": [{"location": "country:DE"}]}],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "controller": "a", "origin": "src"}],
+    "flows": []
+  })J");
+  for (int k = 0; k < 12; ++k) {
+    const std::string id = "t" + std::to_string(k);
+    m["systems"].push_back({{"id", id}, {"tier", "on_premises"}, {"operator", "b"},
+                            {"regions", Json::array({{{"location", "country:JP"}}})}});
+    m["flows"].push_back({{"id", "to-" + id}, {"event", "transfer"}, {"from", "src"}, {"to", id},
+                          {"datasets", Json::array({"d"})}, {"relationship", "controller_to_controller"}});
+  }
+  auto tm = model(m);
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(tm, rb);
+  auto r = checker.check(day("2021-01-01"));
+  EXPECT_EQ(r.summary.violations, 12u) << dump(r);
+  EXPECT_GT(r.summary.cache_hits, 0u);
+  EXPECT_LT(r.summary.solver_queries, 12u * 3u);
+  EXPECT_EQ(r.summary.paths, 12u);
+}
+
+TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
+  auto m = model(Json::parse(R"J({
+    "format": "xborder-model/1", "name": "eu-us",
+    "parties": [{"id": "a-eu", "country": "DE", "parent": null},
+                {"id": "b-us", "country": "US", "parent": null}],
+    "systems": [
+      {"id": "eu-db", "tier": "on_premises", "operator": "a-eu", "regions": [{"location": "country:DE"}]},
+      {"id": "us-db", "tier": "on_premises", "operator": "b-us", "regions": [{"location": "country:US"}]}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a-eu", "origin": "eu-db"}],
+    "flows": [{"id": "to-us", "event": "transfer", "from": "eu-db", "to": "us-db", "datasets": ["d"],
+               "relationship": "controller_to_controller", "safeguards": []}]
+  })J"));
+  PathChecker checker(m, testing::shipped_rules());
+  auto r = checker.check(day("2020-08-01"));
+  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kViolation);
+  EXPECT_EQ(f->citation.article, "Art. 44");
+  EXPECT_EQ(f->to_country, "US");
+  bool scc_listed = false;
+  for (const auto& route : f->routes) {
+    EXPECT_NE(route.status, RouteStatus::kAvailable) << route.id;
+    scc_listed |= route.id == "scc";
+  }
+  EXPECT_TRUE(scc_listed);
+  EXPECT_GT(r.summary.violations, 0u);
+}
+
+TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
+  auto loaded = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json",
+                           testing::reference());
+  ASSERT_TRUE(loaded.model);
+  PathChecker checker(*loaded.model, testing::shipped_rules());
+  auto r = checker.check(day("2020-08-01"));
+  const Finding* jp = find(r, "EU-GDPR-44", "to-japan");
+  ASSERT_NE(jp, nullptr) << dump(r);
+  EXPECT_EQ(jp->verdict, Verdict::kCompliant);
+  bool adequacy = false;
+  for (const auto& b : jp->because) adequacy |= b.find("eu_adequacy") != std::string::npos && b.find("JP") != std::string::npos;
+  EXPECT_TRUE(adequacy) << ::testing::PrintToString(jp->because);
+  const Finding* us = find(r, "EU-GDPR-44", "to-us");
+  ASSERT_NE(us, nullptr);
+  EXPECT_EQ(us->verdict, Verdict::kViolation);
+}
+
+TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {
+  auto m = model(de_to_jp());
+  auto rb = rules({transfer_pack()});
+  PathChecker checker(m, rb);
+  CheckOptions opts;
+  opts.keep_compliant = false;
+  auto r = checker.check(day("2020-01-01"), opts);
+  for (const auto& f : r.findings) EXPECT_NE(f.verdict, Verdict::kCompliant);
+}
+
+}  // namespace
+}  // namespace xborder

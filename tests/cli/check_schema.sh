@@ -1,0 +1,98 @@
+#!/bin/sh
+# Validates `xborder check --format json` against reports/schema/check-result.schema.json
+# for every scenarios/*/model.json at two dates.
+# usage: check_schema.sh PATH/TO/xborder REPO_ROOT
+set -u
+
+if [ "$#" -ne 2 ]; then
+  echo "usage: $0 PATH/TO/xborder REPO_ROOT" >&2
+  exit 2
+fi
+xborder=$1
+root=$2
+schema="$root/reports/schema/check-result.schema.json"
+
+if [ ! -x "$xborder" ]; then
+  echo "check_schema: $xborder is not an executable" >&2
+  exit 2
+fi
+if [ ! -f "$schema" ]; then
+  echo "check_schema: no schema at $schema" >&2
+  exit 2
+fi
+
+# Debian's python3-jsonschema (scripts/setup) lives under /usr/bin/python3; a python3 earlier
+# in PATH (pyenv, venv) may lack it.
+python=""
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  echo "check_schema: no python3 with the jsonschema module (install python3-jsonschema: scripts/setup)" >&2
+  exit 2
+fi
+
+# The schema itself must be a valid draft 2020-12 schema.
+if ! "$python" -c '
+import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1], encoding="utf-8")))
+' "$schema"; then
+  echo "check_schema: $schema is not a valid JSON Schema" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_schema.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+passed=0
+failed=0
+found=0
+for model in "$root"/scenarios/*/model.json; do
+  [ -f "$model" ] || continue
+  found=1
+  scenario=$(basename "$(dirname "$model")")
+  for at in 2020-08-01 2024-06-01; do
+    case_name="$scenario @ $at"
+    "$xborder" check "$model" --rules "$root/jurisdictions" --at "$at" --format json \
+      >"$tmp/out.json" 2>"$tmp/err.txt"
+    rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+      echo "FAIL $case_name: xborder exited $rc"
+      sed 's/^/    /' "$tmp/err.txt"
+      failed=$((failed + 1))
+      continue
+    fi
+    if "$python" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+try:
+    doc = json.load(open(sys.argv[2], encoding="utf-8"))
+except ValueError as e:
+    print("    output is not JSON: %s" % e)
+    sys.exit(1)
+errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+for e in errors[:10]:
+    print("    /%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message))
+if len(errors) > 10:
+    print("    ... and %d more" % (len(errors) - 10))
+sys.exit(1 if errors else 0)
+' "$schema" "$tmp/out.json" >"$tmp/val.txt" 2>&1; then
+      echo "ok   $case_name (exit $rc)"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $case_name: output does not match the schema"
+      cat "$tmp/val.txt"
+      failed=$((failed + 1))
+    fi
+  done
+done
+
+if [ "$found" -eq 0 ]; then
+  echo "check_schema: no scenarios/*/model.json under $root" >&2
+  exit 2
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,82 @@
+// Golden tests: every scenarios/<name>/ with an expected.json is checked at each of the dates
+// it lists, and the verdicts must match exactly. XBORDER_UPDATE_GOLDEN=1 rewrites the files
+// (review the diff before committing).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "reports/check_report.hpp"
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> scenario_names() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
+      out.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// What a golden file pins down: the summary and each finding's verdict, rule, data set and edge.
+json project(const CheckResult& result) {
+  json findings = json::array();
+  for (const auto& f : result.findings) {
+    findings.push_back({{"verdict", std::string(to_string(f.verdict))}, {"rule", f.rule_id}, {"dataset", f.dataset},
+                        {"edge", f.edge}});
+  }
+  return json{{"at", result.at.to_string()},
+              {"summary",
+               {{"violations", result.summary.violations},
+                {"undetermined", result.summary.undetermined},
+                {"compliant", result.summary.compliant},
+                {"paths", result.summary.paths}}},
+              {"findings", findings}};
+}
+
+class GoldenScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenScenario, VerdictsMatchExpected) {
+  const auto dir = testing::source_dir() / "scenarios" / GetParam();
+  auto loaded = load_model(dir / "model.json", testing::reference());
+  for (const auto& d : loaded.diagnostics.items()) ADD_FAILURE() << render_diagnostic(d);
+  ASSERT_TRUE(loaded.model);
+  std::ifstream in(dir / "expected.json");
+  json expected = json::parse(in);
+  ASSERT_TRUE(expected.contains("checks")) << "expected.json needs a `checks` array";
+  PathChecker checker(*loaded.model, testing::shipped_rules());
+  json actual_checks = json::array();
+  for (const auto& check : expected["checks"]) {
+    const auto at = Date::parse(check["at"].get<std::string>());
+    ASSERT_TRUE(at) << check["at"];
+    const json actual = project(checker.check(*at));
+    actual_checks.push_back(actual);
+    if (!std::getenv("XBORDER_UPDATE_GOLDEN")) {
+      EXPECT_EQ(check["summary"], actual["summary"]) << "at " << check["at"];
+      EXPECT_EQ(check["findings"].dump(2), actual["findings"].dump(2)) << "at " << check["at"];
+    }
+  }
+  if (std::getenv("XBORDER_UPDATE_GOLDEN")) {
+    expected["checks"] = actual_checks;
+    std::ofstream(dir / "expected.json") << expected.dump(2) << "\n";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenScenario, ::testing::ValuesIn(scenario_names()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (auto& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace xborder

@@ -1,0 +1,438 @@
+// Model loader: every bad input gives a stable diagnostic code at the JSON pointer of the
+// offending value, all problems are reported at once, and "unknown" stays unknown.
+#include <gtest/gtest.h>
+
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+// A small valid model; each test breaks one thing.
+Json base_model() {
+  return Json::parse(R"({
+    "format": "xborder-model/1",
+    "name": "loader test",
+    "parties": [
+      {"id": "a", "name": "A GmbH", "country": "DE", "roles": ["controller"]},
+      {"id": "b", "name": "B K.K.", "country": "JP"}
+    ],
+    "systems": [
+      {"id": "s1", "tier": "on_premises", "operator": "a",
+       "regions": [{"location": "country:DE", "role": "primary"}], "operator_handles_data": true},
+      {"id": "s2", "tier": "on_premises", "operator": "b",
+       "regions": [{"location": "country:JP"}], "operator_handles_data": true}
+    ],
+    "datasets": [
+      {"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a"}
+    ],
+    "flows": [
+      {"id": "f", "event": "transfer", "from": "s1", "to": "s2", "datasets": ["d"],
+       "relationship": "controller_to_controller"}
+    ]
+  })");
+}
+
+ModelLoadResult load(const Json& j) { return testing::load_from_json(j.dump()); }
+
+std::string dump(const ModelLoadResult& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics.items()) out += render_diagnostic(d) + "\n";
+  return out;
+}
+
+// The diagnostic with this code and pointer, or nullptr.
+const Diagnostic* find(const ModelLoadResult& r, const std::string& code, const std::string& pointer) {
+  for (const auto& d : r.diagnostics.items()) {
+    if (d.code == code && d.pointer == pointer) return &d;
+  }
+  return nullptr;
+}
+
+// Loads, expects failure with exactly the given diagnostic among the errors, returns it.
+const Diagnostic& expect_error(const ModelLoadResult& r, const std::string& code, const std::string& pointer) {
+  EXPECT_FALSE(r.model.has_value()) << "a model with errors must not be returned";
+  EXPECT_TRUE(r.diagnostics.has_errors());
+  const Diagnostic* d = find(r, code, pointer);
+  static const Diagnostic none;
+  if (!d) {
+    ADD_FAILURE() << "expected " << code << " at " << pointer << ", got:\n" << dump(r);
+    return none;
+  }
+  EXPECT_EQ(d->severity, Severity::kError);
+  EXPECT_EQ(d->file, "inline.json");
+  return *d;
+}
+
+TEST(ModelLoader, BaseModelIsValid) {
+  auto r = load(base_model());
+  ASSERT_TRUE(r.model) << dump(r);
+  EXPECT_TRUE(r.diagnostics.items().empty()) << dump(r);
+  EXPECT_EQ(r.model->parties.size(), 2u);
+  EXPECT_EQ(r.model->flows.size(), 1u);
+}
+
+TEST(ModelLoader, UnknownKeyIsReportedWithHint) {
+  auto j = base_model();
+  j["parties"][0]["nmae"] = "typo";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-009", "/parties/0/nmae");
+  EXPECT_NE(d.message.find("nmae"), std::string::npos);
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("`name`"), std::string::npos) << *d.hint;
+}
+
+TEST(ModelLoader, UnknownKeyAtTopLevel) {
+  auto j = base_model();
+  j["flow"] = Json::array();
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-009", "/flow");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("flows"), std::string::npos);
+}
+
+TEST(ModelLoader, UkIsNotACountryCodeAndTheHintSaysGb) {
+  auto j = base_model();
+  j["parties"][1]["country"] = "UK";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-010", "/parties/1/country");
+  EXPECT_NE(d.message.find("UK"), std::string::npos);
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("GB"), std::string::npos) << *d.hint;
+}
+
+TEST(ModelLoader, UnknownCountryInSubjectsAndCountryLocation) {
+  auto j = base_model();
+  j["datasets"][0]["subjects"] = Json::array({"DE", "XQ"});
+  auto r = load(j);
+  expect_error(r, "XB-MODEL-010", "/datasets/0/subjects");
+
+  auto k = base_model();
+  k["systems"][1]["regions"][0]["location"] = "country:ZZ";
+  auto r2 = load(k);
+  expect_error(r2, "XB-MODEL-010", "/systems/1/regions/0/location");
+}
+
+TEST(ModelLoader, MissingRequiredKeyPointsAtTheObject) {
+  auto j = base_model();
+  j["flows"][0].erase("to");
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-005", "/flows/0");
+  EXPECT_NE(d.message.find("`to`"), std::string::npos) << d.message;
+}
+
+TEST(ModelLoader, MissingTopLevelDatasets) {
+  auto j = base_model();
+  j.erase("datasets");
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-005", "");
+  EXPECT_NE(d.message.find("datasets"), std::string::npos);
+}
+
+TEST(ModelLoader, WrongTypeIsReported) {
+  auto j = base_model();
+  j["name"] = 42;
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-006", "/name");
+  EXPECT_NE(d.message.find("string"), std::string::npos);
+
+  auto k = base_model();
+  k["systems"][0]["operator_handles_data"] = "yes";
+  expect_error(load(k), "XB-MODEL-006", "/systems/0/operator_handles_data");
+
+  auto m = base_model();
+  m["flows"][0]["datasets"] = "d";
+  expect_error(load(m), "XB-MODEL-006", "/flows/0/datasets");
+}
+
+TEST(ModelLoader, UnknownOperatorIsADanglingPartyReference) {
+  auto j = base_model();
+  j["systems"][0]["operator"] = "c";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-040", "/systems/0/operator");
+  EXPECT_NE(d.message.find("`c`"), std::string::npos);
+}
+
+TEST(ModelLoader, SystemNamedWhereAPartyIsNeeded) {
+  auto j = base_model();
+  j["datasets"][0]["controller"] = "s1";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-040", "/datasets/0/controller");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("is a system"), std::string::npos) << *d.hint;
+}
+
+TEST(ModelLoader, FlowEndpointMustExist) {
+  auto j = base_model();
+  j["flows"][0]["from"] = "s3";
+  auto r = load(j);
+  expect_error(r, "XB-MODEL-041", "/flows/0/from");
+}
+
+TEST(ModelLoader, FlowDatasetMustExist) {
+  auto j = base_model();
+  j["flows"][0]["datasets"] = Json::array({"d", "dd"});
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-042", "/flows/0/datasets/1");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("`d`"), std::string::npos) << *d.hint;
+}
+
+TEST(ModelLoader, UnknownRegionSuggestsTheClosestOne) {
+  auto j = base_model();
+  j["systems"][0]["regions"][0]["location"] = "aws:eu-centrl-1";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-043", "/systems/0/regions/0/location");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("did you mean `aws:eu-central-1`"), std::string::npos) << *d.hint;
+}
+
+Json with_cloud_stack(const std::string& app_tier, const std::string& lower_tier) {
+  auto j = base_model();
+  j["systems"].push_back(Json::parse(R"({"id": "lower", "tier": ")" + lower_tier +
+                                     R"(", "operator": "b", "regions": [{"location": "aws:eu-central-1"}]})"));
+  j["systems"].push_back(
+      Json::parse(R"({"id": "app", "tier": ")" + app_tier + R"(", "operator": "a", "runs_on": "lower"})"));
+  return j;
+}
+
+TEST(ModelLoader, SaasCannotRunOnSaas) {
+  auto r = load(with_cloud_stack("saas", "saas"));
+  const auto& d = expect_error(r, "XB-MODEL-047", "/systems/3/runs_on");
+  EXPECT_NE(d.message.find("`lower`"), std::string::npos);
+  // … while SaaS on IaaS is fine.
+  auto ok = load(with_cloud_stack("saas", "iaas"));
+  EXPECT_TRUE(ok.model) << dump(ok);
+}
+
+TEST(ModelLoader, IaasCannotRunOnPaas) {
+  expect_error(load(with_cloud_stack("iaas", "paas")), "XB-MODEL-047", "/systems/3/runs_on");
+}
+
+TEST(ModelLoader, RegionMustBeOfferedByTheLowerTier) {
+  auto j = with_cloud_stack("saas", "iaas");
+  j["systems"][3]["regions"] = Json::parse(R"([{"location": "aws:eu-west-1"}])");
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-048", "/systems/3/regions/0/location");
+  EXPECT_NE(d.message.find("aws:eu-west-1"), std::string::npos);
+}
+
+TEST(ModelLoader, RunsOnMustNameASystem) {
+  auto j = with_cloud_stack("saas", "iaas");
+  j["systems"][3]["runs_on"] = "lowr";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-046", "/systems/3/runs_on");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("`lower`"), std::string::npos);
+}
+
+TEST(ModelLoader, SystemWithoutLocation) {
+  auto j = base_model();
+  j["systems"][1].erase("regions");
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-023", "/systems/1");
+  EXPECT_NE(d.message.find("`s2`"), std::string::npos);
+}
+
+TEST(ModelLoader, SystemWithoutPrimaryRegion) {
+  auto j = base_model();
+  j["systems"][1]["regions"][0]["role"] = "backup";
+  expect_error(load(j), "XB-MODEL-024", "/systems/1/regions");
+}
+
+TEST(ModelLoader, ImpossibleCategories) {
+  auto j = base_model();
+  j["datasets"][0]["categories"] = Json::array({"personal_data", "anonymised"});
+  expect_error(load(j), "XB-MODEL-026", "/datasets/0/categories");
+
+  auto k = base_model();
+  k["datasets"][0]["categories"] = Json::array({"special_category"});
+  expect_error(load(k), "XB-MODEL-026", "/datasets/0/categories");
+}
+
+TEST(ModelLoader, UnknownCategoryIsAnEnumError) {
+  auto j = base_model();
+  j["datasets"][0]["categories"] = Json::array({"personal_dat"});
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-003", "/datasets/0/categories/0");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("personal_data"), std::string::npos);
+}
+
+TEST(ModelLoader, SccModuleFiveDoesNotExist) {
+  auto j = base_model();
+  j["flows"][0]["safeguards"] = Json::parse(R"([{"type": "scc", "in_place": true, "module": 5}])");
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-028", "/flows/0/safeguards/0/module");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("2021/914"), std::string::npos);
+}
+
+TEST(ModelLoader, OldSccSetHasNoProcessorToProcessorModule) {
+  auto j = base_model();
+  j["flows"][0]["safeguards"] =
+      Json::parse(R"([{"type": "scc", "in_place": true, "module": 3, "set": "2010/87/EU"}])");
+  expect_error(load(j), "XB-MODEL-028", "/flows/0/safeguards/0/module");
+}
+
+TEST(ModelLoader, TransferToItself) {
+  auto j = base_model();
+  j["flows"][0]["to"] = "s1";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-031", "/flows/0/to");
+  EXPECT_NE(d.message.find("transfer"), std::string::npos);
+  // A process event inside one system is fine.
+  auto k = base_model();
+  k["flows"][0]["to"] = "s1";
+  k["flows"][0]["event"] = "process";
+  k["flows"][0]["relationship"] = "same_entity";
+  auto ok = load(k);
+  EXPECT_TRUE(ok.model) << dump(ok);
+}
+
+TEST(ModelLoader, ParentCycle) {
+  auto j = base_model();
+  j["parties"][0]["parent"] = "b";
+  j["parties"][1]["parent"] = "a";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-050", "/parties/0/parent");
+  EXPECT_NE(d.message.find("cycle"), std::string::npos);
+  expect_error(r, "XB-MODEL-050", "/parties/1/parent");
+}
+
+TEST(ModelLoader, OwnParent) {
+  auto j = base_model();
+  j["parties"][0]["parent"] = "a";
+  expect_error(load(j), "XB-MODEL-044", "/parties/0/parent");
+}
+
+TEST(ModelLoader, DuplicateIdAcrossPartiesAndSystems) {
+  auto j = base_model();
+  j["systems"][1]["id"] = "a";
+  j["flows"][0]["to"] = "a";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-014", "/systems/1/id");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("/parties/0"), std::string::npos);
+}
+
+TEST(ModelLoader, UnsupportedFormat) {
+  auto j = base_model();
+  j["format"] = "xborder-model/2";
+  expect_error(load(j), "XB-MODEL-013", "/format");
+}
+
+TEST(ModelLoader, BadDateInCertification) {
+  auto j = base_model();
+  j["parties"][1]["certifications"] =
+      Json::parse(R"([{"scheme": "dpf", "held": true, "from": "2023-02-30"}])");
+  expect_error(load(j), "XB-MODEL-007", "/parties/1/certifications/0/from");
+}
+
+TEST(ModelLoader, AllErrorsAreCollected) {
+  auto j = base_model();
+  j["parties"][0]["colour"] = "red";       // unknown key
+  j["datasets"][0]["subject_count"] = -1;  // negative
+  j["flows"][0]["event"] = "transfr";      // bad enum
+  auto r = load(j);
+  EXPECT_FALSE(r.model);
+  EXPECT_EQ(r.diagnostics.error_count(), 3u) << dump(r);
+  EXPECT_TRUE(find(r, "XB-MODEL-009", "/parties/0/colour")) << dump(r);
+  EXPECT_TRUE(find(r, "XB-MODEL-027", "/datasets/0/subject_count")) << dump(r);
+  const Diagnostic* e = find(r, "XB-MODEL-003", "/flows/0/event");
+  ASSERT_TRUE(e) << dump(r);
+  ASSERT_TRUE(e->hint);
+  EXPECT_NE(e->hint->find("`transfer`"), std::string::npos);
+}
+
+TEST(ModelLoader, TwoDanglingReferencesGiveTwoDiagnostics) {
+  auto j = base_model();
+  j["systems"][0]["operator"] = "nobody";
+  j["flows"][0]["datasets"] = Json::array({"nothing"});
+  auto r = load(j);
+  EXPECT_EQ(r.diagnostics.error_count(), 2u) << dump(r);
+  EXPECT_TRUE(find(r, "XB-MODEL-040", "/systems/0/operator"));
+  EXPECT_TRUE(find(r, "XB-MODEL-042", "/flows/0/datasets/0"));
+}
+
+TEST(ModelLoader, RenderedDiagnosticNamesFilePointerAndCode) {
+  auto j = base_model();
+  j["parties"][0]["nmae"] = "x";
+  auto r = load(j);
+  ASSERT_EQ(r.diagnostics.items().size(), 1u);
+  const auto text = render_diagnostic(r.diagnostics.items()[0]);
+  EXPECT_EQ(text.rfind("inline.json:/parties/0/nmae: error[XB-MODEL-009]: ", 0), 0u) << text;
+  EXPECT_NE(text.find("help: "), std::string::npos);
+}
+
+TEST(ModelLoader, UnknownValuesStayUnknown) {
+  auto r = load(Json::parse(R"({
+    "format": "xborder-model/1",
+    "name": "unknowns",
+    "parties": [
+      {"id": "a", "country": "DE", "parent": "unknown"},
+      {"id": "b", "country": "unknown"},
+      {"id": "sup", "country": "IN"}
+    ],
+    "systems": [
+      {"id": "s1", "tier": "on_premises", "operator": "a", "regions": [{"location": "country:DE"}],
+       "operator_handles_data": "unknown",
+       "remote_access": [{"party": "sup", "country": "unknown", "clear_text": "unknown"}]},
+      {"id": "s2", "tier": "on_premises", "operator": "b", "regions": [{"location": "country:JP"}]}
+    ],
+    "datasets": [
+      {"id": "d", "categories": {"include": ["personal_data"], "unknown": ["special_category"]},
+       "subjects": "unknown", "subject_count": "unknown", "controller": "unknown", "value": "unknown"}
+    ],
+    "flows": [
+      {"id": "f", "event": "transfer", "from": "s1", "to": "s2", "datasets": ["d"],
+       "relationship": "unknown", "safeguards": "unknown"}
+    ]
+  })"));
+  ASSERT_TRUE(r.model) << dump(r);
+  const auto& m = *r.model;
+  EXPECT_FALSE(m.party("a")->parent.known());
+  EXPECT_FALSE(m.party("b")->country.known());
+  EXPECT_TRUE(m.party("sup")->country.known());
+  const System* s1 = m.system("s1");
+  EXPECT_FALSE(s1->operator_handles_data.known());
+  ASSERT_EQ(s1->remote_access.size(), 1u);
+  EXPECT_FALSE(s1->remote_access[0].country.known());
+  EXPECT_FALSE(s1->remote_access[0].clear_text.known());
+  // Absent means the documented default, not unknown.
+  ASSERT_TRUE(m.system("s2")->operator_handles_data.known());
+  const DataSet* d = m.dataset("d");
+  EXPECT_FALSE(d->subjects.known());
+  EXPECT_FALSE(d->subject_count.known());
+  EXPECT_FALSE(d->controller.known());
+  EXPECT_FALSE(d->value.known());
+  EXPECT_EQ(d->categories.has(Category::kPersonalData), Unknowable<bool>(true));
+  EXPECT_FALSE(d->categories.has(Category::kSpecialCategory).known());
+  EXPECT_EQ(d->categories.has(Category::kTradeSecret), Unknowable<bool>(false));
+  const Flow& f = m.flows[0];
+  EXPECT_FALSE(f.relationship.known());
+  EXPECT_TRUE(f.safeguards_unknown);
+  EXPECT_TRUE(f.safeguards.empty());
+}
+
+TEST(ModelLoader, CategoriesAllUnknown) {
+  auto j = base_model();
+  j["datasets"][0]["categories"] = "unknown";
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  EXPECT_FALSE(r.model->dataset("d")->categories.has(Category::kPersonalData).known());
+}
+
+TEST(ModelLoader, ScenarioFileLoads) {
+  auto r = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json", testing::reference());
+  ASSERT_TRUE(r.model) << dump(r);
+  EXPECT_EQ(r.model->flows.size(), 3u);
+}
+
+TEST(ModelLoader, MissingFileIsAnErrorNotACrash) {
+  auto r = load_model(testing::source_dir() / "no-such-model.json", testing::reference());
+  EXPECT_FALSE(r.model);
+  EXPECT_TRUE(r.diagnostics.has_errors());
+}
+
+}  // namespace
+}  // namespace xborder

@@ -1,0 +1,25 @@
+// Shared helpers for the tests: load the shipped reference data and rule packs once, and build
+// models from inline JSON.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "model/model_loader.hpp"
+#include "model/reference_data.hpp"
+#include "solver/checker.hpp"
+#include "solver/rule_pack.hpp"
+
+namespace xborder::testing {
+
+std::filesystem::path source_dir();
+const ReferenceData& reference();
+const RuleBase& shipped_rules();
+// Loads a model from JSON text; fails the test (and returns nullopt) on errors.
+std::optional<TransferModel> model_from_json(const std::string& json_text);
+// Loads a model and returns its diagnostics (for error tests).
+ModelLoadResult load_from_json(const std::string& json_text);
+// Loads rule packs from JSON texts written to a temporary directory.
+RuleLoadResult rules_from_json(const std::vector<std::string>& packs);
+
+}  // namespace xborder::testing
