@@ -67,7 +67,8 @@ struct StateKeyHash {
 };
 
 struct StateRecord {
-  StateKey key;
+  StateKey key;     // the state as the rules can see it: what deduplication compares
+  DataState full;   // the first arrival's whole state, for reporting its disclosure scope
   long pred = -1;  // state it came from (first arrival), for the witness path
   std::optional<EdgeIndex> via;
 };
@@ -129,6 +130,26 @@ struct PathChecker::Impl {
       : model(m), rules(r), graph(TransferGraph::build(m, r.reach)) {
     build_universe();
     compiled = std::make_unique<CompiledRules>(rules, universe);
+    observed.assign(compiled->atoms().size(), false);
+    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+      for (std::size_t atom : compiled->support(r)) observed[atom] = true;
+    }
+  }
+
+  // Two states that differ only where no rule looks are the same state: this is what keeps the
+  // number of states small while the number of paths multiplies.
+  std::vector<bool> observed;
+  DataState project(const DataState& s) const {
+    DataState p = s;
+    auto keep_observed = [&](std::vector<std::int8_t>& set, std::size_t var) {
+      for (std::size_t k = 0; k < set.size(); ++k) {
+        if (!observed[compiled->atoms().element(var, static_cast<int>(k))]) set[k] = kNo;
+      }
+    };
+    keep_observed(p.scope, vars.d_scope);
+    keep_observed(p.authorities, vars.d_authorities);
+    keep_observed(p.visited, vars.d_visited);
+    return p;
   }
 
   void build_universe() {
@@ -543,9 +564,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::vector<StateRecord> states;
   std::unordered_map<StateKey, std::size_t, StateKeyHash> index;
   std::deque<std::size_t> work;
-  auto intern = [&](StateKey key, long pred, std::optional<EdgeIndex> via) -> std::pair<std::size_t, bool> {
+  auto intern = [&](NodeIndex node, DataState full, long pred, std::optional<EdgeIndex> via) -> std::pair<std::size_t, bool> {
+    StateKey key{node, project(full)};
     if (auto it = index.find(key); it != index.end()) return {it->second, false};
-    states.push_back(StateRecord{key, pred, via});
+    states.push_back(StateRecord{key, std::move(full), pred, via});
     index.emplace(std::move(key), states.size() - 1);
     work.push_back(states.size() - 1);
     return {states.size() - 1, true};
@@ -553,7 +575,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::vector<std::size_t> root_states;
   for (const auto& [ds, n] : roots) {
     if (ds < 0) continue;
-    auto [id, fresh] = intern(StateKey{n, initial_state(ds, n, at)}, -1, std::nullopt);
+    auto [id, fresh] = intern(n, initial_state(ds, n, at), -1, std::nullopt);
     if (fresh) root_states.push_back(id);
   }
 
@@ -573,7 +595,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     const GraphEdge& e = g[edge];
     const NodeIndex u = boost::source(edge, g);
     const NodeIndex w = boost::target(edge, g);
-    const DataState& s = states[state_id].key.state;
+    const DataState& s = states[state_id].full;
     const Valuation values = context(e, u, w, s, at);
     ++result.summary.events_checked;
     for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
@@ -583,9 +605,6 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       const RuleAnswer& answer = compiled->evaluate(r, values);
       if (!answer.applicable) continue;
       if (answer.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-      std::vector<int> view;
-      // The part of the context this rule looks at decides whether two situations are the same.
-      for (std::size_t atom = 0; atom < values.size(); ++atom) (void)atom;
       auto key = std::make_tuple(r, e.id, s.dataset, static_cast<int>(answer.verdict), std::vector<int>{});
       auto& slot = acc[key];
       slot.states.push_back(state_id);
@@ -675,19 +694,19 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       if (!carries(e, ds)) continue;
       evaluate_edge(*eit, id);
       const NodeIndex w = boost::target(*eit, g);
-      DataState next = next_state(states[id].key.state, e, g[n], g[w], at);
-      auto [to, fresh] = intern(StateKey{w, std::move(next)}, static_cast<long>(id), *eit);
+      DataState next = next_state(states[id].full, e, g[n], g[w], at);
+      auto [to, fresh] = intern(w, std::move(next), static_cast<long>(id), *eit);
       if (to != id) transitions.push_back({id, to});
       (void)fresh;
       if (e.flow) {
         for (const auto& product : e.flow->produces) {
           const int p = dataset_index(product);
           DataState ps = initial_state(p, w, at);
-          const DataState& input = states[id].key.state;
+          const DataState& input = states[id].full;
           for (std::size_t k = 0; k < ps.scope.size(); ++k) include(ps.scope, static_cast<int>(k), input.scope[k]);
           for (std::size_t k = 0; k < ps.authorities.size(); ++k) include(ps.authorities, static_cast<int>(k), input.authorities[k]);
           for (std::size_t k = 0; k < ps.visited.size(); ++k) include(ps.visited, static_cast<int>(k), input.visited[k]);
-          auto [pid, pfresh] = intern(StateKey{w, std::move(ps)}, static_cast<long>(id), *eit);
+          auto [pid, pfresh] = intern(w, std::move(ps), static_cast<long>(id), *eit);
           if (pid != id) transitions.push_back({id, pid});
           (void)pfresh;
         }

@@ -58,6 +58,8 @@ class CompiledRules {
   [[nodiscard]] const AtomTable& atoms() const { return atoms_; }
   [[nodiscard]] std::size_t rule_count() const { return rules_.size(); }
   [[nodiscard]] const Rule& rule(std::size_t k) const { return *rules_[k].rule; }
+  // The atoms a rule mentions (through definitions and fact conditions too).
+  [[nodiscard]] const std::vector<std::size_t>& support(std::size_t k) const { return rules_[k].support; }
 
   // Cached by the rule's support (the atoms it mentions); `explain` adds routes and reasons.
   const RuleAnswer& evaluate(std::size_t rule, const Valuation& values);
