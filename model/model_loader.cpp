@@ -235,12 +235,22 @@ void ModelReader::read_system(const Json& j, const std::string& ptr) {
     access.country = country_or_unknown(a, "country", true);
     access.purpose = a.string("purpose", false).value_or("support");
     access.clear_text = a.tri("clear_text", true);
+    a.array("safeguards", false, [&](const Json& sj, const std::string& sptr) {
+      if (auto sg = read_safeguard(sj, sptr)) access.safeguards.push_back(*sg);
+    });
     a.string("note", false);
     if (a.finish()) s.remote_access.push_back(access);
   });
   s.measures = read_measures(r, "measures");
+  r.array("safeguards", false, [&](const Json& sj, const std::string& sptr) {
+    if (auto sg = read_safeguard(sj, sptr)) s.safeguards.push_back(*sg);
+  });
   r.string("note", false);
   if (!r.finish()) return;
+  if (!s.safeguards.empty() && !s.runs_on) {
+    ctx_.error("034", ptr + "/safeguards", "system `" + s.id + "` has safeguards but does not run on another system",
+               "system safeguards cover the contract with the operator of `runs_on`; put a flow's safeguards on the flow");
+  }
   if (ids_.count(s.id)) {
     ctx_.error("014", ptr + "/id", "duplicate id `" + s.id + "`",
                "parties and systems share one namespace; first declared at " + ids_[s.id]);

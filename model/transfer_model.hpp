@@ -54,6 +54,20 @@ struct Measures {
   Unknowable<bool> split_processing = false;
 };
 
+struct Safeguard {
+  SafeguardType type = SafeguardType::kScc;
+  Unknowable<bool> in_place = true;           // unknown: claimed but not confirmed
+  std::optional<int> scc_module;              // 1..4
+  std::optional<std::string> scc_set;         // one of kSccSets
+  std::optional<Date> signed_on;
+  Unknowable<bool> informed = Unknowable<bool>::unknown();  // consent: APPI Art. 28(2) info given
+  Unknowable<bool> explicit_consent = Unknowable<bool>::unknown();
+  std::optional<std::string> derogation;      // one of kDerogations
+  std::optional<std::string> basis;           // appi_standard_system: contract | group_rules | cbpr
+  Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
+  std::string pointer;
+};
+
 struct RegionPlacement {
   Id location;
   RegionRole role = RegionRole::kPrimary;
@@ -64,6 +78,7 @@ struct RemoteAccess {
   Unknowable<Country> country;   // where the people accessing sit
   std::string purpose;           // "support", "operations", "development", "monitoring"
   Unknowable<bool> clear_text = true;  // do they see the data unencrypted?
+  std::vector<Safeguard> safeguards;   // of the contract with the accessing party
   std::string pointer;
 };
 
@@ -77,6 +92,7 @@ struct System {
   Unknowable<bool> operator_handles_data;  // can the operator handle the data in the clear?
   std::vector<RemoteAccess> remote_access;
   std::optional<Measures> measures;  // at rest in this system
+  std::vector<Safeguard> safeguards;  // of the contract under which its data reaches `runs_on`
   std::string pointer;
 };
 
@@ -106,19 +122,6 @@ struct DataSet {
   std::string pointer;
 };
 
-struct Safeguard {
-  SafeguardType type = SafeguardType::kScc;
-  Unknowable<bool> in_place = true;           // unknown: claimed but not confirmed
-  std::optional<int> scc_module;              // 1..4
-  std::optional<std::string> scc_set;         // one of kSccSets
-  std::optional<Date> signed_on;
-  Unknowable<bool> informed = Unknowable<bool>::unknown();  // consent: APPI Art. 28(2) info given
-  Unknowable<bool> explicit_consent = Unknowable<bool>::unknown();
-  std::optional<std::string> derogation;      // one of kDerogations
-  std::optional<std::string> basis;           // appi_standard_system: contract | group_rules | cbpr
-  Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
-  std::string pointer;
-};
 
 struct Flow {
   Id id;

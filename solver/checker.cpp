@@ -376,6 +376,10 @@ struct PathChecker::Impl {
     if (e.flow) {
       safeguards = &e.flow->safeguards;
       safeguards_unknown = e.flow->safeguards_unknown;
+    } else if (e.access) {
+      safeguards = &e.access->safeguards;
+    } else if (e.kind == EdgeKind::kHosting && from.system) {
+      if (const System* sys = model.system(*from.system)) safeguards = &sys->safeguards;
     }
     set(v, vars.sg_scc_module, 0);
     set(v, vars.sg_scc_set, universe.none_index(Domain::kSccSet));

@@ -390,8 +390,11 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
       std::string cycle;
       for (const auto& s : stack) cycle += s + " → ";
       const Definition* d = base.definitions[name];
-      diags.error("XB-RULES-043", d ? base.place(d->pack) ? std::filesystem::path() : std::filesystem::path() : std::filesystem::path(),
-                  d ? d->pointer : "", "definitions form a cycle: " + cycle + name);
+      std::filesystem::path file;
+      for (const auto& pack : base.packs) {
+        if (d && pack.place.id == d->pack) file = pack.file;
+      }
+      diags.error("XB-RULES-043", file, d ? d->pointer : "", "definitions form a cycle: " + cycle + name);
       return;
     }
     state[name] = 1;

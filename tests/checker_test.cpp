@@ -376,3 +376,58 @@ TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {
 
 }  // namespace
 }  // namespace xborder
+
+namespace xborder {
+namespace {
+
+// Support staff abroad reach the data in the clear: APPI Art. 28 applies to the implicit
+// remote-access edge, and a contract giving the recipient a PPC-standard system cures it.
+TransferModel appi_remote_access_model(bool with_standard_system) {
+  Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "remote access",
+    "parties": [
+      {"id": "shop", "country": "JP"},
+      {"id": "support-cn", "country": "CN"},
+      {"id": "customers", "kind": "data_subjects", "country": "JP"}
+    ],
+    "systems": [{"id": "db", "tier": "on_premises", "operator": "shop", "operator_handles_data": true,
+                 "regions": [{"location": "country:JP"}],
+                 "remote_access": [{"party": "support-cn", "country": "CN", "purpose": "support", "clear_text": true}]}],
+    "datasets": [{"id": "customers-data", "categories": ["personal_data"], "subjects": ["JP"], "controller": "shop"}],
+    "flows": [{"id": "collect", "event": "collect", "from": "customers", "to": "db", "datasets": ["customers-data"],
+               "relationship": "data_subject_to_controller"}]
+  })J");
+  if (with_standard_system) {
+    m["systems"][0]["remote_access"][0]["safeguards"] =
+        Json::parse(R"J([{"type": "appi_standard_system", "basis": "contract", "periodic_check": true}])J");
+  }
+  auto loaded = testing::model_from_json(m.dump());
+  return std::move(*loaded);
+}
+
+Verdict appi28_verdict(const CheckResult& r) {
+  for (const auto& f : r.findings) {
+    if (f.rule_id == "JP-APPI-28") return f.verdict;
+  }
+  ADD_FAILURE() << "no JP-APPI-28 finding";
+  return Verdict::kCompliant;
+}
+
+TEST(Checker, RemoteAccessSafeguardsApplyToTheImplicitEdge) {
+  const auto at = *Date::parse("2024-06-01");
+  const TransferModel bare = appi_remote_access_model(false);
+  PathChecker bare_checker(bare, testing::shipped_rules());
+  const auto bare_result = bare_checker.check(at);
+  EXPECT_EQ(appi28_verdict(bare_result), Verdict::kViolation);
+  for (const auto& f : bare_result.findings) {
+    if (f.rule_id == "JP-APPI-28") {
+      EXPECT_EQ(f.edge_kind, EdgeKind::kRemoteAccess);
+    }
+  }
+  const TransferModel covered = appi_remote_access_model(true);
+  PathChecker covered_checker(covered, testing::shipped_rules());
+  EXPECT_EQ(appi28_verdict(covered_checker.check(at)), Verdict::kCompliant);
+}
+
+}  // namespace
+}  // namespace xborder

@@ -241,7 +241,7 @@ TEST(RulePack, DefinitionCycle) {
 // BUG (solver/rule_pack.cpp, load_rule_base, XB-RULES-043): the definition-cycle diagnostic is
 // always given an empty file path (`d ? … ? path() : path() : path()`), so the user is told the
 // pointer but not which pack file holds the cycle; every other rule diagnostic names its file.
-TEST(RulePack, DISABLED_DefinitionCycleNamesTheFile) {
+TEST(RulePack, DefinitionCycleNamesTheFile) {
   auto p = minimal_pack();
   p["definitions"]["d_one"] = Json::parse(R"({"expr": "d_two"})");
   p["definitions"]["d_two"] = Json::parse(R"({"expr": "d_one"})");
