@@ -19,7 +19,8 @@ Json layered_model(int layers, int width) {
   Json m;
   m["format"] = "xborder-model/1";
   m["name"] = "bench";
-  m["parties"] = Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
+  m["parties"] =
+      Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
   m["systems"] = Json::array();
   m["flows"] = Json::array();
   for (int l = 0; l < layers; ++l) {
@@ -27,23 +28,34 @@ Json layered_model(int layers, int width) {
       const std::string party = "p" + std::to_string(l) + "-" + std::to_string(w);
       const std::string country = countries[(l + w) % 6];
       m["parties"].push_back({{"id", party}, {"country", country}});
-      m["systems"].push_back({{"id", "s" + party}, {"tier", "saas"}, {"operator", party},
+      m["systems"].push_back({{"id", "s" + party},
+                              {"tier", "saas"},
+                              {"operator", party},
                               {"regions", Json::array({Json{{"location", "country:" + country}}})},
                               {"operator_handles_data", true}});
     }
   }
-  m["datasets"] = Json::array({Json{{"id", "d"}, {"categories", {"personal_data"}}, {"subjects", {"DE"}}, {"controller", "p0-0"}}});
+  m["datasets"] = Json::array({Json{{"id", "d"},
+                                    {"categories", {"personal_data"}},
+                                    {"subjects", {"DE"}},
+                                    {"controller", "p0-0"}}});
   int flow = 0;
   for (int w = 0; w < width; ++w) {
-    m["flows"].push_back({{"id", "f" + std::to_string(flow++)}, {"event", "collect"}, {"from", "subjects"},
-                          {"to", "sp0-" + std::to_string(w)}, {"datasets", {"d"}}, {"relationship", "data_subject_to_controller"}});
+    m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
+                          {"event", "collect"},
+                          {"from", "subjects"},
+                          {"to", "sp0-" + std::to_string(w)},
+                          {"datasets", {"d"}},
+                          {"relationship", "data_subject_to_controller"}});
   }
   for (int l = 0; l + 1 < layers; ++l) {
     for (int a = 0; a < width; ++a) {
       for (int b = 0; b < width; ++b) {
-        m["flows"].push_back({{"id", "f" + std::to_string(flow++)}, {"event", "transfer"},
+        m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
+                              {"event", "transfer"},
                               {"from", "sp" + std::to_string(l) + "-" + std::to_string(a)},
-                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)}, {"datasets", {"d"}},
+                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)},
+                              {"datasets", {"d"}},
                               {"relationship", "controller_to_processor"}});
       }
     }
@@ -66,7 +78,8 @@ std::size_t label_propagation(const TransferGraph& tg) {
     if (g[n].country.known()) label.insert(g[n].country.value());
     if (!labels[n].insert(label).second) continue;
     ++states;
-    for (auto [eit, eend] = boost::out_edges(n, g); eit != eend; ++eit) work.push_back({boost::target(*eit, g), label});
+    for (auto [eit, eend] = boost::out_edges(n, g); eit != eend; ++eit)
+      work.push_back({boost::target(*eit, g), label});
   }
   return states;
 }
@@ -85,12 +98,14 @@ int main() {
     std::fprintf(stderr, "cannot load reference data or rule packs\n");
     return 2;
   }
-  std::printf("%7s %6s %22s %8s %10s %12s %10s %12s %12s\n", "layers", "width", "paths", "states", "queries",
-              "cache_hits", "check_ms", "labels_ms", "label_states");
-  for (auto [layers, width] : std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}, {12, 6}, {20, 6}}) {
+  std::printf("%7s %6s %22s %8s %10s %12s %10s %12s %12s\n", "layers", "width", "paths", "states",
+              "queries", "cache_hits", "check_ms", "labels_ms", "label_states");
+  for (auto [layers, width] :
+       std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}, {12, 6}, {20, 6}}) {
     auto loaded = load_model_json(layered_model(layers, width), "bench.json", *reference);
     if (!loaded.model) {
-      for (const auto& d : loaded.diagnostics.items()) std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
+      for (const auto& d : loaded.diagnostics.items())
+        std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
       return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
@@ -101,9 +116,11 @@ int main() {
     const std::size_t label_states = label_propagation(checker.graph());
     const double label_ms = ms_since(t1);
     std::printf("%7d %6d %22llu %8llu %10llu %12llu %10.1f %12.2f %12zu\n", layers, width,
-                static_cast<unsigned long long>(result.summary.paths), static_cast<unsigned long long>(result.summary.states),
+                static_cast<unsigned long long>(result.summary.paths),
+                static_cast<unsigned long long>(result.summary.states),
                 static_cast<unsigned long long>(result.summary.solver_queries),
-                static_cast<unsigned long long>(result.summary.cache_hits), check_ms, label_ms, label_states);
+                static_cast<unsigned long long>(result.summary.cache_hits), check_ms, label_ms,
+                label_states);
   }
   return 0;
 }

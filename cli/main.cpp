@@ -105,15 +105,19 @@ int report_diagnostics(const Diagnostics& diags, bool json_errors) {
   if (json_errors) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& d : items) {
-      out.push_back({{"severity", d.severity == Severity::kError ? "error" : "warning"}, {"code", d.code},
-                     {"file", d.file.generic_string()}, {"pointer", d.pointer}, {"message", d.message},
+      out.push_back({{"severity", d.severity == Severity::kError ? "error" : "warning"},
+                     {"code", d.code},
+                     {"file", d.file.generic_string()},
+                     {"pointer", d.pointer},
+                     {"message", d.message},
                      {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)}});
     }
     std::cerr << out.dump(2) << "\n";
   } else {
     for (const auto& d : items) std::cerr << render_diagnostic(d) << "\n";
     const std::size_t errors = diags.error_count();
-    if (errors > 0) std::cerr << errors << (errors == 1 ? " error" : " errors") << "; nothing was checked\n";
+    if (errors > 0)
+      std::cerr << errors << (errors == 1 ? " error" : " errors") << "; nothing was checked\n";
   }
   return diags.has_errors() ? kExitInvalidInput : kExitOk;
 }
@@ -141,7 +145,8 @@ int run(const Args& a) {
   if (a.at) {
     auto d = Date::parse(*a.at);
     if (!d) {
-      diags.error("XB-CLI-001", "<command line>", "", "`--at " + *a.at + "` is not a date", "write --at YYYY-MM-DD");
+      diags.error("XB-CLI-001", "<command line>", "", "`--at " + *a.at + "` is not a date",
+                  "write --at YYYY-MM-DD");
       return report_diagnostics(diags, a.json_errors);
     }
     at = *d;
@@ -150,11 +155,13 @@ int run(const Args& a) {
     at = Date::from_days(static_cast<int>(now.time_since_epoch().count()));
   }
   if (a.command == "check" && !a.format.empty() && a.format != "text" && a.format != "json") {
-    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`", "use --format text or --format json");
+    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`",
+                "use --format text or --format json");
     return report_diagnostics(diags, a.json_errors);
   }
   if (a.command == "graph" && !a.format.empty() && a.format != "json" && a.format != "dot") {
-    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`", "use --format json or --format dot");
+    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`",
+                "use --format json or --format dot");
     return report_diagnostics(diags, a.json_errors);
   }
   auto loaded = load_inputs(a, diags);
@@ -163,9 +170,11 @@ int run(const Args& a) {
 
   PathChecker checker(loaded->model, loaded->rules);
   if (a.command == "validate") {
-    std::cout << a.model << ": valid (" << loaded->model.parties.size() << " parties, " << loaded->model.systems.size()
-              << " systems, " << loaded->model.datasets.size() << " data sets, " << loaded->model.flows.size() << " flows; "
-              << checker.graph().node_count() << " nodes and " << checker.graph().edge_count() << " edges in the graph)\n";
+    std::cout << a.model << ": valid (" << loaded->model.parties.size() << " parties, "
+              << loaded->model.systems.size() << " systems, " << loaded->model.datasets.size()
+              << " data sets, " << loaded->model.flows.size() << " flows; "
+              << checker.graph().node_count() << " nodes and " << checker.graph().edge_count()
+              << " edges in the graph)\n";
     return kExitOk;
   }
   if (a.command == "graph") {
@@ -190,7 +199,8 @@ int run(const Args& a) {
 
 int main(int argc, char** argv) {
   try {
-    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help")) {
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+                      std::string(argv[1]) == "help")) {
       std::cout << kUsage;
       return kExitOk;
     }

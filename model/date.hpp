@@ -34,9 +34,7 @@ class Date {
 struct Validity {
   std::optional<Date> from;
   std::optional<Date> to;
-  [[nodiscard]] bool contains(Date d) const {
-    return (!from || *from <= d) && (!to || d < *to);
-  }
+  [[nodiscard]] bool contains(Date d) const { return (!from || *from <= d) && (!to || d < *to); }
   [[nodiscard]] std::string to_string() const;
 };
 

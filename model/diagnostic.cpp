@@ -23,11 +23,14 @@ void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
@@ -115,6 +118,7 @@ std::string pointer_token(const std::string& token) {
   return out;
 }
 
-InputError::InputError(Diagnostic d) : std::runtime_error(render_diagnostic(d)), diagnostic_(std::move(d)) {}
+InputError::InputError(Diagnostic d)
+    : std::runtime_error(render_diagnostic(d)), diagnostic_(std::move(d)) {}
 
 }  // namespace xborder

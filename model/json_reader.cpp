@@ -41,15 +41,23 @@ std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostic
 
 std::string json_type_name(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
-    default: return "an unsupported value";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    case Json::value_t::number_float:
+      return "a number";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -84,7 +92,8 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
   const Json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
-    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be a string, found " + json_type_name(*v));
+    ctx_.error("006", pointer(key),
+               "`" + std::string(key) + "` must be a string, found " + json_type_name(*v));
     return std::nullopt;
   }
   return v->get<std::string>();
@@ -94,7 +103,8 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   const Json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
-    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be true or false, found " + json_type_name(*v));
+    ctx_.error("006", pointer(key),
+               "`" + std::string(key) + "` must be true or false, found " + json_type_name(*v));
     return std::nullopt;
   }
   return v->get<bool>();
@@ -104,7 +114,8 @@ std::optional<long long> ObjectReader::integer(std::string_view key, bool requir
   const Json* v = get(key, required);
   if (!v) return std::nullopt;
   if (!v->is_number_integer()) {
-    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an integer, found " + json_type_name(*v));
+    ctx_.error("006", pointer(key),
+               "`" + std::string(key) + "` must be an integer, found " + json_type_name(*v));
     return std::nullopt;
   }
   return v->get<long long>();
@@ -126,8 +137,9 @@ Unknowable<bool> ObjectReader::tri(std::string_view key, Unknowable<bool> absent
   if (!v) return absent;
   if (v->is_boolean()) return v->get<bool>();
   if (v->is_string() && v->get<std::string>() == "unknown") return Unknowable<bool>::unknown();
-  ctx_.error("006", pointer(key),
-             "`" + std::string(key) + "` must be true, false or \"unknown\", found " + json_type_name(*v));
+  ctx_.error(
+      "006", pointer(key),
+      "`" + std::string(key) + "` must be true, false or \"unknown\", found " + json_type_name(*v));
   return absent;
 }
 
@@ -136,13 +148,16 @@ std::vector<std::string> ObjectReader::strings(std::string_view key, bool requir
   const Json* v = get(key, required);
   if (!v) return out;
   if (!v->is_array()) {
-    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an array of strings, found " + json_type_name(*v));
+    ctx_.error(
+        "006", pointer(key),
+        "`" + std::string(key) + "` must be an array of strings, found " + json_type_name(*v));
     return out;
   }
   for (std::size_t i = 0; i < v->size(); ++i) {
     const Json& e = (*v)[i];
     if (!e.is_string()) {
-      ctx_.error("006", pointer(key) + "/" + std::to_string(i), "expected a string, found " + json_type_name(e));
+      ctx_.error("006", pointer(key) + "/" + std::to_string(i),
+                 "expected a string, found " + json_type_name(e));
       continue;
     }
     out.push_back(e.get<std::string>());
@@ -179,7 +194,8 @@ void ObjectReader::array(std::string_view key, bool required,
   const Json* v = get(key, required);
   if (!v) return;
   if (!v->is_array()) {
-    ctx_.error("006", pointer(key), "`" + std::string(key) + "` must be an array, found " + json_type_name(*v));
+    ctx_.error("006", pointer(key),
+               "`" + std::string(key) + "` must be an array, found " + json_type_name(*v));
     return;
   }
   for (std::size_t i = 0; i < v->size(); ++i) each((*v)[i], pointer(key) + "/" + std::to_string(i));
@@ -190,7 +206,8 @@ bool ObjectReader::finish() {
   std::vector<std::string> known(seen_.begin(), seen_.end());
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     if (seen_.count(it.key())) continue;
-    ctx_.error("009", pointer(it.key()), "unknown key `" + it.key() + "`", suggestion_hint(it.key(), known));
+    ctx_.error("009", pointer(it.key()), "unknown key `" + it.key() + "`",
+               suggestion_hint(it.key(), known));
     ok_ = false;
   }
   return ok_;
@@ -203,7 +220,8 @@ bool is_identifier(std::string_view text) {
   };
   if (!alnum(text.front())) return false;
   for (char c : text) {
-    if (!alnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '@' && c != '/') return false;
+    if (!alnum(c) && c != '-' && c != '_' && c != '.' && c != ':' && c != '@' && c != '/')
+      return false;
   }
   return true;
 }

@@ -64,7 +64,8 @@ class ObjectReader {
     auto text = string(key, required);
     if (!text) return std::nullopt;
     if (auto v = parse_enum<E>(*text)) return v;
-    ctx_.error("003", pointer(key), "unknown " + std::string(EnumNames<E>::kind) + " `" + *text + "`",
+    ctx_.error("003", pointer(key),
+               "unknown " + std::string(EnumNames<E>::kind) + " `" + *text + "`",
                suggestion_hint(*text, enum_spellings<E>()));
     return std::nullopt;
   }

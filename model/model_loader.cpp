@@ -49,9 +49,11 @@ std::optional<Country> ModelReader::country(ObjectReader& r, std::string_view ke
   return code;
 }
 
-Unknowable<Country> ModelReader::country_or_unknown(ObjectReader& r, std::string_view key, bool required) {
+Unknowable<Country> ModelReader::country_or_unknown(ObjectReader& r, std::string_view key,
+                                                    bool required) {
   const Json* v = r.get(key, required);
-  if (v && v->is_string() && v->get<std::string>() == "unknown") return Unknowable<Country>::unknown();
+  if (v && v->is_string() && v->get<std::string>() == "unknown")
+    return Unknowable<Country>::unknown();
   if (!v) return Unknowable<Country>::unknown();
   auto c = country(r, key, required);
   return c ? Unknowable<Country>(*c) : Unknowable<Country>::unknown();
@@ -121,7 +123,8 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
   r.array("certifications", false, [&](const Json& cj, const std::string& cptr) {
     ObjectReader c(cj, cptr, ctx_);
     Certification cert;
-    const std::vector<std::string> schemes(kCertificationSchemes.begin(), kCertificationSchemes.end());
+    const std::vector<std::string> schemes(kCertificationSchemes.begin(),
+                                           kCertificationSchemes.end());
     cert.scheme = c.one_of("scheme", true, schemes, "certification scheme").value_or("");
     cert.held = c.tri("held", true);
     cert.valid.from = c.date("from", false);
@@ -139,7 +142,8 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     ctx_.error("021", ptr + "/certifications", "data subjects cannot hold certifications");
   }
   if (ids_.count(p.id)) {
-    ctx_.error("014", ptr + "/id", "duplicate id `" + p.id + "`", "first declared at " + ids_[p.id]);
+    ctx_.error("014", ptr + "/id", "duplicate id `" + p.id + "`",
+               "first declared at " + ids_[p.id]);
     return;
   }
   ids_[p.id] = ptr;
@@ -177,14 +181,16 @@ std::optional<Measures> ModelReader::read_measures(ObjectReader& parent, std::st
   auto optional_id_or_unknown = [&](std::string_view k) -> Unknowable<std::optional<Id>> {
     const Json* kv = r.get(k, false);
     if (!kv || kv->is_null()) return std::optional<Id>{};
-    if (kv->is_string() && kv->get<std::string>() == "unknown") return Unknowable<std::optional<Id>>::unknown();
+    if (kv->is_string() && kv->get<std::string>() == "unknown")
+      return Unknowable<std::optional<Id>>::unknown();
     auto id = r.identifier(k, false);
     return std::optional<Id>{id};
   };
   auto optional_country_or_unknown = [&](std::string_view k) -> Unknowable<std::optional<Country>> {
     const Json* kv = r.get(k, false);
     if (!kv || kv->is_null()) return std::optional<Country>{};
-    if (kv->is_string() && kv->get<std::string>() == "unknown") return Unknowable<std::optional<Country>>::unknown();
+    if (kv->is_string() && kv->get<std::string>() == "unknown")
+      return Unknowable<std::optional<Country>>::unknown();
     return std::optional<Country>{country(r, k, false)};
   };
   m.key_holder = optional_id_or_unknown("key_holder");
@@ -248,8 +254,10 @@ void ModelReader::read_system(const Json& j, const std::string& ptr) {
   r.string("note", false);
   if (!r.finish()) return;
   if (!s.safeguards.empty() && !s.runs_on) {
-    ctx_.error("034", ptr + "/safeguards", "system `" + s.id + "` has safeguards but does not run on another system",
-               "system safeguards cover the contract with the operator of `runs_on`; put a flow's safeguards on the flow");
+    ctx_.error("034", ptr + "/safeguards",
+               "system `" + s.id + "` has safeguards but does not run on another system",
+               "system safeguards cover the contract with the operator of `runs_on`; put a flow's "
+               "safeguards on the flow");
   }
   if (ids_.count(s.id)) {
     ctx_.error("014", ptr + "/id", "duplicate id `" + s.id + "`",
@@ -306,13 +314,16 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
       }
     };
     if (cats->is_string() && cats->get<std::string>() == "unknown") {
-      for (std::size_t i = 0; i < enum_count<Category>(); ++i) d.categories.unknown.insert(static_cast<Category>(i));
+      for (std::size_t i = 0; i < enum_count<Category>(); ++i)
+        d.categories.unknown.insert(static_cast<Category>(i));
     } else if (cats->is_array()) {
       parse_list(*cats, r.pointer("categories"), d.categories.present);
     } else if (cats->is_object()) {
       ObjectReader c(*cats, r.pointer("categories"), ctx_);
-      if (const Json* inc = c.get("include", true)) parse_list(*inc, c.pointer("include"), d.categories.present);
-      if (const Json* unk = c.get("unknown", true)) parse_list(*unk, c.pointer("unknown"), d.categories.unknown);
+      if (const Json* inc = c.get("include", true))
+        parse_list(*inc, c.pointer("include"), d.categories.present);
+      if (const Json* unk = c.get("unknown", true))
+        parse_list(*unk, c.pointer("unknown"), d.categories.unknown);
       c.finish();
       for (Category cat : d.categories.present) {
         if (d.categories.unknown.count(cat)) {
@@ -322,7 +333,8 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
       }
     } else {
       ctx_.error("006", r.pointer("categories"),
-                 "`categories` must be an array, \"unknown\", or {\"include\": [...], \"unknown\": [...]}");
+                 "`categories` must be an array, \"unknown\", or {\"include\": [...], \"unknown\": "
+                 "[...]}");
     }
     const auto& present = d.categories.present;
     auto both = [&](Category a, Category b) { return present.count(a) && present.count(b); };
@@ -356,7 +368,8 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
     if (count->is_string() && count->get<std::string>() == "unknown") {
       d.subject_count = Unknowable<long long>::unknown();
     } else if (auto n = r.integer("subject_count", false)) {
-      if (*n < 0) ctx_.error("027", r.pointer("subject_count"), "`subject_count` cannot be negative");
+      if (*n < 0)
+        ctx_.error("027", r.pointer("subject_count"), "`subject_count` cannot be negative");
       d.subject_count = *n;
     }
   } else {
@@ -364,7 +377,8 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
   }
   d.purposes = r.strings("purposes", false);
   d.disclosure_scope = r.strings("disclosure_scope", false);
-  if (const Json* c = r.get("controller", false); c && c->is_string() && c->get<std::string>() == "unknown") {
+  if (const Json* c = r.get("controller", false);
+      c && c->is_string() && c->get<std::string>() == "unknown") {
     d.controller = Unknowable<Id>::unknown();
   } else if (auto id = r.identifier("controller", false)) {
     d.controller = *id;
@@ -410,9 +424,10 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
       const std::vector<std::string> sets(kSccSets.begin(), kSccSets.end());
       s.scc_set = r.one_of("set", false, sets, "SCC set").value_or("2021/914");
       if (s.scc_module && *s.scc_set != "2021/914" && (*s.scc_module == 3 || *s.scc_module == 4)) {
-        ctx_.error("028", r.pointer("module"),
-                   "the SCC set `" + *s.scc_set + "` has no module " + std::to_string(*s.scc_module),
-                   "processor-to-processor and processor-to-controller clauses exist only in 2021/914");
+        ctx_.error(
+            "028", r.pointer("module"),
+            "the SCC set `" + *s.scc_set + "` has no module " + std::to_string(*s.scc_module),
+            "processor-to-processor and processor-to-controller clauses exist only in 2021/914");
       }
       break;
     }
@@ -450,7 +465,8 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   f.datasets = r.strings("datasets", true);
   f.produces = r.strings("produces", false);
   f.purpose = r.string("purpose", false).value_or("");
-  if (auto rel = r.enumeration_or_unknown<Relationship>("relationship", true)) f.relationship = *rel;
+  if (auto rel = r.enumeration_or_unknown<Relationship>("relationship", true))
+    f.relationship = *rel;
   f.recipient_identifies = r.tri("recipient_identifies", false);
   if (const Json* sg = r.get("safeguards", false)) {
     if (sg->is_string() && sg->get<std::string>() == "unknown") {
@@ -473,7 +489,8 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
                "set `\"event\": \"process\"` or move `produces` to the processing step");
   }
   if (f.from == f.to && (f.event == Event::kTransfer || f.event == Event::kRemoteAccess)) {
-    ctx_.error("031", ptr + "/to", "a `" + std::string(to_string(f.event)) + "` needs two different ends",
+    ctx_.error("031", ptr + "/to",
+               "a `" + std::string(to_string(f.event)) + "` needs two different ends",
                "use `process` or `store` for something that happens inside one system");
   }
   if (f.relationship.known() && f.relationship.value() == Relationship::kDataSubjectToController &&
@@ -485,10 +502,12 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   std::map<SafeguardType, int> counts;
   for (const auto& s : f.safeguards) {
     if (++counts[s.type] > 1 && s.type != SafeguardType::kDerogation) {
-      ctx_.error("033", s.pointer, "safeguard `" + std::string(to_string(s.type)) + "` is given twice");
+      ctx_.error("033", s.pointer,
+                 "safeguard `" + std::string(to_string(s.type)) + "` is given twice");
     }
   }
-  if (std::any_of(model_.flows.begin(), model_.flows.end(), [&](const Flow& o) { return o.id == f.id; })) {
+  if (std::any_of(model_.flows.begin(), model_.flows.end(),
+                  [&](const Flow& o) { return o.id == f.id; })) {
     ctx_.error("014", ptr + "/id", "duplicate flow id `" + f.id + "`");
     return;
   }
@@ -500,7 +519,8 @@ void ModelReader::check_party_ref(const Id& id, const std::string& ptr, std::str
   std::vector<std::string> ids;
   for (const auto& p : model_.parties) ids.push_back(p.id);
   std::string hint = suggestion_hint(id, ids);
-  if (model_.system(id)) hint = "`" + id + "` is a system; " + std::string(what) + " must be a party";
+  if (model_.system(id))
+    hint = "`" + id + "` is a system; " + std::string(what) + " must be a party";
   ctx_.error("040", ptr, std::string(what) + " `" + id + "` is not a declared party", hint);
 }
 
@@ -546,48 +566,59 @@ void ModelReader::resolve() {
   for (const auto& p : model_.parties) {
     if (p.parent.known() && p.parent.value()) {
       check_party_ref(*p.parent.value(), p.pointer + "/parent", "parent");
-      if (*p.parent.value() == p.id) ctx_.error("044", p.pointer + "/parent", "a party cannot be its own parent");
+      if (*p.parent.value() == p.id)
+        ctx_.error("044", p.pointer + "/parent", "a party cannot be its own parent");
     }
   }
   for (const auto& s : model_.systems) {
     check_party_ref(s.operator_party, s.pointer + "/operator", "operator");
-    if (const Party* op = model_.party(s.operator_party); op && op->kind == PartyKind::kDataSubjects) {
+    if (const Party* op = model_.party(s.operator_party);
+        op && op->kind == PartyKind::kDataSubjects) {
       ctx_.error("045", s.pointer + "/operator", "data subjects cannot operate a system",
                  "name the company that runs it");
     }
     for (std::size_t i = 0; i < s.regions.size(); ++i) {
-      resolve_location(s.regions[i].location, s.pointer + "/regions/" + std::to_string(i) + "/location");
+      resolve_location(s.regions[i].location,
+                       s.pointer + "/regions/" + std::to_string(i) + "/location");
     }
     if (s.runs_on) {
       const System* lower = model_.system(*s.runs_on);
       if (!lower) {
         std::vector<std::string> ids;
         for (const auto& o : model_.systems) ids.push_back(o.id);
-        ctx_.error("046", s.pointer + "/runs_on", "`runs_on` names `" + *s.runs_on + "`, which is not a system",
+        ctx_.error("046", s.pointer + "/runs_on",
+                   "`runs_on` names `" + *s.runs_on + "`, which is not a system",
                    suggestion_hint(*s.runs_on, ids));
       } else {
         auto rank = [](Tier t) {
           switch (t) {
-            case Tier::kSaas: return 3;
-            case Tier::kPaas: return 2;
-            case Tier::kIaas: return 1;
-            default: return 0;
+            case Tier::kSaas:
+              return 3;
+            case Tier::kPaas:
+              return 2;
+            case Tier::kIaas:
+              return 1;
+            default:
+              return 0;
           }
         };
         if (rank(lower->tier) >= rank(s.tier) || lower->tier == Tier::kDevice) {
           ctx_.error("047", s.pointer + "/runs_on",
                      "a " + std::string(to_string(s.tier)) + " system cannot run on a " +
                          std::string(to_string(lower->tier)) + " system (`" + lower->id + "`)",
-                     "a SaaS runs on a PaaS or IaaS, a PaaS on an IaaS, and an IaaS on on-premises hardware");
+                     "a SaaS runs on a PaaS or IaaS, a PaaS on an IaaS, and an IaaS on on-premises "
+                     "hardware");
         }
         for (std::size_t i = 0; i < s.regions.size(); ++i) {
-          const bool offered = lower->regions.empty() ||
-              std::any_of(lower->regions.begin(), lower->regions.end(),
-                          [&](const RegionPlacement& p) { return p.location == s.regions[i].location; });
+          const bool offered =
+              lower->regions.empty() || std::any_of(lower->regions.begin(), lower->regions.end(),
+                                                    [&](const RegionPlacement& p) {
+                                                      return p.location == s.regions[i].location;
+                                                    });
           if (!offered) {
             ctx_.error("048", s.pointer + "/regions/" + std::to_string(i) + "/location",
-                       "system `" + s.id + "` is placed in `" + s.regions[i].location +
-                           "`, but `" + lower->id + "`, which it runs on, has no such region",
+                       "system `" + s.id + "` is placed in `" + s.regions[i].location + "`, but `" +
+                           lower->id + "`, which it runs on, has no such region",
                        "add the region to `" + lower->id + "` or correct the placement");
           }
         }
@@ -596,19 +627,23 @@ void ModelReader::resolve() {
     for (const auto& a : s.remote_access) {
       check_party_ref(a.party, a.pointer + "/party", "remote access party");
       if (const Party* p = model_.party(a.party); p && p->kind == PartyKind::kDataSubjects) {
-        ctx_.error("045", a.pointer + "/party", "remote access by data subjects is not an operator's access",
+        ctx_.error("045", a.pointer + "/party",
+                   "remote access by data subjects is not an operator's access",
                    "model the person's own access as a flow, or name the support company");
       }
     }
     if (s.measures && s.measures->key_holder.known() && s.measures->key_holder.value()) {
-      check_party_ref(*s.measures->key_holder.value(), s.pointer + "/measures/key_holder", "key holder");
+      check_party_ref(*s.measures->key_holder.value(), s.pointer + "/measures/key_holder",
+                      "key holder");
     }
   }
   for (const auto& d : model_.datasets) {
     if (d.controller.known()) {
       check_party_ref(d.controller.value(), d.pointer + "/controller", "controller");
-      if (const Party* p = model_.party(d.controller.value()); p && p->kind == PartyKind::kDataSubjects) {
-        ctx_.error("045", d.pointer + "/controller", "data subjects cannot be the controller of a data set");
+      if (const Party* p = model_.party(d.controller.value());
+          p && p->kind == PartyKind::kDataSubjects) {
+        ctx_.error("045", d.pointer + "/controller",
+                   "data subjects cannot be the controller of a data set");
       }
     }
     for (std::size_t i = 0; i < d.disclosure_scope.size(); ++i) {
@@ -633,13 +668,15 @@ void ModelReader::resolve() {
                                           source->kind == PartyKind::kIndividual);
       const bool from_device = device && device->tier == Tier::kDevice;
       if (!from_person && !from_device && (source || device)) {
-        ctx_.error("049", f.pointer + "/from",
-                   "a `collect` event starts at the data subjects or a device, not at `" + f.from + "`",
-                   "use `transfer` for data another organisation provides");
+        ctx_.error(
+            "049", f.pointer + "/from",
+            "a `collect` event starts at the data subjects or a device, not at `" + f.from + "`",
+            "use `transfer` for data another organisation provides");
       }
     }
     if (f.measures && f.measures->key_holder.known() && f.measures->key_holder.value()) {
-      check_party_ref(*f.measures->key_holder.value(), f.pointer + "/measures/key_holder", "key holder");
+      check_party_ref(*f.measures->key_holder.value(), f.pointer + "/measures/key_holder",
+                      "key holder");
     }
   }
   check_cycles();
@@ -652,7 +689,8 @@ void ModelReader::check_cycles() {
     while (cur && cur->parent.known() && cur->parent.value()) {
       const Id& next = *cur->parent.value();
       if (!seen.insert(next).second) {
-        ctx_.error("050", p.pointer + "/parent", "corporate parents form a cycle through `" + next + "`");
+        ctx_.error("050", p.pointer + "/parent",
+                   "corporate parents form a cycle through `" + next + "`");
         break;
       }
       cur = model_.party(next);
@@ -663,7 +701,8 @@ void ModelReader::check_cycles() {
     const System* cur = &s;
     while (cur && cur->runs_on) {
       if (!seen.insert(*cur->runs_on).second) {
-        ctx_.error("050", s.pointer + "/runs_on", "`runs_on` forms a cycle through `" + *cur->runs_on + "`");
+        ctx_.error("050", s.pointer + "/runs_on",
+                   "`runs_on` forms a cycle through `" + *cur->runs_on + "`");
         break;
       }
       cur = model_.system(*cur->runs_on);

@@ -30,7 +30,8 @@ struct CloudProvider {
 class ReferenceData {
  public:
   // Reads countries.json and cloud_regions.json from `data_dir`.
-  static std::optional<ReferenceData> load(const std::filesystem::path& data_dir, Diagnostics& diags);
+  static std::optional<ReferenceData> load(const std::filesystem::path& data_dir,
+                                           Diagnostics& diags);
   // The directory shipped with the sources (XBORDER_DATA_DIR overrides it).
   static std::filesystem::path default_dir();
 

@@ -26,26 +26,36 @@ std::vector<Placement> placements_of(const TransferModel& model, const System& s
   return out;
 }
 
-std::string country_text(const Unknowable<Country>& c) { return c.known() ? c.value() : "an unknown country"; }
+std::string country_text(const Unknowable<Country>& c) {
+  return c.known() ? c.value() : "an unknown country";
+}
 
-void add_reach(GraphNode& node, const TransferModel& model, const std::vector<ReachDeclaration>& reach) {
+void add_reach(GraphNode& node, const TransferModel& model,
+               const std::vector<ReachDeclaration>& reach) {
   // Territorial: the place is set first by where the data is (DMF, seed 000) and by where its
   // holder is established.
   if (node.country.known()) {
-    node.reach.push_back({node.country.value(), true,
+    node.reach.push_back({node.country.value(),
+                          true,
                           "the data is in " + node.country.value() + " (" + node.label + ")",
-                          "territorial", {}});
+                          "territorial",
+                          {}});
   }
   const Party* holder = model.party(node.holder);
   if (holder && holder->country.known() &&
       (!node.country.known() || holder->country.value() != node.country.value())) {
-    node.reach.push_back({holder->country.value(), true,
-                          "`" + holder->id + "` holding it is established in " + holder->country.value(),
-                          "territorial", {}});
+    node.reach.push_back(
+        {holder->country.value(),
+         true,
+         "`" + holder->id + "` holding it is established in " + holder->country.value(),
+         "territorial",
+         {}});
   }
   for (const auto& decl : reach) {
     if (!decl.tiers.empty()) {
-      if (!node.tier || std::find(decl.tiers.begin(), decl.tiers.end(), *node.tier) == decl.tiers.end()) continue;
+      if (!node.tier ||
+          std::find(decl.tiers.begin(), decl.tiers.end(), *node.tier) == decl.tiers.end())
+        continue;
     }
     auto chain = model.control_chain(node.holder);
     bool certain = false;
@@ -56,8 +66,8 @@ void add_reach(GraphNode& node, const TransferModel& model, const std::vector<Re
         possible = true;
         continue;
       }
-      if (std::find(decl.control_countries.begin(), decl.control_countries.end(), p->country.value()) !=
-          decl.control_countries.end()) {
+      if (std::find(decl.control_countries.begin(), decl.control_countries.end(),
+                    p->country.value()) != decl.control_countries.end()) {
         certain = true;
         via = p->id == node.holder ? "`" + p->id + "` is established in " + p->country.value()
                                    : "`" + node.holder + "` is controlled by `" + p->id + "` (" +
@@ -73,14 +83,16 @@ void add_reach(GraphNode& node, const TransferModel& model, const std::vector<Re
 
 }  // namespace
 
-TransferGraph TransferGraph::build(const TransferModel& model, const std::vector<ReachDeclaration>& reach) {
+TransferGraph TransferGraph::build(const TransferModel& model,
+                                   const std::vector<ReachDeclaration>& reach) {
   TransferGraph tg;
   tg.model_ = &model;
   GraphType& g = tg.graph_;
 
   auto finish_node = [&](GraphNode node) {
     auto chain = model.control_chain(node.holder);
-    for (std::size_t i = 1; i < chain.parties.size(); ++i) node.control_chain.push_back(chain.parties[i]->id);
+    for (std::size_t i = 1; i < chain.parties.size(); ++i)
+      node.control_chain.push_back(chain.parties[i]->id);
     node.control_chain_complete = chain.complete;
     add_reach(node, model, reach);
     return boost::add_vertex(std::move(node), g);
@@ -134,9 +146,9 @@ TransferGraph TransferGraph::build(const TransferModel& model, const std::vector
       e.kind = EdgeKind::kHosting;
       e.event = Event::kStore;
       e.region_role = role_of(upper_node);
-      e.why = "`" + s.id + "` (" + std::string(to_string(s.tier)) + ") runs on `" + lower->id + "` (" +
-              std::string(to_string(lower->tier)) + ", operated by `" + lower->operator_party +
-              "`), so its data is stored there";
+      e.why = "`" + s.id + "` (" + std::string(to_string(s.tier)) + ") runs on `" + lower->id +
+              "` (" + std::string(to_string(lower->tier)) + ", operated by `" +
+              lower->operator_party + "`), so its data is stored there";
       boost::add_edge(upper_node, it->second, e, g);
     }
   }
@@ -152,8 +164,8 @@ TransferGraph TransferGraph::build(const TransferModel& model, const std::vector
         e.kind = EdgeKind::kReplication;
         e.event = Event::kStore;
         e.region_role = role_of(to);
-        e.why = "`" + to_loc + "` is a " + std::string(to_string(role_of(to))) + " region of `" + s.id +
-                "` (in " + country_text(g[to].country) + ")";
+        e.why = "`" + to_loc + "` is a " + std::string(to_string(role_of(to))) + " region of `" +
+                s.id + "` (in " + country_text(g[to].country) + ")";
         boost::add_edge(from, to, e, g);
       }
     }
@@ -169,7 +181,8 @@ TransferGraph TransferGraph::build(const TransferModel& model, const std::vector
       n.country = a.country;
       n.holder_handles_data = a.clear_text;
       const Party* accessor = model.party(a.party);
-      n.label = (accessor ? accessor->name : a.party) + " (" + a.purpose + " access to " + s.name + ")";
+      n.label =
+          (accessor ? accessor->name : a.party) + " (" + a.purpose + " access to " + s.name + ")";
       const NodeIndex target = finish_node(std::move(n));
       for (const auto& [location, from] : system_nodes[s.id]) {
         GraphEdge e;
@@ -178,7 +191,8 @@ TransferGraph TransferGraph::build(const TransferModel& model, const std::vector
         e.event = Event::kRemoteAccess;
         e.access = &a;
         e.why = "`" + a.party + "` has " + a.purpose + " access to `" + s.id + "` from " +
-                country_text(a.country) + (a.clear_text.known() && !a.clear_text.value() ? " (encrypted only)" : "");
+                country_text(a.country) +
+                (a.clear_text.known() && !a.clear_text.value() ? " (encrypted only)" : "");
         boost::add_edge(from, target, e, g);
       }
     }
@@ -191,7 +205,9 @@ TransferGraph TransferGraph::build(const TransferModel& model, const std::vector
       for (NodeIndex to : targets) {
         if (f.from == f.to && from != to) continue;  // processing stays in each region
         GraphEdge e;
-        e.id = (sources.size() > 1 || targets.size() > 1) ? f.id + "[" + g[from].id + "->" + g[to].id + "]" : f.id;
+        e.id = (sources.size() > 1 || targets.size() > 1)
+                   ? f.id + "[" + g[from].id + "->" + g[to].id + "]"
+                   : f.id;
         e.kind = EdgeKind::kFlow;
         e.event = f.event;
         e.flow = &f;

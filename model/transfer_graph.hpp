@@ -15,33 +15,34 @@ namespace xborder {
 enum class NodeKind { kSystemRegion, kParty, kRemoteAccess };
 template <>
 struct EnumNames<NodeKind> {
-  static constexpr auto names = std::to_array<std::string_view>({"system_region", "party", "remote_access"});
+  static constexpr auto names =
+      std::to_array<std::string_view>({"system_region", "party", "remote_access"});
   static constexpr std::string_view kind = "NodeKind";
 };
 
 // A foreign or domestic authority's power to compel access to data held by some party, declared
 // as data in a rule pack (e.g. the US CLOUD Act reaching US-controlled providers anywhere).
 struct ReachDeclaration {
-  std::string id;             // rule-pack id, e.g. "US-CLOUD-ACT"
-  Country authority;          // whose authorities gain access
+  std::string id;                          // rule-pack id, e.g. "US-CLOUD-ACT"
+  Country authority;                       // whose authorities gain access
   std::vector<Country> control_countries;  // holder or a parent established in one of these
-  std::vector<Tier> tiers;    // only systems of these tiers (empty: any holder)
-  std::string label;          // "18 U.S.C. § 2713 (CLOUD Act)"
+  std::vector<Tier> tiers;                 // only systems of these tiers (empty: any holder)
+  std::string label;                       // "18 U.S.C. § 2713 (CLOUD Act)"
   Validity valid;
 };
 
 struct ReachEntry {
   Country authority;
-  bool certain = true;   // false: depends on an unknown (country, parent)
-  std::string why;       // a sentence a lawyer can read
-  std::string source;    // "territorial" or the declaration id
+  bool certain = true;  // false: depends on an unknown (country, parent)
+  std::string why;      // a sentence a lawyer can read
+  std::string source;   // "territorial" or the declaration id
   Validity valid;
 };
 
 struct GraphNode {
   std::string id;
   NodeKind kind = NodeKind::kSystemRegion;
-  Id holder;                    // the party holding the data here
+  Id holder;  // the party holding the data here
   std::optional<Id> system;
   std::optional<Id> location;
   Unknowable<Country> country;  // where the data is (or from where it is accessed)
@@ -65,14 +66,16 @@ struct GraphEdge {
   [[nodiscard]] bool implicit() const { return kind != EdgeKind::kFlow; }
 };
 
-using GraphType = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, GraphNode, GraphEdge>;
+using GraphType =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, GraphNode, GraphEdge>;
 using NodeIndex = GraphType::vertex_descriptor;
 using EdgeIndex = GraphType::edge_descriptor;
 
 class TransferGraph {
  public:
   // `model` must outlive the graph.
-  static TransferGraph build(const TransferModel& model, const std::vector<ReachDeclaration>& reach);
+  static TransferGraph build(const TransferModel& model,
+                             const std::vector<ReachDeclaration>& reach);
 
   [[nodiscard]] const GraphType& graph() const { return graph_; }
   [[nodiscard]] const TransferModel& model() const { return *model_; }

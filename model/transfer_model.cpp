@@ -12,10 +12,18 @@ const T* find_by_id(const std::vector<T>& items, const Id& id) {
 }
 }  // namespace
 
-const Party* TransferModel::party(const Id& id) const { return find_by_id(parties, id); }
-const System* TransferModel::system(const Id& id) const { return find_by_id(systems, id); }
-const DataSet* TransferModel::dataset(const Id& id) const { return find_by_id(datasets, id); }
-const Location* TransferModel::location(const Id& id) const { return find_by_id(locations, id); }
+const Party* TransferModel::party(const Id& id) const {
+  return find_by_id(parties, id);
+}
+const System* TransferModel::system(const Id& id) const {
+  return find_by_id(systems, id);
+}
+const DataSet* TransferModel::dataset(const Id& id) const {
+  return find_by_id(datasets, id);
+}
+const Location* TransferModel::location(const Id& id) const {
+  return find_by_id(locations, id);
+}
 
 TransferModel::ControlChain TransferModel::control_chain(const Id& party_id) const {
   ControlChain chain;

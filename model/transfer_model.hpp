@@ -19,7 +19,7 @@ using Country = std::string;  // ISO 3166-1 alpha-2
 using Id = std::string;
 
 struct Certification {
-  std::string scheme;  // one of kCertificationSchemes
+  std::string scheme;     // one of kCertificationSchemes
   Unknowable<bool> held;  // unknown: nobody has checked the list
   Validity valid;
 };
@@ -28,8 +28,8 @@ struct Party {
   Id id;
   std::string name;
   PartyKind kind = PartyKind::kCompany;
-  Unknowable<Country> country;             // establishment
-  Unknowable<std::optional<Id>> parent;    // known none, known parent, or unknown
+  Unknowable<Country> country;           // establishment
+  Unknowable<std::optional<Id>> parent;  // known none, known parent, or unknown
   std::vector<PartyRole> roles;
   std::vector<Certification> certifications;
   std::string pointer;  // where it was declared, for diagnostics and SARIF
@@ -39,7 +39,7 @@ struct Location {
   Id id;  // "aws:ap-northeast-1", "country:JP", or a model-defined id
   std::string name;
   Country country;
-  std::optional<Id> provider;           // cloud provider id from the region table
+  std::optional<Id> provider;                // cloud provider id from the region table
   std::optional<std::string> operator_name;  // a partner operating the region (e.g. China regions)
   std::optional<Country> operator_country;
 };
@@ -56,14 +56,14 @@ struct Measures {
 
 struct Safeguard {
   SafeguardType type = SafeguardType::kScc;
-  Unknowable<bool> in_place = true;           // unknown: claimed but not confirmed
-  std::optional<int> scc_module;              // 1..4
-  std::optional<std::string> scc_set;         // one of kSccSets
+  Unknowable<bool> in_place = true;    // unknown: claimed but not confirmed
+  std::optional<int> scc_module;       // 1..4
+  std::optional<std::string> scc_set;  // one of kSccSets
   std::optional<Date> signed_on;
   Unknowable<bool> informed = Unknowable<bool>::unknown();  // consent: APPI Art. 28(2) info given
   Unknowable<bool> explicit_consent = Unknowable<bool>::unknown();
-  std::optional<std::string> derogation;      // one of kDerogations
-  std::optional<std::string> basis;           // appi_standard_system: contract | group_rules | cbpr
+  std::optional<std::string> derogation;  // one of kDerogations
+  std::optional<std::string> basis;       // appi_standard_system: contract | group_rules | cbpr
   Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
   std::string pointer;
 };
@@ -75,8 +75,8 @@ struct RegionPlacement {
 
 struct RemoteAccess {
   Id party;
-  Unknowable<Country> country;   // where the people accessing sit
-  std::string purpose;           // "support", "operations", "development", "monitoring"
+  Unknowable<Country> country;         // where the people accessing sit
+  std::string purpose;                 // "support", "operations", "development", "monitoring"
   Unknowable<bool> clear_text = true;  // do they see the data unencrypted?
   std::vector<Safeguard> safeguards;   // of the contract with the accessing party
   std::string pointer;
@@ -91,7 +91,7 @@ struct System {
   std::vector<RegionPlacement> regions;
   Unknowable<bool> operator_handles_data;  // can the operator handle the data in the clear?
   std::vector<RemoteAccess> remote_access;
-  std::optional<Measures> measures;  // at rest in this system
+  std::optional<Measures> measures;   // at rest in this system
   std::vector<Safeguard> safeguards;  // of the contract under which its data reaches `runs_on`
   std::string pointer;
 };
@@ -117,11 +117,10 @@ struct DataSet {
   Unknowable<Id> controller;
   std::vector<Id> rights_holders;
   Unknowable<ValueLevel> value;
-  std::string retention;             // free text, e.g. "one year after the contract ends"
-  std::optional<Id> origin;          // system or party where it starts, if no flow collects it
+  std::string retention;     // free text, e.g. "one year after the contract ends"
+  std::optional<Id> origin;  // system or party where it starts, if no flow collects it
   std::string pointer;
 };
-
 
 struct Flow {
   Id id;
@@ -133,7 +132,8 @@ struct Flow {
   std::vector<Id> produces;  // data sets derived by a process event
   std::string purpose;
   Unknowable<Relationship> relationship;
-  Unknowable<bool> recipient_identifies = false;  // recipient expected to obtain it as personal data
+  Unknowable<bool> recipient_identifies =
+      false;  // recipient expected to obtain it as personal data
   std::vector<Safeguard> safeguards;
   bool safeguards_unknown = false;  // "safeguards": "unknown"
   std::optional<Measures> measures;

@@ -10,7 +10,7 @@ namespace xborder {
 template <class T>
 class Unknowable {
  public:
-  Unknowable() = default;  // unknown
+  Unknowable() = default;                            // unknown
   Unknowable(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
   static Unknowable unknown() { return Unknowable(); }
 

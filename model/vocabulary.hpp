@@ -24,16 +24,23 @@ enum class Relationship {
   kDataSubjectToController,  // collection from the person
 };
 enum class PartyKind { kCompany, kPublicBody, kIndividual, kDataSubjects };
-enum class PartyRole { kController, kProcessor, kSubProcessor, kJointController, kContractor, kDataSubject };
+enum class PartyRole {
+  kController,
+  kProcessor,
+  kSubProcessor,
+  kJointController,
+  kContractor,
+  kDataSubject
+};
 enum class Category {
   kPersonalData,
-  kSpecialCategory,       // special categories / 要配慮個人情報
-  kPersonallyReferable,   // 個人関連情報
-  kPseudonymised,         // 仮名加工情報 / pseudonymised data
-  kAnonymised,            // 匿名加工情報 / anonymised data
-  kTradeSecret,           // 営業秘密
-  kLimitedProvision,      // 限定提供データ
-  kExportControlled,      // controlled technology
+  kSpecialCategory,      // special categories / 要配慮個人情報
+  kPersonallyReferable,  // 個人関連情報
+  kPseudonymised,        // 仮名加工情報 / pseudonymised data
+  kAnonymised,           // 匿名加工情報 / anonymised data
+  kTradeSecret,          // 営業秘密
+  kLimitedProvision,     // 限定提供データ
+  kExportControlled,     // controlled technology
   kNonPersonal,
 };
 enum class ValueLevel { kLow, kHigh, kVeryHigh };
@@ -54,11 +61,11 @@ enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 template <class E>
 struct EnumNames;
 
-#define XBORDER_ENUM_NAMES(E, ...)                                  \
-  template <>                                                       \
-  struct EnumNames<E> {                                             \
+#define XBORDER_ENUM_NAMES(E, ...)                                                \
+  template <>                                                                     \
+  struct EnumNames<E> {                                                           \
     static constexpr auto names = std::to_array<std::string_view>({__VA_ARGS__}); \
-    static constexpr std::string_view kind = #E;                    \
+    static constexpr std::string_view kind = #E;                                  \
   };
 
 XBORDER_ENUM_NAMES(Event, "collect", "process", "transfer", "store", "dispose", "remote_access")
@@ -105,15 +112,15 @@ std::vector<std::string> enum_spellings() {
 // Schemes a party can be certified under; open to new schemes only through this list, so that
 // a typo in a model or a rule pack is an error rather than a silently different scheme.
 inline constexpr auto kCertificationSchemes = std::to_array<std::string_view>({
-    "dpf",                 // EU-U.S. Data Privacy Framework
-    "dpf_uk_extension",    // UK Extension to the EU-U.S. DPF (UK-US data bridge)
-    "dpf_swiss",           // Swiss-U.S. DPF
-    "privacy_shield",      // EU-U.S. Privacy Shield (2016-2020)
-    "safe_harbour",        // US Safe Harbor (2000-2015)
-    "apec_cbpr",           // APEC Cross-Border Privacy Rules
-    "apec_prp",            // APEC Privacy Recognition for Processors
-    "global_cbpr",         // Global CBPR Forum
-    "ismap",               // Japan's ISMAP cloud register
+    "dpf",               // EU-U.S. Data Privacy Framework
+    "dpf_uk_extension",  // UK Extension to the EU-U.S. DPF (UK-US data bridge)
+    "dpf_swiss",         // Swiss-U.S. DPF
+    "privacy_shield",    // EU-U.S. Privacy Shield (2016-2020)
+    "safe_harbour",      // US Safe Harbor (2000-2015)
+    "apec_cbpr",         // APEC Cross-Border Privacy Rules
+    "apec_prp",          // APEC Privacy Recognition for Processors
+    "global_cbpr",       // Global CBPR Forum
+    "ismap",             // Japan's ISMAP cloud register
     "iso_27001",
     "iso_27701",
     "iso_27018",
@@ -124,8 +131,8 @@ inline constexpr auto kSccSets =
     std::to_array<std::string_view>({"2001/497/EC", "2004/915/EC", "2010/87/EU", "2021/914"});
 
 // GDPR Art. 49 derogations, by paragraph.
-inline constexpr auto kDerogations = std::to_array<std::string_view>(
-    {"49(1)(a)", "49(1)(b)", "49(1)(c)", "49(1)(d)", "49(1)(e)", "49(1)(f)", "49(1)(g)",
-     "49(1)second"});
+inline constexpr auto kDerogations =
+    std::to_array<std::string_view>({"49(1)(a)", "49(1)(b)", "49(1)(c)", "49(1)(d)", "49(1)(e)",
+                                     "49(1)(f)", "49(1)(g)", "49(1)second"});
 
 }  // namespace xborder

@@ -8,9 +8,14 @@ namespace xborder {
 using nlohmann::json;
 
 namespace {
-json text_json(const Text& t) { return json{{"en", t.en}, {"ja", t.ja}}; }
+json text_json(const Text& t) {
+  return json{{"en", t.en}, {"ja", t.ja}};
+}
 json citation_json(const Citation& c) {
-  json j{{"instrument", c.instrument}, {"article", c.article}, {"url", c.url}, {"verified", c.verified}};
+  json j{{"instrument", c.instrument},
+         {"article", c.article},
+         {"url", c.url},
+         {"verified", c.verified}};
   if (!c.note.empty()) j["note"] = c.note;
   return j;
 }
@@ -41,17 +46,26 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     j["place_name"] = text_json(f.place_name);
     j["dataset"] = f.dataset;
     j["event"] = std::string(to_string(f.event));
-    j["edge"] = {{"id", f.edge}, {"kind", std::string(to_string(f.edge_kind))}, {"implicit", f.edge_kind != EdgeKind::kFlow},
-                 {"from", f.from_node}, {"to", f.to_node}, {"exporter", f.exporter}, {"importer", f.importer},
+    j["edge"] = {{"id", f.edge},
+                 {"kind", std::string(to_string(f.edge_kind))},
+                 {"implicit", f.edge_kind != EdgeKind::kFlow},
+                 {"from", f.from_node},
+                 {"to", f.to_node},
+                 {"exporter", f.exporter},
+                 {"importer", f.importer},
                  {"from_country", f.from_country.empty() ? json(nullptr) : json(f.from_country)},
                  {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
     j["model_pointer"] = f.model_pointer;
     json path = json::array();
     for (const auto& step : f.path) {
-      json p{{"node", step.node}, {"label", step.node_label}, {"country", step.country.empty() ? json(nullptr) : json(step.country)}};
+      json p{{"node", step.node},
+             {"label", step.node_label},
+             {"country", step.country.empty() ? json(nullptr) : json(step.country)}};
       if (!step.edge.empty()) {
-        p["via"] = {{"edge", step.edge}, {"kind", std::string(to_string(step.edge_kind))},
-                    {"implicit", step.edge_kind != EdgeKind::kFlow}, {"event", std::string(to_string(step.event))}};
+        p["via"] = {{"edge", step.edge},
+                    {"kind", std::string(to_string(step.edge_kind))},
+                    {"implicit", step.edge_kind != EdgeKind::kFlow},
+                    {"event", std::string(to_string(step.event))}};
         if (!step.why.empty()) p["via"]["why"] = step.why;
       }
       path.push_back(p);
@@ -60,7 +74,9 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     j["path_count"] = f.path_count;
     json routes = json::array();
     for (const auto& r : f.routes) {
-      json rj{{"id", r.id}, {"title", text_json(r.title)}, {"status", std::string(to_string(r.status))}};
+      json rj{{"id", r.id},
+              {"title", text_json(r.title)},
+              {"status", std::string(to_string(r.status))}};
       if (r.citation) rj["citation"] = citation_json(*r.citation);
       routes.push_back(rj);
     }
@@ -75,16 +91,23 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     j["because"] = f.because;
     json deciding = json::array();
     for (const auto& d : f.deciding) {
-      deciding.push_back({{"fact", d.variable}, {"violating_value", d.violating_value}, {"compliant_value", d.compliant_value}});
+      deciding.push_back({{"fact", d.variable},
+                          {"violating_value", d.violating_value},
+                          {"compliant_value", d.compliant_value}});
     }
     j["deciding"] = deciding;
-    j["disclosure_scope"] = {{"parties", f.scope}, {"authorities", f.authorities}, {"authorities_possible", f.authorities_possible}};
+    j["disclosure_scope"] = {{"parties", f.scope},
+                             {"authorities", f.authorities},
+                             {"authorities_possible", f.authorities_possible}};
     findings.push_back(j);
   }
   out["findings"] = findings;
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
-    warnings.push_back({{"code", w.code}, {"pointer", w.pointer}, {"message", w.message}, {"hint", w.hint.value_or("")}});
+    warnings.push_back({{"code", w.code},
+                        {"pointer", w.pointer},
+                        {"message", w.message},
+                        {"hint", w.hint.value_or("")}});
   }
   out["warnings"] = warnings;
   return out;
@@ -103,22 +126,30 @@ std::string upper(std::string_view s) {
 }
 }  // namespace
 
-std::string check_result_to_text(const CheckResult& result, const ReportContext& context, bool show_compliant) {
+std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
+                                 bool show_compliant) {
   std::ostringstream out;
   const auto& s = result.summary;
-  out << "xborder check — " << (context.model_name.empty() ? context.model_file : context.model_name) << "\n";
+  out << "xborder check — "
+      << (context.model_name.empty() ? context.model_file : context.model_name) << "\n";
   out << "at " << result.at.to_string() << " · places: " << join(result.places, ", ") << "\n";
-  out << s.paths << " data paths (" << s.states << " distinct states): " << s.violations << " violations, "
-      << s.undetermined << " undetermined, " << s.compliant << " compliant\n";
-  for (const auto& w : result.warnings.sorted()) out << "\nwarning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
+  out << s.paths << " data paths (" << s.states << " distinct states): " << s.violations
+      << " violations, " << s.undetermined << " undetermined, " << s.compliant << " compliant\n";
+  for (const auto& w : result.warnings.sorted())
+    out << "\nwarning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
   for (const auto& f : result.findings) {
     if (f.verdict == Verdict::kCompliant && !show_compliant) continue;
-    out << "\n" << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
+    out << "\n"
+        << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
     out << "  " << f.citation.label() << "  <" << f.citation.url << ">\n";
-    out << "  place: " << f.place_name.en << " · event: " << to_string(f.event) << " of `" << f.dataset << "`"
-        << (f.edge_kind != EdgeKind::kFlow ? " (implicit " + std::string(to_string(f.edge_kind)) + " edge)" : "") << "\n";
-    out << "  " << f.exporter << " (" << (f.from_country.empty() ? "?" : f.from_country) << ") → " << f.importer << " ("
-        << (f.to_country.empty() ? "?" : f.to_country) << ")";
+    out << "  place: " << f.place_name.en << " · event: " << to_string(f.event) << " of `"
+        << f.dataset << "`"
+        << (f.edge_kind != EdgeKind::kFlow
+                ? " (implicit " + std::string(to_string(f.edge_kind)) + " edge)"
+                : "")
+        << "\n";
+    out << "  " << f.exporter << " (" << (f.from_country.empty() ? "?" : f.from_country) << ") → "
+        << f.importer << " (" << (f.to_country.empty() ? "?" : f.to_country) << ")";
     if (f.path_count > 1) out << " · on " << f.path_count << " paths";
     out << "\n  path: ";
     for (std::size_t k = 0; k < f.path.size(); ++k) {
@@ -134,10 +165,13 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
       std::vector<std::string> missing;
       for (const auto& r : f.routes) {
         if (r.status != RouteStatus::kAvailable) {
-          missing.push_back(r.title.en + (r.status == RouteStatus::kDependsOnUnknowns ? " (depends on unknowns)" : ""));
+          missing.push_back(r.title.en + (r.status == RouteStatus::kDependsOnUnknowns
+                                              ? " (depends on unknowns)"
+                                              : ""));
         }
       }
-      if (!missing.empty()) out << "  missing — none of these holds: " << join(missing, "; ") << "\n";
+      if (!missing.empty())
+        out << "  missing — none of these holds: " << join(missing, "; ") << "\n";
     } else {
       std::vector<std::string> available;
       for (const auto& r : f.routes) {
@@ -148,15 +182,18 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     if (!f.because.empty()) out << "  because: " << join(f.because, "; ") << "\n";
     for (const auto& d : f.deciding) {
       out << "  decided by unknown `" << d.variable << "`";
-      if (!d.violating_value.empty()) out << ": violation if " << d.violating_value << ", compliant if " << d.compliant_value;
+      if (!d.violating_value.empty())
+        out << ": violation if " << d.violating_value << ", compliant if " << d.compliant_value;
       out << "\n";
     }
     out << "  disclosure scope: " << join(f.scope, ", ");
     if (!f.authorities.empty()) out << " · authorities: " << join(f.authorities, ", ");
-    if (!f.authorities_possible.empty()) out << " (possibly " << join(f.authorities_possible, ", ") << ")";
+    if (!f.authorities_possible.empty())
+      out << " (possibly " << join(f.authorities_possible, ", ") << ")";
     out << "\n";
   }
-  if (!show_compliant && s.compliant > 0) out << "\n(" << s.compliant << " compliant findings hidden; --all shows them)\n";
+  if (!show_compliant && s.compliant > 0)
+    out << "\n(" << s.compliant << " compliant findings hidden; --all shows them)\n";
   return out.str();
 }
 
@@ -167,19 +204,30 @@ json graph_to_json(const TransferGraph& tg) {
     const GraphNode& n = g[*it];
     json reach = json::array();
     for (const auto& r : n.reach) {
-      reach.push_back({{"authority", r.authority}, {"certain", r.certain}, {"why", r.why}, {"source", r.source},
+      reach.push_back({{"authority", r.authority},
+                       {"certain", r.certain},
+                       {"why", r.why},
+                       {"source", r.source},
                        {"valid", r.valid.to_string()}});
     }
-    nodes.push_back({{"id", n.id}, {"kind", std::string(to_string(n.kind))}, {"holder", n.holder}, {"label", n.label},
+    nodes.push_back({{"id", n.id},
+                     {"kind", std::string(to_string(n.kind))},
+                     {"holder", n.holder},
+                     {"label", n.label},
                      {"country", n.country.known() ? json(n.country.value()) : json(nullptr)},
-                     {"control_chain", n.control_chain}, {"control_chain_complete", n.control_chain_complete},
+                     {"control_chain", n.control_chain},
+                     {"control_chain_complete", n.control_chain_complete},
                      {"reach", reach}});
   }
   json edges = json::array();
   for (auto [it, end] = boost::edges(g); it != end; ++it) {
     const GraphEdge& e = g[*it];
-    json j{{"id", e.id}, {"kind", std::string(to_string(e.kind))}, {"implicit", e.implicit()},
-           {"event", std::string(to_string(e.event))}, {"from", g[boost::source(*it, g)].id}, {"to", g[boost::target(*it, g)].id}};
+    json j{{"id", e.id},
+           {"kind", std::string(to_string(e.kind))},
+           {"implicit", e.implicit()},
+           {"event", std::string(to_string(e.event))},
+           {"from", g[boost::source(*it, g)].id},
+           {"to", g[boost::target(*it, g)].id}};
     if (!e.why.empty()) j["why"] = e.why;
     if (e.flow) j["datasets"] = e.flow->datasets;
     edges.push_back(j);
@@ -193,12 +241,13 @@ std::string graph_to_dot(const TransferGraph& tg) {
   out << "digraph transfer {\n  rankdir=LR;\n";
   for (auto [it, end] = boost::vertices(g); it != end; ++it) {
     const GraphNode& n = g[*it];
-    out << "  n" << *it << " [label=\"" << n.id << "\\n" << (n.country.known() ? n.country.value() : "?") << "\"];\n";
+    out << "  n" << *it << " [label=\"" << n.id << "\\n"
+        << (n.country.known() ? n.country.value() : "?") << "\"];\n";
   }
   for (auto [it, end] = boost::edges(g); it != end; ++it) {
     const GraphEdge& e = g[*it];
-    out << "  n" << boost::source(*it, g) << " -> n" << boost::target(*it, g) << " [label=\"" << to_string(e.kind) << "\""
-        << (e.implicit() ? ", style=dashed" : "") << "];\n";
+    out << "  n" << boost::source(*it, g) << " -> n" << boost::target(*it, g) << " [label=\""
+        << to_string(e.kind) << "\"" << (e.implicit() ? ", style=dashed" : "") << "];\n";
   }
   out << "}\n";
   return out.str();

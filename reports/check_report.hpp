@@ -19,7 +19,8 @@ struct ReportContext {
 };
 
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
-std::string check_result_to_text(const CheckResult& result, const ReportContext& context, bool show_compliant);
+std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
+                                 bool show_compliant);
 
 // The transfer graph with every implicit edge and why it exists (JSON or Graphviz dot).
 nlohmann::json graph_to_json(const TransferGraph& graph);

@@ -13,18 +13,24 @@ namespace xborder {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::kViolation: return "violation";
-    case Verdict::kUndetermined: return "undetermined";
-    case Verdict::kCompliant: return "compliant";
+    case Verdict::kViolation:
+      return "violation";
+    case Verdict::kUndetermined:
+      return "undetermined";
+    case Verdict::kCompliant:
+      return "compliant";
   }
   return "?";
 }
 
 std::string_view to_string(RouteStatus s) {
   switch (s) {
-    case RouteStatus::kUnavailable: return "unavailable";
-    case RouteStatus::kDependsOnUnknowns: return "depends_on_unknowns";
-    case RouteStatus::kAvailable: return "available";
+    case RouteStatus::kUnavailable:
+      return "unavailable";
+    case RouteStatus::kDependsOnUnknowns:
+      return "depends_on_unknowns";
+    case RouteStatus::kAvailable:
+      return "available";
   }
   return "?";
 }
@@ -42,10 +48,10 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
 // controller, storage location). What does not change (categories, subjects) stays on the data set.
 struct DataState {
   int dataset = 0;
-  int controller = kUnknown;          // party index
-  std::vector<std::int8_t> scope;     // over parties
+  int controller = kUnknown;             // party index
+  std::vector<std::int8_t> scope;        // over parties
   std::vector<std::int8_t> authorities;  // over countries
-  std::vector<std::int8_t> visited;   // over countries
+  std::vector<std::int8_t> visited;      // over countries
   bool operator==(const DataState&) const = default;
 };
 
@@ -67,8 +73,8 @@ struct StateKeyHash {
 };
 
 struct StateRecord {
-  StateKey key;     // the state as the rules can see it: what deduplication compares
-  DataState full;   // the first arrival's whole state, for reporting its disclosure scope
+  StateKey key;    // the state as the rules can see it: what deduplication compares
+  DataState full;  // the first arrival's whole state, for reporting its disclosure scope
   long pred = -1;  // state it came from (first arrival), for the witness path
   std::optional<EdgeIndex> via;
 };
@@ -77,36 +83,67 @@ struct StateRecord {
 struct Vars {
   std::size_t date, event, edge_kind, edge_region_role, relationship, purpose;
   std::size_t ex_party, ex_kind, ex_country, ex_established, ex_group;
-  std::size_t im_party, im_kind, im_country, im_established, im_group, im_tier, im_handles, im_identifies,
-      im_certs, im_reach;
+  std::size_t im_party, im_kind, im_country, im_established, im_group, im_tier, im_handles,
+      im_identifies, im_certs, im_reach;
   std::size_t same_group;
   std::size_t sg_scc, sg_scc_module, sg_scc_set, sg_tia, sg_bcr, sg_consent, sg_consent_informed,
       sg_consent_explicit, sg_appi, sg_periodic, sg_derogations, sg_adhoc, sg_coc, sg_cert;
   std::size_t m_transit, m_rest, m_key_holder, m_key_country, m_pseudo, m_reid_country, m_split;
-  std::size_t d_categories, d_subjects, d_count, d_controller, d_scope, d_authorities, d_visited, d_value;
+  std::size_t d_categories, d_subjects, d_count, d_controller, d_scope, d_authorities, d_visited,
+      d_value;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
-    date = v("date"); event = v("event"); edge_kind = v("edge.kind"); edge_region_role = v("edge.region_role");
-    relationship = v("relationship"); purpose = v("purpose");
-    ex_party = v("exporter.party"); ex_kind = v("exporter.kind"); ex_country = v("exporter.country");
-    ex_established = v("exporter.established"); ex_group = v("exporter.group_countries");
-    im_party = v("importer.party"); im_kind = v("importer.kind"); im_country = v("importer.country");
-    im_established = v("importer.established"); im_group = v("importer.group_countries"); im_tier = v("importer.tier");
-    im_handles = v("importer.handles_data"); im_identifies = v("importer.identifies");
-    im_certs = v("importer.certifications"); im_reach = v("importer.reach"); same_group = v("same_group");
-    sg_scc = v("safeguard.scc"); sg_scc_module = v("safeguard.scc_module"); sg_scc_set = v("safeguard.scc_set");
-    sg_tia = v("safeguard.tia"); sg_bcr = v("safeguard.bcr"); sg_consent = v("safeguard.consent");
-    sg_consent_informed = v("safeguard.consent_informed"); sg_consent_explicit = v("safeguard.consent_explicit");
-    sg_appi = v("safeguard.appi_standard_system"); sg_periodic = v("safeguard.periodic_check");
-    sg_derogations = v("safeguard.derogations"); sg_adhoc = v("safeguard.ad_hoc_clauses");
-    sg_coc = v("safeguard.code_of_conduct"); sg_cert = v("safeguard.certification");
-    m_transit = v("measures.encryption_in_transit"); m_rest = v("measures.encryption_at_rest");
-    m_key_holder = v("measures.key_holder"); m_key_country = v("measures.key_country");
-    m_pseudo = v("measures.pseudonymised"); m_reid_country = v("measures.reid_key_country");
+    date = v("date");
+    event = v("event");
+    edge_kind = v("edge.kind");
+    edge_region_role = v("edge.region_role");
+    relationship = v("relationship");
+    purpose = v("purpose");
+    ex_party = v("exporter.party");
+    ex_kind = v("exporter.kind");
+    ex_country = v("exporter.country");
+    ex_established = v("exporter.established");
+    ex_group = v("exporter.group_countries");
+    im_party = v("importer.party");
+    im_kind = v("importer.kind");
+    im_country = v("importer.country");
+    im_established = v("importer.established");
+    im_group = v("importer.group_countries");
+    im_tier = v("importer.tier");
+    im_handles = v("importer.handles_data");
+    im_identifies = v("importer.identifies");
+    im_certs = v("importer.certifications");
+    im_reach = v("importer.reach");
+    same_group = v("same_group");
+    sg_scc = v("safeguard.scc");
+    sg_scc_module = v("safeguard.scc_module");
+    sg_scc_set = v("safeguard.scc_set");
+    sg_tia = v("safeguard.tia");
+    sg_bcr = v("safeguard.bcr");
+    sg_consent = v("safeguard.consent");
+    sg_consent_informed = v("safeguard.consent_informed");
+    sg_consent_explicit = v("safeguard.consent_explicit");
+    sg_appi = v("safeguard.appi_standard_system");
+    sg_periodic = v("safeguard.periodic_check");
+    sg_derogations = v("safeguard.derogations");
+    sg_adhoc = v("safeguard.ad_hoc_clauses");
+    sg_coc = v("safeguard.code_of_conduct");
+    sg_cert = v("safeguard.certification");
+    m_transit = v("measures.encryption_in_transit");
+    m_rest = v("measures.encryption_at_rest");
+    m_key_holder = v("measures.key_holder");
+    m_key_country = v("measures.key_country");
+    m_pseudo = v("measures.pseudonymised");
+    m_reid_country = v("measures.reid_key_country");
     m_split = v("measures.split_processing");
-    d_categories = v("data.categories"); d_subjects = v("data.subjects"); d_count = v("data.subject_count");
-    d_controller = v("data.controller"); d_scope = v("data.scope"); d_authorities = v("data.authorities");
-    d_visited = v("data.visited"); d_value = v("data.value");
+    d_categories = v("data.categories");
+    d_subjects = v("data.subjects");
+    d_count = v("data.subject_count");
+    d_controller = v("data.controller");
+    d_scope = v("data.scope");
+    d_authorities = v("data.authorities");
+    d_visited = v("data.visited");
+    d_value = v("data.value");
   }
 };
 
@@ -163,7 +200,8 @@ struct PathChecker::Impl {
       for (const auto& a : s.remote_access) {
         if (a.country.known()) country(a.country.value());
       }
-      if (s.measures && s.measures->key_country.known() && s.measures->key_country.value()) country(*s.measures->key_country.value());
+      if (s.measures && s.measures->key_country.known() && s.measures->key_country.value())
+        country(*s.measures->key_country.value());
     }
     for (const auto& d : model.datasets) {
       if (d.subjects.known()) {
@@ -174,8 +212,10 @@ struct PathChecker::Impl {
     for (const auto& f : model.flows) {
       if (!f.purpose.empty()) universe.add(Domain::kPurpose, f.purpose);
       if (f.measures) {
-        if (f.measures->key_country.known() && f.measures->key_country.value()) country(*f.measures->key_country.value());
-        if (f.measures->reid_key_country.known() && f.measures->reid_key_country.value()) country(*f.measures->reid_key_country.value());
+        if (f.measures->key_country.known() && f.measures->key_country.value())
+          country(*f.measures->key_country.value());
+        if (f.measures->reid_key_country.known() && f.measures->reid_key_country.value())
+          country(*f.measures->reid_key_country.value());
       }
     }
     for (const auto& [name, fs] : rules.facts) {
@@ -197,14 +237,19 @@ struct PathChecker::Impl {
   }
 
   // ------------------------------------------------------------------------ helpers
-  int party_index(const std::string& id) const { return universe.index_or_other(Domain::kParty, id); }
-  int country_index(const std::string& c) const { return universe.index_or_other(Domain::kCountry, c); }
+  int party_index(const std::string& id) const {
+    return universe.index_or_other(Domain::kParty, id);
+  }
+  int country_index(const std::string& c) const {
+    return universe.index_or_other(Domain::kCountry, c);
+  }
   std::size_t countries() const { return universe.values(Domain::kCountry).size(); }
   std::size_t parties() const { return universe.values(Domain::kParty).size(); }
 
   static void include(std::vector<std::int8_t>& set, int idx, std::int8_t how) {
     if (set[static_cast<std::size_t>(idx)] == kYes) return;
-    if (how == kYes || set[static_cast<std::size_t>(idx)] == kNo) set[static_cast<std::size_t>(idx)] = how;
+    if (how == kYes || set[static_cast<std::size_t>(idx)] == kNo)
+      set[static_cast<std::size_t>(idx)] = how;
   }
   // A country we do not know: it could be any of them.
   static void include_unknown(std::vector<std::int8_t>& set) {
@@ -246,7 +291,7 @@ struct PathChecker::Impl {
     s.visited.assign(countries(), kNo);
     for (const auto& p : d.disclosure_scope) include(s.scope, party_index(p), kYes);
     if (d.controller.known()) include(s.scope, party_index(d.controller.value()), kYes);
-    if (n.kind != NodeKind::kParty || n.holder != "" ) {
+    if (n.kind != NodeKind::kParty || n.holder != "") {
       const Party* holder = model.party(n.holder);
       if (!holder || holder->kind != PartyKind::kDataSubjects) add_holder_scope(s.scope, n);
     }
@@ -255,19 +300,23 @@ struct PathChecker::Impl {
     return s;
   }
 
-  Unknowable<Relationship> relationship_of(const GraphEdge& e, const GraphNode& from, const GraphNode& to,
-                                           const DataState& s) const {
+  Unknowable<Relationship> relationship_of(const GraphEdge& e, const GraphNode& from,
+                                           const GraphNode& to, const DataState& s) const {
     if (e.flow) return e.flow->relationship;
     if (from.holder == to.holder) return Relationship::kSameEntity;
-    const bool exporter_is_controller = s.controller != kUnknown && s.controller == party_index(from.holder);
-    if (e.kind == EdgeKind::kRemoteAccess && s.controller != kUnknown && s.controller == party_index(to.holder)) {
+    const bool exporter_is_controller =
+        s.controller != kUnknown && s.controller == party_index(from.holder);
+    if (e.kind == EdgeKind::kRemoteAccess && s.controller != kUnknown &&
+        s.controller == party_index(to.holder)) {
       return Relationship::kProcessorToController;
     }
     if (s.controller == kUnknown) return Unknowable<Relationship>::unknown();
-    return exporter_is_controller ? Relationship::kControllerToProcessor : Relationship::kProcessorToProcessor;
+    return exporter_is_controller ? Relationship::kControllerToProcessor
+                                  : Relationship::kProcessorToProcessor;
   }
 
-  DataState next_state(const DataState& s, const GraphEdge& e, const GraphNode& from, const GraphNode& to, Date at) const {
+  DataState next_state(const DataState& s, const GraphEdge& e, const GraphNode& from,
+                       const GraphNode& to, Date at) const {
     DataState n = s;
     add_country(n.visited, to);
     const Party* holder = model.party(to.holder);
@@ -276,7 +325,8 @@ struct PathChecker::Impl {
     const auto rel = relationship_of(e, from, to, s);
     if (!rel.known()) {
       n.controller = kUnknown;
-    } else if (rel.value() == Relationship::kControllerToController || rel.value() == Relationship::kBusinessSuccession ||
+    } else if (rel.value() == Relationship::kControllerToController ||
+               rel.value() == Relationship::kBusinessSuccession ||
                rel.value() == Relationship::kDataSubjectToController) {
       n.controller = party_index(to.holder);
     } else if (rel.value() == Relationship::kProcessorToController && e.flow) {
@@ -286,19 +336,23 @@ struct PathChecker::Impl {
   }
 
   // ------------------------------------------------------------- the event context
-  void set(Valuation& v, std::size_t var, int value) const { v[compiled->atoms().scalar(var)] = value; }
+  void set(Valuation& v, std::size_t var, int value) const {
+    v[compiled->atoms().scalar(var)] = value;
+  }
   void set_tri(Valuation& v, std::size_t var, const Unknowable<bool>& b) const {
     set(v, var, b.known() ? (b.value() ? 1 : 0) : kUnknown);
   }
-  void set_elements(Valuation& v, std::size_t var, const std::vector<std::int8_t>& set_values) const {
+  void set_elements(Valuation& v, std::size_t var,
+                    const std::vector<std::int8_t>& set_values) const {
     for (std::size_t k = 0; k < set_values.size(); ++k) {
-      v[compiled->atoms().element(var, static_cast<int>(k))] = set_values[k] == kMaybe ? kUnknown : set_values[k];
+      v[compiled->atoms().element(var, static_cast<int>(k))] =
+          set_values[k] == kMaybe ? kUnknown : set_values[k];
     }
   }
   int enum_index(Domain d, std::string_view text) const { return universe.index_or_other(d, text); }
 
-  void set_party(Valuation& v, const GraphNode& n, std::size_t party_var, std::size_t kind_var, std::size_t established_var,
-                 std::size_t group_var) const {
+  void set_party(Valuation& v, const GraphNode& n, std::size_t party_var, std::size_t kind_var,
+                 std::size_t established_var, std::size_t group_var) const {
     const Party* p = model.party(n.holder);
     set(v, party_var, party_index(n.holder));
     set(v, kind_var, enum_index(Domain::kPartyKind, to_string(p ? p->kind : PartyKind::kCompany)));
@@ -315,7 +369,8 @@ struct PathChecker::Impl {
     set_elements(v, group_var, group);
   }
 
-  const Measures* measures_for(const GraphEdge& e, const GraphNode& from, const GraphNode& to) const {
+  const Measures* measures_for(const GraphEdge& e, const GraphNode& from,
+                               const GraphNode& to) const {
     if (e.flow && e.flow->measures) return &*e.flow->measures;
     const GraphNode& holder = e.flow ? to : from;
     if (holder.system) {
@@ -324,7 +379,8 @@ struct PathChecker::Impl {
     return nullptr;
   }
 
-  Valuation context(const GraphEdge& e, NodeIndex u, NodeIndex w, const DataState& s, Date at) const {
+  Valuation context(const GraphEdge& e, NodeIndex u, NodeIndex w, const DataState& s,
+                    Date at) const {
     const GraphNode& from = graph.node(u);
     const GraphNode& to = graph.node(w);
     const DataSet& d = model.datasets[static_cast<std::size_t>(s.dataset)];
@@ -333,17 +389,22 @@ struct PathChecker::Impl {
     set(v, vars.event, enum_index(Domain::kEvent, to_string(e.event)));
     set(v, vars.edge_kind, enum_index(Domain::kEdgeKind, to_string(e.kind)));
     set(v, vars.edge_region_role,
-        enum_index(Domain::kRegionRole, to_string(e.region_role.value_or(to.region_role.value_or(RegionRole::kPrimary)))));
+        enum_index(Domain::kRegionRole, to_string(e.region_role.value_or(
+                                            to.region_role.value_or(RegionRole::kPrimary)))));
     const auto rel = relationship_of(e, from, to, s);
-    set(v, vars.relationship, rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown);
-    set(v, vars.purpose, e.flow && !e.flow->purpose.empty() ? enum_index(Domain::kPurpose, e.flow->purpose)
-                                                            : universe.none_index(Domain::kPurpose));
+    set(v, vars.relationship,
+        rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown);
+    set(v, vars.purpose,
+        e.flow && !e.flow->purpose.empty() ? enum_index(Domain::kPurpose, e.flow->purpose)
+                                           : universe.none_index(Domain::kPurpose));
     set_party(v, from, vars.ex_party, vars.ex_kind, vars.ex_established, vars.ex_group);
     set(v, vars.ex_country, from.country.known() ? country_index(from.country.value()) : kUnknown);
     set_party(v, to, vars.im_party, vars.im_kind, vars.im_established, vars.im_group);
     set(v, vars.im_country, to.country.known() ? country_index(to.country.value()) : kUnknown);
-    set(v, vars.im_tier, to.tier && to.kind == NodeKind::kSystemRegion ? enum_index(Domain::kTier, to_string(*to.tier))
-                                                                      : universe.none_index(Domain::kTier));
+    set(v, vars.im_tier,
+        to.tier && to.kind == NodeKind::kSystemRegion
+            ? enum_index(Domain::kTier, to_string(*to.tier))
+            : universe.none_index(Domain::kTier));
     set_tri(v, vars.im_handles, to.holder_handles_data);
     set_tri(v, vars.im_identifies, e.flow ? e.flow->recipient_identifies : Unknowable<bool>(false));
     // Certifications the importer holds at the date.
@@ -384,9 +445,10 @@ struct PathChecker::Impl {
     set(v, vars.sg_scc_module, 0);
     set(v, vars.sg_scc_set, universe.none_index(Domain::kSccSet));
     if (safeguards_unknown) {
-      for (std::size_t var : {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_set, vars.sg_tia, vars.sg_bcr, vars.sg_consent,
-                              vars.sg_consent_informed, vars.sg_consent_explicit, vars.sg_appi, vars.sg_periodic,
-                              vars.sg_adhoc, vars.sg_coc, vars.sg_cert}) {
+      for (std::size_t var :
+           {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_set, vars.sg_tia, vars.sg_bcr,
+            vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit, vars.sg_appi,
+            vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -398,11 +460,17 @@ struct PathChecker::Impl {
         switch (sg.type) {
           case SafeguardType::kScc:
             set(v, vars.sg_scc, in_place);
-            set(v, vars.sg_scc_module, in_place == 0 ? 0 : (in_place == 1 ? sg.scc_module.value_or(0) : kUnknown));
-            if (in_place != 0) set(v, vars.sg_scc_set, enum_index(Domain::kSccSet, sg.scc_set.value_or("2021/914")));
+            set(v, vars.sg_scc_module,
+                in_place == 0 ? 0 : (in_place == 1 ? sg.scc_module.value_or(0) : kUnknown));
+            if (in_place != 0)
+              set(v, vars.sg_scc_set, enum_index(Domain::kSccSet, sg.scc_set.value_or("2021/914")));
             break;
-          case SafeguardType::kTia: set(v, vars.sg_tia, in_place); break;
-          case SafeguardType::kBcr: set(v, vars.sg_bcr, in_place); break;
+          case SafeguardType::kTia:
+            set(v, vars.sg_tia, in_place);
+            break;
+          case SafeguardType::kBcr:
+            set(v, vars.sg_bcr, in_place);
+            break;
           case SafeguardType::kConsent:
             set(v, vars.sg_consent, in_place);
             set_tri(v, vars.sg_consent_informed, sg.informed);
@@ -413,11 +481,19 @@ struct PathChecker::Impl {
             set_tri(v, vars.sg_periodic, sg.periodic_check);
             break;
           case SafeguardType::kDerogation:
-            if (sg.derogation) include(derogations, enum_index(Domain::kDerogation, *sg.derogation), in_place == kUnknown ? kMaybe : static_cast<std::int8_t>(in_place));
+            if (sg.derogation)
+              include(derogations, enum_index(Domain::kDerogation, *sg.derogation),
+                      in_place == kUnknown ? kMaybe : static_cast<std::int8_t>(in_place));
             break;
-          case SafeguardType::kAdHocClauses: set(v, vars.sg_adhoc, in_place); break;
-          case SafeguardType::kCodeOfConduct: set(v, vars.sg_coc, in_place); break;
-          case SafeguardType::kCertification: set(v, vars.sg_cert, in_place); break;
+          case SafeguardType::kAdHocClauses:
+            set(v, vars.sg_adhoc, in_place);
+            break;
+          case SafeguardType::kCodeOfConduct:
+            set(v, vars.sg_coc, in_place);
+            break;
+          case SafeguardType::kCertification:
+            set(v, vars.sg_cert, in_place);
+            break;
         }
       }
       set_elements(v, vars.sg_derogations, derogations);
@@ -451,7 +527,8 @@ struct PathChecker::Impl {
     std::vector<std::int8_t> categories(universe.values(Domain::kCategory).size(), kNo);
     for (std::size_t k = 0; k < enum_count<Category>(); ++k) {
       const auto has = d.categories.has(static_cast<Category>(k));
-      categories[static_cast<std::size_t>(enum_index(Domain::kCategory, to_string(static_cast<Category>(k))))] =
+      categories[static_cast<std::size_t>(
+          enum_index(Domain::kCategory, to_string(static_cast<Category>(k))))] =
           has.known() ? (has.value() ? kYes : kNo) : kMaybe;
     }
     set_elements(v, vars.d_categories, categories);
@@ -462,12 +539,16 @@ struct PathChecker::Impl {
       include_unknown(subjects);
     }
     set_elements(v, vars.d_subjects, subjects);
-    set(v, vars.d_count, d.subject_count.known() ? static_cast<int>(std::min<long long>(d.subject_count.value(), INT32_MAX)) : kUnknown);
+    set(v, vars.d_count,
+        d.subject_count.known()
+            ? static_cast<int>(std::min<long long>(d.subject_count.value(), INT32_MAX))
+            : kUnknown);
     set(v, vars.d_controller, s.controller);
     set_elements(v, vars.d_scope, s.scope);
     set_elements(v, vars.d_authorities, s.authorities);
     set_elements(v, vars.d_visited, s.visited);
-    set(v, vars.d_value, d.value.known() ? enum_index(Domain::kValueLevel, to_string(d.value.value())) : kUnknown);
+    set(v, vars.d_value,
+        d.value.known() ? enum_index(Domain::kValueLevel, to_string(d.value.value())) : kUnknown);
     return v;
   }
 
@@ -478,8 +559,12 @@ struct PathChecker::Impl {
 PathChecker::PathChecker(const TransferModel& model, const RuleBase& rules)
     : impl_(std::make_unique<Impl>(model, rules)) {}
 PathChecker::~PathChecker() = default;
-const TransferGraph& PathChecker::graph() const { return impl_->graph; }
-CheckResult PathChecker::check(Date at, const CheckOptions& options) { return impl_->run(at, options); }
+const TransferGraph& PathChecker::graph() const {
+  return impl_->graph;
+}
+CheckResult PathChecker::check(Date at, const CheckOptions& options) {
+  return impl_->run(at, options);
+}
 
 CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   CheckResult result;
@@ -498,7 +583,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   auto carries = [&](const GraphEdge& e, int dataset) {
     if (!e.flow) return true;
     const auto& ds = e.flow->datasets;
-    return std::find(ds.begin(), ds.end(), model.datasets[static_cast<std::size_t>(dataset)].id) != ds.end();
+    return std::find(ds.begin(), ds.end(), model.datasets[static_cast<std::size_t>(dataset)].id) !=
+           ds.end();
   };
 
   // Where each data set starts: its origin, where it is collected, where it is produced, and
@@ -507,7 +593,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::map<std::pair<int, NodeIndex>, std::vector<int>> produced_from;  // (product, node) ← inputs
   for (std::size_t k = 0; k < model.datasets.size(); ++k) {
     if (model.datasets[k].origin) {
-      for (NodeIndex n : graph.entry_nodes(*model.datasets[k].origin)) roots.insert({static_cast<int>(k), n});
+      for (NodeIndex n : graph.entry_nodes(*model.datasets[k].origin))
+        roots.insert({static_cast<int>(k), n});
     }
   }
   for (auto [it, end] = boost::edges(g); it != end; ++it) {
@@ -519,7 +606,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
     for (const auto& product : e.flow->produces) {
       for (const auto& input : e.flow->datasets) {
-        produced_from[{dataset_index(product), boost::target(*it, g)}].push_back(dataset_index(input));
+        produced_from[{dataset_index(product), boost::target(*it, g)}].push_back(
+            dataset_index(input));
       }
     }
   }
@@ -539,7 +627,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
           if (!carries(e, ds)) continue;
           std::vector<std::pair<int, NodeIndex>> next{{ds, boost::target(*eit, g)}};
           if (e.flow) {
-            for (const auto& product : e.flow->produces) next.push_back({dataset_index(product), boost::target(*eit, g)});
+            for (const auto& product : e.flow->produces)
+              next.push_back({dataset_index(product), boost::target(*eit, g)});
           }
           for (const auto& x : next) {
             if (reached.insert(x).second) work.push_back(x);
@@ -554,10 +643,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
           const int ds = dataset_index(id);
           if (reached.count({ds, src})) continue;
           roots.insert({ds, src});
-          result.warnings.warning("XB-CHECK-001", model.file, e.flow->pointer + "/from",
-                                  "flow `" + e.flow->id + "` sends `" + id + "` from `" + e.flow->from +
-                                      "`, but nothing brings it there; the data set is taken to start there",
-                                  "give the data set an `origin`, or add the flow that brings it");
+          result.warnings.warning(
+              "XB-CHECK-001", model.file, e.flow->pointer + "/from",
+              "flow `" + e.flow->id + "` sends `" + id + "` from `" + e.flow->from +
+                  "`, but nothing brings it there; the data set is taken to start there",
+              "give the data set an `origin`, or add the flow that brings it");
           changed = true;
         }
       }
@@ -568,7 +658,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::vector<StateRecord> states;
   std::unordered_map<StateKey, std::size_t, StateKeyHash> index;
   std::deque<std::size_t> work;
-  auto intern = [&](NodeIndex node, DataState full, long pred, std::optional<EdgeIndex> via) -> std::pair<std::size_t, bool> {
+  auto intern = [&](NodeIndex node, DataState full, long pred,
+                    std::optional<EdgeIndex> via) -> std::pair<std::size_t, bool> {
     StateKey key{node, project(full)};
     if (auto it = index.find(key); it != index.end()) return {it->second, false};
     states.push_back(StateRecord{key, std::move(full), pred, via});
@@ -609,7 +700,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       const RuleAnswer& answer = compiled->evaluate(r, values);
       if (!answer.applicable) continue;
       if (answer.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-      auto key = std::make_tuple(r, e.id, s.dataset, static_cast<int>(answer.verdict), std::vector<int>{});
+      auto key =
+          std::make_tuple(r, e.id, s.dataset, static_cast<int>(answer.verdict), std::vector<int>{});
       auto& slot = acc[key];
       slot.states.push_back(state_id);
       if (slot.states.size() > 1) continue;
@@ -651,9 +743,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       const auto& country_names = universe.values(Domain::kCountry);
       for (std::size_t k = 0; k < after.authorities.size(); ++k) {
         if (after.authorities[k] == kYes) f.authorities.push_back(country_names[k]);
-        if (after.authorities[k] == kMaybe && country_names[k] != kNoneValue) f.authorities_possible.push_back(country_names[k]);
+        if (after.authorities[k] == kMaybe && country_names[k] != kNoneValue)
+          f.authorities_possible.push_back(country_names[k]);
       }
-      if (f.authorities_possible.size() + 2 >= country_names.size()) f.authorities_possible = {"any"};
+      if (f.authorities_possible.size() + 2 >= country_names.size())
+        f.authorities_possible = {"any"};
       // Witness path: back along first arrivals, then this edge.
       std::vector<PathStep> path;
       PathStep last;
@@ -707,9 +801,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
           const int p = dataset_index(product);
           DataState ps = initial_state(p, w, at);
           const DataState& input = states[id].full;
-          for (std::size_t k = 0; k < ps.scope.size(); ++k) include(ps.scope, static_cast<int>(k), input.scope[k]);
-          for (std::size_t k = 0; k < ps.authorities.size(); ++k) include(ps.authorities, static_cast<int>(k), input.authorities[k]);
-          for (std::size_t k = 0; k < ps.visited.size(); ++k) include(ps.visited, static_cast<int>(k), input.visited[k]);
+          for (std::size_t k = 0; k < ps.scope.size(); ++k)
+            include(ps.scope, static_cast<int>(k), input.scope[k]);
+          for (std::size_t k = 0; k < ps.authorities.size(); ++k)
+            include(ps.authorities, static_cast<int>(k), input.authorities[k]);
+          for (std::size_t k = 0; k < ps.visited.size(); ++k)
+            include(ps.visited, static_cast<int>(k), input.visited[k]);
           auto [pid, pfresh] = intern(w, std::move(ps), static_cast<long>(id), *eit);
           if (pid != id) transitions.push_back({id, pid});
           (void)pfresh;
@@ -767,14 +864,21 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     for (std::size_t s : slot.states) n = saturating_add(n, paths_to[s]);
     slot.finding.path_count = n;
     switch (slot.finding.verdict) {
-      case Verdict::kViolation: ++result.summary.violations; break;
-      case Verdict::kUndetermined: ++result.summary.undetermined; break;
-      case Verdict::kCompliant: ++result.summary.compliant; break;
+      case Verdict::kViolation:
+        ++result.summary.violations;
+        break;
+      case Verdict::kUndetermined:
+        ++result.summary.undetermined;
+        break;
+      case Verdict::kCompliant:
+        ++result.summary.compliant;
+        break;
     }
     result.findings.push_back(std::move(slot.finding));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.verdict, a.place, a.rule_id, a.dataset, a.edge) < std::tie(b.verdict, b.place, b.rule_id, b.dataset, b.edge);
+    return std::tie(a.verdict, a.place, a.rule_id, a.dataset, a.edge) <
+           std::tie(b.verdict, b.place, b.rule_id, b.dataset, b.edge);
   });
   result.summary.solver_queries = compiled->solver_queries - queries_before;
   result.summary.cache_hits = compiled->cache_hits - hits_before;

@@ -20,13 +20,13 @@ enum class Verdict { kViolation, kUndetermined, kCompliant };
 std::string_view to_string(Verdict v);
 
 struct PathStep {
-  std::string node;       // node id, e.g. "crm@aws:ap-northeast-1"
+  std::string node;  // node id, e.g. "crm@aws:ap-northeast-1"
   std::string node_label;
-  std::string country;    // "" when unknown
-  std::string edge;       // edge id that led here ("" for the first step)
+  std::string country;  // "" when unknown
+  std::string edge;     // edge id that led here ("" for the first step)
   EdgeKind edge_kind = EdgeKind::kFlow;
   Event event = Event::kTransfer;
-  std::string why;        // implicit edges: why the edge exists
+  std::string why;  // implicit edges: why the edge exists
 };
 
 enum class RouteStatus { kUnavailable, kDependsOnUnknowns, kAvailable };
@@ -51,21 +51,21 @@ struct Finding {
   std::string rule_id;
   Text rule_title;
   Citation citation;
-  std::string place;           // place id of the rule pack
+  std::string place;  // place id of the rule pack
   Text place_name;
   std::string dataset;
   Event event = Event::kTransfer;
-  std::string edge;            // the edge where the event happens
+  std::string edge;  // the edge where the event happens
   EdgeKind edge_kind = EdgeKind::kFlow;
   std::string from_node;
   std::string to_node;
-  std::string exporter;        // party ids
+  std::string exporter;  // party ids
   std::string importer;
-  std::string from_country;    // "" when unknown
+  std::string from_country;  // "" when unknown
   std::string to_country;
-  std::string model_pointer;   // JSON pointer into the model of what created the edge
-  std::vector<PathStep> path;  // a witness path from where the data set starts
-  std::uint64_t path_count = 0;  // data paths that reach this event in this same situation
+  std::string model_pointer;             // JSON pointer into the model of what created the edge
+  std::vector<PathStep> path;            // a witness path from where the data set starts
+  std::uint64_t path_count = 0;          // data paths that reach this event in this same situation
   std::vector<RouteFinding> routes;      // ways to comply and their status: what is missing
   std::vector<std::string> because;      // known facts that force the verdict (from unsat cores)
   std::vector<DecidingFact> deciding;    // undetermined: the unknowns that decide it
@@ -75,12 +75,12 @@ struct Finding {
 };
 
 struct CheckSummary {
-  std::uint64_t paths = 0;          // maximal data paths (counted, not enumerated)
-  std::uint64_t violations = 0;     // findings per verdict
+  std::uint64_t paths = 0;       // maximal data paths (counted, not enumerated)
+  std::uint64_t violations = 0;  // findings per verdict
   std::uint64_t undetermined = 0;
   std::uint64_t compliant = 0;
-  std::uint64_t states = 0;         // distinct (node, data set, attribute state) triples
-  std::uint64_t events_checked = 0; // (edge, state) pairs evaluated
+  std::uint64_t states = 0;          // distinct (node, data set, attribute state) triples
+  std::uint64_t events_checked = 0;  // (edge, state) pairs evaluated
   std::uint64_t rule_evaluations = 0;
   std::uint64_t solver_queries = 0;
   std::uint64_t cache_hits = 0;
@@ -89,9 +89,9 @@ struct CheckSummary {
 struct CheckResult {
   Date at;
   std::vector<std::string> places;  // places (rule packs) the check used
-  std::vector<Finding> findings;    // sorted: violations, undetermined, compliant; then by rule, edge
+  std::vector<Finding> findings;  // sorted: violations, undetermined, compliant; then by rule, edge
   CheckSummary summary;
-  Diagnostics warnings;             // e.g. a data set that leaves a node nothing brings it to
+  Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to
 };
 
 struct CheckOptions {

@@ -8,7 +8,18 @@
 namespace xborder {
 namespace {
 
-enum class Tok { kIdent, kString, kNumber, kLParen, kRParen, kLBracket, kRBracket, kComma, kOp, kEnd };
+enum class Tok {
+  kIdent,
+  kString,
+  kNumber,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kComma,
+  kOp,
+  kEnd
+};
 
 struct Token {
   Tok kind = Tok::kEnd;
@@ -31,8 +42,8 @@ class Lexer {
       const char c = text_[pos_];
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         std::size_t start = pos_;
-        while (pos_ < text_.size() &&
-               (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' || text_[pos_] == '.')) {
+        while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                       text_[pos_] == '_' || text_[pos_] == '.')) {
           ++pos_;
         }
         out.push_back({Tok::kIdent, std::string(text_.substr(start, pos_ - start)), col});
@@ -43,14 +54,25 @@ class Lexer {
       } else if (c == '\'' || c == '"') {
         std::size_t start = ++pos_;
         while (pos_ < text_.size() && text_[pos_] != c) ++pos_;
-        if (pos_ >= text_.size()) return ExprError{col, "unterminated string", "close it with " + std::string(1, c)};
+        if (pos_ >= text_.size())
+          return ExprError{col, "unterminated string", "close it with " + std::string(1, c)};
         out.push_back({Tok::kString, std::string(text_.substr(start, pos_ - start)), col});
         ++pos_;
-      } else if (c == '(') { out.push_back({Tok::kLParen, "(", col}); ++pos_;
-      } else if (c == ')') { out.push_back({Tok::kRParen, ")", col}); ++pos_;
-      } else if (c == '[') { out.push_back({Tok::kLBracket, "[", col}); ++pos_;
-      } else if (c == ']') { out.push_back({Tok::kRBracket, "]", col}); ++pos_;
-      } else if (c == ',') { out.push_back({Tok::kComma, ",", col}); ++pos_;
+      } else if (c == '(') {
+        out.push_back({Tok::kLParen, "(", col});
+        ++pos_;
+      } else if (c == ')') {
+        out.push_back({Tok::kRParen, ")", col});
+        ++pos_;
+      } else if (c == '[') {
+        out.push_back({Tok::kLBracket, "[", col});
+        ++pos_;
+      } else if (c == ']') {
+        out.push_back({Tok::kRBracket, "]", col});
+        ++pos_;
+      } else if (c == ',') {
+        out.push_back({Tok::kComma, ",", col});
+        ++pos_;
       } else {
         static const char* const ops[] = {"==", "!=", "<=", ">=", "<", ">"};
         bool matched = false;
@@ -64,7 +86,8 @@ class Lexer {
           }
         }
         if (!matched) {
-          std::string hint = "operators are == != < <= > >= and, or, not, in, not in, intersects, implies";
+          std::string hint =
+              "operators are == != < <= > >= and, or, not, in, not in, intersects, implies";
           if (c == '&' || c == '|' || c == '!') hint = "write `and`, `or` and `not` as words";
           if (c == '=') hint = "compare with `==`";
           return ExprError{col, "unexpected character `" + std::string(1, c) + "`", hint};
@@ -85,7 +108,9 @@ class Parser {
   std::variant<Expr, ExprError> run() {
     auto e = implies();
     if (error_) return *error_;
-    if (peek().kind != Tok::kEnd) return ExprError{peek().column, "unexpected `" + peek().text + "`", "is an operator missing?"};
+    if (peek().kind != Tok::kEnd)
+      return ExprError{peek().column, "unexpected `" + peek().text + "`",
+                       "is an operator missing?"};
     return e;
   }
 
@@ -178,7 +203,8 @@ class Parser {
       }
       case Tok::kLParen: {
         Expr e = implies();
-        if (peek().kind != Tok::kRParen) fail(peek().column, "expected `)`", "parentheses must balance");
+        if (peek().kind != Tok::kRParen)
+          fail(peek().column, "expected `)`", "parentheses must balance");
         next();
         return e;
       }
@@ -210,7 +236,8 @@ class Parser {
         return e;
       }
       default:
-        fail(t.column, t.kind == Tok::kEnd ? "unexpected end of expression" : "unexpected `" + t.text + "`");
+        fail(t.column,
+             t.kind == Tok::kEnd ? "unexpected end of expression" : "unexpected `" + t.text + "`");
         return node(ExprOp::kBoolLit, t.column);
     }
   }
@@ -229,7 +256,8 @@ class Parser {
     next();
     auto string_arg = [&]() -> std::optional<std::string> {
       if (args.size() != 1 || args[0].op != ExprOp::kStringLit) {
-        fail(name.column, "`" + name.text + "` takes one quoted argument", "e.g. " + name.text + "('…')");
+        fail(name.column, "`" + name.text + "` takes one quoted argument",
+             "e.g. " + name.text + "('…')");
         return std::nullopt;
       }
       return args[0].text;
@@ -255,7 +283,8 @@ class Parser {
       if (args.size() != 1) fail(name.column, "`empty` takes one set");
       return node(ExprOp::kEmpty, name.column, std::move(args));
     }
-    fail(name.column, "unknown function `" + name.text + "`", "functions are fact('name'), date('YYYY-MM-DD') and empty(set)");
+    fail(name.column, "unknown function `" + name.text + "`",
+         "functions are fact('name'), date('YYYY-MM-DD') and empty(set)");
     return node(ExprOp::kBoolLit, name.column);
   }
 
@@ -284,7 +313,8 @@ class Checker {
       case ExprOp::kDateLit:
         return;
       case ExprOp::kStringLit:
-        fail(e, "a quoted value `" + e.text + "` cannot stand alone", "compare it: e.g. importer.country == '" + e.text + "'");
+        fail(e, "a quoted value `" + e.text + "` cannot stand alone",
+             "compare it: e.g. importer.country == '" + e.text + "'");
         return;
       case ExprOp::kList:
         fail(e, "a list can only appear after `in` or `intersects`");
@@ -314,7 +344,8 @@ class Checker {
       case ExprOp::kFact: {
         auto d = env_.fact_domain ? env_.fact_domain(e.text) : std::nullopt;
         if (!d) {
-          fail(e, "unknown fact set `" + e.text + "`", "fact sets are declared under `facts` in a rule pack");
+          fail(e, "unknown fact set `" + e.text + "`",
+               "fact sets are declared under `facts` in a rule pack");
           return;
         }
         e.type = {VarKind::kSet, *d};
@@ -361,7 +392,8 @@ class Checker {
   void expect_bool(const Expr& e) {
     if (!error && e.type.kind != VarKind::kBool) {
       fail(e, "expected a condition (true or false), found " + type_name(e.type),
-           e.type.kind == VarKind::kSet ? "test membership with `in` or `intersects`" : "compare it with `==`");
+           e.type.kind == VarKind::kSet ? "test membership with `in` or `intersects`"
+                                        : "compare it with `==`");
     }
   }
   // A literal gets the domain of the other side; fixed domains check spelling here.
@@ -378,14 +410,18 @@ class Checker {
     lit.type = {VarKind::kEnum, d};
     if (!domain_is_open(d)) {
       const auto& values = fixed_domain_values(d);
-      if (std::find(values.begin(), values.end(), lit.text) == values.end() && lit.text != kNoneValue) {
-        fail(lit, "`" + lit.text + "` is not a " + std::string(domain_name(d)), suggestion_hint(lit.text, values));
+      if (std::find(values.begin(), values.end(), lit.text) == values.end() &&
+          lit.text != kNoneValue) {
+        fail(lit, "`" + lit.text + "` is not a " + std::string(domain_name(d)),
+             suggestion_hint(lit.text, values));
       }
     } else if (env_.check_literal) {
       if (auto problem = env_.check_literal(d, lit.text); !problem.empty()) fail(lit, problem);
     }
   }
-  static bool is_literal(const Expr& e) { return e.op == ExprOp::kStringLit || e.op == ExprOp::kList; }
+  static bool is_literal(const Expr& e) {
+    return e.op == ExprOp::kStringLit || e.op == ExprOp::kList;
+  }
 
   void check_comparison(Expr& e) {
     Expr& l = e.args[0];
@@ -408,7 +444,8 @@ class Checker {
       fail(e, "cannot compare " + type_name(l.type) + " with " + type_name(r.type));
       return;
     }
-    const bool ordered = e.op == ExprOp::kLt || e.op == ExprOp::kLe || e.op == ExprOp::kGt || e.op == ExprOp::kGe;
+    const bool ordered =
+        e.op == ExprOp::kLt || e.op == ExprOp::kLe || e.op == ExprOp::kGt || e.op == ExprOp::kGe;
     if (ordered && !(l.type.kind == VarKind::kInt || l.type.kind == VarKind::kDate ||
                      (l.type.kind == VarKind::kEnum && l.type.domain == Domain::kValueLevel))) {
       fail(e, "`<` and `>` apply to numbers, dates and value levels, not to " + type_name(l.type));
@@ -430,8 +467,9 @@ class Checker {
       check(l);
       if (error) return;
       if (l.type.kind != VarKind::kEnum) {
-        fail(l, "only a single value can be tested with `in`, found " + type_name(l.type),
-             l.type.kind == VarKind::kSet ? "to test sets against each other use `intersects`" : "");
+        fail(
+            l, "only a single value can be tested with `in`, found " + type_name(l.type),
+            l.type.kind == VarKind::kSet ? "to test sets against each other use `intersects`" : "");
         return;
       }
       type_literal(r, l.type.domain);
@@ -467,12 +505,15 @@ class Checker {
     if (is_literal(l)) type_literal(l, r.type.domain);
     if (is_literal(r)) type_literal(r, l.type.domain);
     if (error) return;
-    if (l.type.kind != VarKind::kSet || r.type.kind != VarKind::kSet || l.type.domain != r.type.domain) {
-      fail(e, "`intersects` needs two sets of the same kind, found " + type_name(l.type) + " and " + type_name(r.type));
+    if (l.type.kind != VarKind::kSet || r.type.kind != VarKind::kSet ||
+        l.type.domain != r.type.domain) {
+      fail(e, "`intersects` needs two sets of the same kind, found " + type_name(l.type) + " and " +
+                  type_name(r.type));
       return;
     }
     if (l.op == ExprOp::kFact && r.op == ExprOp::kFact) {
-      fail(e, "`intersects` between two fact sets does not depend on the data", "test a variable against a fact set");
+      fail(e, "`intersects` between two fact sets does not depend on the data",
+           "test a variable against a fact set");
       return;
     }
     e.type = {VarKind::kBool, Domain::kNone};
@@ -493,7 +534,8 @@ std::optional<ExprError> check_expression(Expr& e, const ExprEnvironment& env) {
   Checker c(env);
   c.check(e);
   if (!c.error && e.type.kind != VarKind::kBool) {
-    return ExprError{e.column, "the expression is a " + type_name(e.type) + ", not a condition", ""};
+    return ExprError{e.column, "the expression is a " + type_name(e.type) + ", not a condition",
+                     ""};
   }
   return c.error;
 }

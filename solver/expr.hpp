@@ -14,11 +14,28 @@
 namespace xborder {
 
 enum class ExprOp {
-  kBoolLit, kIntLit, kDateLit, kStringLit, kList,
-  kVar, kDefinition, kFact,
-  kNot, kAnd, kOr, kImplies,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kIn, kNotIn, kIntersects, kEmpty,
+  kBoolLit,
+  kIntLit,
+  kDateLit,
+  kStringLit,
+  kList,
+  kVar,
+  kDefinition,
+  kFact,
+  kNot,
+  kAnd,
+  kOr,
+  kImplies,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kNotIn,
+  kIntersects,
+  kEmpty,
 };
 
 struct Expr {
@@ -41,8 +58,8 @@ struct ExprError {
 // What an expression may refer to besides the context variables.
 struct ExprEnvironment {
   std::function<std::optional<Domain>(const std::string&)> fact_domain;  // fact name → domain
-  std::function<bool(const std::string&)> is_definition;                  // boolean definitions
-  std::function<std::vector<std::string>()> names;                        // for "did you mean"
+  std::function<bool(const std::string&)> is_definition;                 // boolean definitions
+  std::function<std::vector<std::string>()> names;                       // for "did you mean"
   // Validates a literal of a domain (e.g. an ISO country code); returns an error text or "".
   std::function<std::string(Domain, const std::string&)> check_literal;
 };

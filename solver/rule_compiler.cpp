@@ -33,9 +33,12 @@ std::string AtomTable::describe_value(std::size_t atom, int value) const {
   const auto& spec = context_variables()[var_of(atom)];
   switch (spec.type.kind) {
     case VarKind::kBool:
-    case VarKind::kSet: return value ? "true" : "false";
-    case VarKind::kInt: return std::to_string(value);
-    case VarKind::kDate: return Date::from_days(value).to_string();
+    case VarKind::kSet:
+      return value ? "true" : "false";
+    case VarKind::kInt:
+      return std::to_string(value);
+    case VarKind::kDate:
+      return Date::from_days(value).to_string();
     case VarKind::kEnum: {
       const auto& values = universe_.values(spec.type.domain);
       return value >= 0 && static_cast<std::size_t>(value) < values.size() ? values[value] : "?";
@@ -47,7 +50,9 @@ std::string AtomTable::describe_value(std::size_t atom, int value) const {
 // ------------------------------------------------------------------------------ compilation
 
 namespace {
-void add_support(std::vector<std::size_t>& support, std::size_t atom) { support.push_back(atom); }
+void add_support(std::vector<std::size_t>& support, std::size_t atom) {
+  support.push_back(atom);
+}
 void normalise(std::vector<std::size_t>& support) {
   std::sort(support.begin(), support.end());
   support.erase(std::unique(support.begin(), support.end()), support.end());
@@ -70,8 +75,9 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     std::vector<const char*> cnames;
     for (const auto& n : names) cnames.push_back(n.c_str());
     z3::func_decl_vector consts(*ctx_), testers(*ctx_);
-    z3::sort sort = ctx_->enumeration_sort(std::string(domain_name(d)).c_str(), static_cast<unsigned>(cnames.size()),
-                                           cnames.data(), consts, testers);
+    z3::sort sort = ctx_->enumeration_sort(std::string(domain_name(d)).c_str(),
+                                           static_cast<unsigned>(cnames.size()), cnames.data(),
+                                           consts, testers);
     sorts_.emplace(d, sort);
     enum_consts_.emplace(d, consts);
   }
@@ -80,7 +86,8 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
   const auto& vars = context_variables();
   for (std::size_t v = 0; v < vars.size(); ++v) {
     if (vars[v].type.kind == VarKind::kEnum && !vars[v].optional) {
-      solver_->add(atom_expr(atoms_.scalar(v)) != enum_value(vars[v].type.domain, universe_.none_index(vars[v].type.domain)));
+      solver_->add(atom_expr(atoms_.scalar(v)) !=
+                   enum_value(vars[v].type.domain, universe_.none_index(vars[v].type.domain)));
     }
   }
 
@@ -104,12 +111,15 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     };
     z3::expr applies_literal = name_it("applies", applies);
     z3::expr violated = name_it("violated", applies && !z3::mk_or(any));
-    for (std::size_t k = 0; k < routes.size(); ++k) routes[k] = name_it("route" + std::to_string(k), routes[k]);
+    for (std::size_t k = 0; k < routes.size(); ++k)
+      routes[k] = name_it("route" + std::to_string(k), routes[k]);
     rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, support});
   }
 }
 
-z3::expr CompiledRules::enum_value(Domain d, int index) { return enum_consts_.at(d)[static_cast<unsigned>(index)](); }
+z3::expr CompiledRules::enum_value(Domain d, int index) {
+  return enum_consts_.at(d)[static_cast<unsigned>(index)]();
+}
 
 z3::expr CompiledRules::atom_expr(std::size_t atom) {
   if (atom_exprs_[atom]) return *atom_exprs_[atom];
@@ -118,10 +128,16 @@ z3::expr CompiledRules::atom_expr(std::size_t atom) {
   z3::expr e(*ctx_);
   switch (spec.type.kind) {
     case VarKind::kBool:
-    case VarKind::kSet: e = ctx_->bool_const(name.c_str()); break;
+    case VarKind::kSet:
+      e = ctx_->bool_const(name.c_str());
+      break;
     case VarKind::kInt:
-    case VarKind::kDate: e = ctx_->int_const(name.c_str()); break;
-    case VarKind::kEnum: e = ctx_->constant(name.c_str(), sorts_.at(spec.type.domain)); break;
+    case VarKind::kDate:
+      e = ctx_->int_const(name.c_str());
+      break;
+    case VarKind::kEnum:
+      e = ctx_->constant(name.c_str(), sorts_.at(spec.type.domain));
+      break;
   }
   atom_exprs_[atom] = e;
   return e;
@@ -141,8 +157,9 @@ z3::expr CompiledRules::validity(const Validity& v, std::vector<std::size_t>& su
   return out;
 }
 
-z3::expr CompiledRules::fact_member(const FactSet& fs, const z3::expr& /*unused*/, const std::string& literal,
-                                    bool literal_mode, std::vector<std::size_t>& support,
+z3::expr CompiledRules::fact_member(const FactSet& fs, const z3::expr& /*unused*/,
+                                    const std::string& literal, bool literal_mode,
+                                    std::vector<std::size_t>& support,
                                     const std::function<z3::expr(int)>& member_of) {
   z3::expr_vector any(*ctx_);
   for (std::size_t k = 0; k < fs.entries.size(); ++k) {
@@ -151,8 +168,8 @@ z3::expr CompiledRules::fact_member(const FactSet& fs, const z3::expr& /*unused*
     const std::string guard_name = "fact!" + fs.name + "!" + std::to_string(k);
     z3::expr guard = ctx_->bool_const(guard_name.c_str());
     if (!guard_meaning_.count(guard_name)) {
-      guard_meaning_[guard_name] = "fact " + fs.name + ": " + e.value + " " + e.valid.to_string() + " (" +
-                                   e.citation.label() + ")";
+      guard_meaning_[guard_name] = "fact " + fs.name + ": " + e.value + " " + e.valid.to_string() +
+                                   " (" + e.citation.label() + ")";
       fact_guards_.push_back(guard);
     }
     z3::expr entry = guard && validity(e.valid, support);
@@ -167,7 +184,8 @@ z3::expr CompiledRules::fact_member(const FactSet& fs, const z3::expr& /*unused*
   return any.empty() ? ctx_->bool_val(false) : z3::mk_or(any);
 }
 
-z3::expr CompiledRules::compile_set_membership(const Expr& element, const Expr& set, std::vector<std::size_t>& support) {
+z3::expr CompiledRules::compile_set_membership(const Expr& element, const Expr& set,
+                                               std::vector<std::size_t>& support) {
   const Domain d = set.type.domain;
   const bool literal = element.op == ExprOp::kStringLit;
   auto element_equals = [&](int idx) -> z3::expr {
@@ -213,7 +231,8 @@ z3::expr CompiledRules::compile_set_membership(const Expr& element, const Expr& 
   }
 }
 
-z3::expr CompiledRules::compile_intersects(const Expr& a, const Expr& b, std::vector<std::size_t>& support) {
+z3::expr CompiledRules::compile_intersects(const Expr& a, const Expr& b,
+                                           std::vector<std::size_t>& support) {
   const Expr* var = a.op == ExprOp::kVar ? &a : (b.op == ExprOp::kVar ? &b : nullptr);
   const Expr* other = var == &a ? &b : &a;
   const Domain d = a.type.domain;
@@ -222,7 +241,8 @@ z3::expr CompiledRules::compile_intersects(const Expr& a, const Expr& b, std::ve
     const Expr& list = a.op == ExprOp::kFact ? b : a;
     z3::expr_vector any(*ctx_);
     for (const auto& item : list.args) {
-      any.push_back(fact_member(*base_.facts.at(fact.text), ctx_->bool_val(true), item.text, true, support, nullptr));
+      any.push_back(fact_member(*base_.facts.at(fact.text), ctx_->bool_val(true), item.text, true,
+                                support, nullptr));
     }
     return any.empty() ? ctx_->bool_val(false) : z3::mk_or(any);
   }
@@ -243,7 +263,8 @@ z3::expr CompiledRules::compile_intersects(const Expr& a, const Expr& b, std::ve
       return z3::mk_or(any);
     }
     case ExprOp::kFact:
-      return fact_member(*base_.facts.at(other->text), ctx_->bool_val(true), "", false, support, member);
+      return fact_member(*base_.facts.at(other->text), ctx_->bool_val(true), "", false, support,
+                         member);
     case ExprOp::kList: {
       z3::expr_vector any(*ctx_);
       for (const auto& item : other->args) {
@@ -258,9 +279,11 @@ z3::expr CompiledRules::compile_intersects(const Expr& a, const Expr& b, std::ve
 
 z3::expr CompiledRules::compile(const Expr& e, std::vector<std::size_t>& support) {
   switch (e.op) {
-    case ExprOp::kBoolLit: return ctx_->bool_val(e.number != 0);
+    case ExprOp::kBoolLit:
+      return ctx_->bool_val(e.number != 0);
     case ExprOp::kIntLit:
-    case ExprOp::kDateLit: return ctx_->int_val(static_cast<int64_t>(e.number));
+    case ExprOp::kDateLit:
+      return ctx_->int_val(static_cast<int64_t>(e.number));
     case ExprOp::kStringLit: {
       auto idx = literal_index(e, e.type.domain);
       if (!idx) throw std::logic_error("literal outside its domain: " + e.text);
@@ -281,15 +304,20 @@ z3::expr CompiledRules::compile(const Expr& e, std::vector<std::size_t>& support
       support.insert(support.end(), it->second.second.begin(), it->second.second.end());
       return it->second.first;
     }
-    case ExprOp::kNot: return !compile(e.args[0], support);
-    case ExprOp::kAnd: return compile(e.args[0], support) && compile(e.args[1], support);
-    case ExprOp::kOr: return compile(e.args[0], support) || compile(e.args[1], support);
-    case ExprOp::kImplies: return z3::implies(compile(e.args[0], support), compile(e.args[1], support));
+    case ExprOp::kNot:
+      return !compile(e.args[0], support);
+    case ExprOp::kAnd:
+      return compile(e.args[0], support) && compile(e.args[1], support);
+    case ExprOp::kOr:
+      return compile(e.args[0], support) || compile(e.args[1], support);
+    case ExprOp::kImplies:
+      return z3::implies(compile(e.args[0], support), compile(e.args[1], support));
     case ExprOp::kEq:
     case ExprOp::kNe: {
       const Expr& l = e.args[0];
       const Expr& r = e.args[1];
-      // A literal that names nothing in this model (a party of another organisation) equals nothing.
+      // A literal that names nothing in this model (a party of another organisation) equals
+      // nothing.
       for (const Expr* side : {&l, &r}) {
         if (side->op == ExprOp::kStringLit && !literal_index(*side, side->type.domain)) {
           return ctx_->bool_val(e.op == ExprOp::kNe);
@@ -306,10 +334,14 @@ z3::expr CompiledRules::compile(const Expr& e, std::vector<std::size_t>& support
       const Expr& r = e.args[1];
       auto cmp = [&](const z3::expr& a, const z3::expr& b) {
         switch (e.op) {
-          case ExprOp::kLt: return a < b;
-          case ExprOp::kLe: return a <= b;
-          case ExprOp::kGt: return a > b;
-          default: return a >= b;
+          case ExprOp::kLt:
+            return a < b;
+          case ExprOp::kLe:
+            return a <= b;
+          case ExprOp::kGt:
+            return a > b;
+          default:
+            return a >= b;
         }
       };
       if (l.type.kind != VarKind::kEnum) return cmp(compile(l, support), compile(r, support));
@@ -323,15 +355,23 @@ z3::expr CompiledRules::compile(const Expr& e, std::vector<std::size_t>& support
         if (values[i] == kNoneValue) continue;
         for (std::size_t j = 0; j < values.size(); ++j) {
           if (values[j] == kNoneValue) continue;
-          const bool holds = cmp(ctx_->int_val(static_cast<int>(i)), ctx_->int_val(static_cast<int>(j))).simplify().is_true();
-          if (holds) any.push_back(lv == enum_value(d, static_cast<int>(i)) && rv == enum_value(d, static_cast<int>(j)));
+          const bool holds =
+              cmp(ctx_->int_val(static_cast<int>(i)), ctx_->int_val(static_cast<int>(j)))
+                  .simplify()
+                  .is_true();
+          if (holds)
+            any.push_back(lv == enum_value(d, static_cast<int>(i)) &&
+                          rv == enum_value(d, static_cast<int>(j)));
         }
       }
       return any.empty() ? ctx_->bool_val(false) : z3::mk_or(any);
     }
-    case ExprOp::kIn: return compile_set_membership(e.args[0], e.args[1], support);
-    case ExprOp::kNotIn: return !compile_set_membership(e.args[0], e.args[1], support);
-    case ExprOp::kIntersects: return compile_intersects(e.args[0], e.args[1], support);
+    case ExprOp::kIn:
+      return compile_set_membership(e.args[0], e.args[1], support);
+    case ExprOp::kNotIn:
+      return !compile_set_membership(e.args[0], e.args[1], support);
+    case ExprOp::kIntersects:
+      return compile_intersects(e.args[0], e.args[1], support);
     case ExprOp::kEmpty: {
       const Expr& s = e.args[0];
       if (s.op == ExprOp::kList) return ctx_->bool_val(s.args.empty());
@@ -366,14 +406,16 @@ z3::expr CompiledRules::literal_for(std::size_t atom, int value) {
   if (auto it = literals_.find(key); it != literals_.end()) return it->second;
   const std::string name = "is!" + atoms_.describe(atom) + "=" + atoms_.describe_value(atom, value);
   z3::expr lit = ctx_->bool_const(name.c_str());
-  z3::expr val = spec.type.kind == VarKind::kEnum ? enum_value(spec.type.domain, value) : ctx_->int_val(value);
+  z3::expr val =
+      spec.type.kind == VarKind::kEnum ? enum_value(spec.type.domain, value) : ctx_->int_val(value);
   solver_->add(z3::implies(lit, atom_expr(atom) == val));
   literals_.emplace(key, lit);
   literal_meaning_[name] = key;
   return lit;
 }
 
-std::vector<z3::expr> CompiledRules::assumptions_for(const CompiledRule& r, const Valuation& values) {
+std::vector<z3::expr> CompiledRules::assumptions_for(const CompiledRule& r,
+                                                     const Valuation& values) {
   std::vector<z3::expr> out = fact_guards_;
   for (std::size_t atom : r.support) {
     if (values[atom] != kUnknown) out.push_back(literal_for(atom, values[atom]));
@@ -387,7 +429,8 @@ z3::check_result CompiledRules::check(const std::vector<z3::expr>& assumptions) 
   for (const auto& a : assumptions) v.push_back(a);
   const z3::check_result result = solver_->check(v);
   if (result == z3::unknown) {
-    throw std::runtime_error("the solver could not decide a query (" + solver_->reason_unknown() + ")");
+    throw std::runtime_error("the solver could not decide a query (" + solver_->reason_unknown() +
+                             ")");
   }
   return result;
 }
@@ -406,7 +449,8 @@ std::vector<std::string> CompiledRules::explain_core(const z3::expr_vector& core
     if (auto it = guard_meaning_.find(name); it != guard_meaning_.end()) {
       out.push_back(it->second);
     } else if (auto jt = literal_meaning_.find(name); jt != literal_meaning_.end()) {
-      out.push_back(atoms_.describe(jt->second.first) + " = " + atoms_.describe_value(jt->second.first, jt->second.second));
+      out.push_back(atoms_.describe(jt->second.first) + " = " +
+                    atoms_.describe_value(jt->second.first, jt->second.second));
     } else {
       out.push_back(name + " = " + (negated ? "false" : "true"));
     }
@@ -446,7 +490,8 @@ RuleAnswer CompiledRules::answer(const CompiledRule& r, const Valuation& values)
       auto value_in = [&](const z3::model& m) {
         z3::expr v = m.eval(x, true);
         const auto& spec = context_variables()[atoms_.var_of(atom)];
-        if (spec.type.kind == VarKind::kBool || spec.type.kind == VarKind::kSet) return std::string(v.is_true() ? "true" : "false");
+        if (spec.type.kind == VarKind::kBool || spec.type.kind == VarKind::kSet)
+          return std::string(v.is_true() ? "true" : "false");
         if (spec.type.kind == VarKind::kEnum) {
           std::string s = v.decl().name().str();
           auto bang = s.find('!');
@@ -468,7 +513,8 @@ RuleAnswer CompiledRules::answer(const CompiledRule& r, const Valuation& values)
     const Route& route = r.rule->requires_any[k];
     RouteFinding rf{route.id, route.title, RouteStatus::kUnavailable, route.citation};
     if (check(with(r.routes[k])) == z3::sat) {
-      rf.status = check(with(!r.routes[k])) == z3::unsat ? RouteStatus::kAvailable : RouteStatus::kDependsOnUnknowns;
+      rf.status = check(with(!r.routes[k])) == z3::unsat ? RouteStatus::kAvailable
+                                                         : RouteStatus::kDependsOnUnknowns;
     }
     a.routes.push_back(rf);
   }

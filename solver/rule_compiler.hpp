@@ -27,10 +27,13 @@ class AtomTable {
   explicit AtomTable(const Universe& universe);
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t scalar(std::size_t var) const { return offset_[var]; }
-  [[nodiscard]] std::size_t element(std::size_t var, int element) const { return offset_[var] + static_cast<std::size_t>(element); }
+  [[nodiscard]] std::size_t element(std::size_t var, int element) const {
+    return offset_[var] + static_cast<std::size_t>(element);
+  }
   [[nodiscard]] std::size_t var_of(std::size_t atom) const;
-  [[nodiscard]] std::string describe(std::size_t atom) const;          // "data.categories[personal_data]"
-  [[nodiscard]] std::string describe_value(std::size_t atom, int value) const;  // "US", "true", "2020-08-01"
+  [[nodiscard]] std::string describe(std::size_t atom) const;  // "data.categories[personal_data]"
+  [[nodiscard]] std::string describe_value(std::size_t atom,
+                                           int value) const;  // "US", "true", "2020-08-01"
   [[nodiscard]] const Universe& universe() const { return universe_; }
 
  private:
@@ -59,7 +62,9 @@ class CompiledRules {
   [[nodiscard]] std::size_t rule_count() const { return rules_.size(); }
   [[nodiscard]] const Rule& rule(std::size_t k) const { return *rules_[k].rule; }
   // The atoms a rule mentions (through definitions and fact conditions too).
-  [[nodiscard]] const std::vector<std::size_t>& support(std::size_t k) const { return rules_[k].support; }
+  [[nodiscard]] const std::vector<std::size_t>& support(std::size_t k) const {
+    return rules_[k].support;
+  }
 
   // Cached by the rule's support (the atoms it mentions); `explain` adds routes and reasons.
   const RuleAnswer& evaluate(std::size_t rule, const Valuation& values);
@@ -80,10 +85,12 @@ class CompiledRules {
   };
 
   z3::expr compile(const Expr& e, std::vector<std::size_t>& support);
-  z3::expr compile_set_membership(const Expr& element, const Expr& set, std::vector<std::size_t>& support);
+  z3::expr compile_set_membership(const Expr& element, const Expr& set,
+                                  std::vector<std::size_t>& support);
   z3::expr compile_intersects(const Expr& a, const Expr& b, std::vector<std::size_t>& support);
-  z3::expr fact_member(const FactSet& fs, const z3::expr& element_is, const std::string& literal, bool literal_mode,
-                       std::vector<std::size_t>& support, const std::function<z3::expr(int)>& member_of);
+  z3::expr fact_member(const FactSet& fs, const z3::expr& element_is, const std::string& literal,
+                       bool literal_mode, std::vector<std::size_t>& support,
+                       const std::function<z3::expr(int)>& member_of);
   z3::expr validity(const Validity& v, std::vector<std::size_t>& support);
   z3::expr enum_value(Domain d, int index);
   z3::expr atom_expr(std::size_t atom);
@@ -105,7 +112,7 @@ class CompiledRules {
   std::vector<std::optional<z3::expr>> atom_exprs_;
   std::map<std::pair<std::size_t, int>, z3::expr> literals_;  // (atom, value) → tracking literal
   std::map<std::string, std::pair<std::size_t, int>> literal_meaning_;
-  std::vector<z3::expr> fact_guards_;                // one per fact entry, always assumed
+  std::vector<z3::expr> fact_guards_;                 // one per fact entry, always assumed
   std::map<std::string, std::string> guard_meaning_;  // guard name → "fact eu_adequacy: JP (…)"
   std::map<std::string, std::pair<z3::expr, std::vector<std::size_t>>> definitions_;
   std::vector<CompiledRule> rules_;

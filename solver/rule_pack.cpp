@@ -33,12 +33,13 @@ const Rule* RuleBase::rule(const std::string& id) const {
 
 namespace {
 
-const std::vector<std::string> kPlaceCategories = {"personal_data", "intellectual_property", "export_control",
-                                                   "social_function", "organisation"};
+const std::vector<std::string> kPlaceCategories = {
+    "personal_data", "intellectual_property", "export_control", "social_function", "organisation"};
 
 class PackReader {
  public:
-  PackReader(const std::filesystem::path& file, Diagnostics& diags) : ctx_{file, &diags, "XB-RULES"} {}
+  PackReader(const std::filesystem::path& file, Diagnostics& diags)
+      : ctx_{file, &diags, "XB-RULES"} {}
 
   std::optional<RulePack> read(const Json& doc) {
     ObjectReader top(doc, "", ctx_);
@@ -59,7 +60,8 @@ class PackReader {
           fs.name = it.key();
           fs.pack = pack.place.id;
           fs.pointer = fr.pointer(it.key());
-          if (!is_identifier(fs.name)) ctx_.error("008", fs.pointer, "`" + fs.name + "` is not a valid fact set name");
+          if (!is_identifier(fs.name))
+            ctx_.error("008", fs.pointer, "`" + fs.name + "` is not a valid fact set name");
           read_fact_set(it.value(), fs);
           pack.facts[fs.name] = std::move(fs);
         }
@@ -75,7 +77,8 @@ class PackReader {
           d.pack = pack.place.id;
           d.pointer = dr.pointer(it.key());
           if (find_variable(d.name)) {
-            ctx_.error("020", d.pointer, "definition `" + d.name + "` hides a context variable of the same name");
+            ctx_.error("020", d.pointer,
+                       "definition `" + d.name + "` hides a context variable of the same name");
           }
           ObjectReader r(it.value(), d.pointer, ctx_);
           if (r.ok()) {
@@ -87,8 +90,10 @@ class PackReader {
         }
       }
     }
-    top.array("reach", false, [&](const Json& j, const std::string& ptr) { read_reach(j, ptr, pack); });
-    top.array("rules", false, [&](const Json& j, const std::string& ptr) { read_rule(j, ptr, pack); });
+    top.array("reach", false,
+              [&](const Json& j, const std::string& ptr) { read_reach(j, ptr, pack); });
+    top.array("rules", false,
+              [&](const Json& j, const std::string& ptr) { read_rule(j, ptr, pack); });
     top.finish();
     return pack;
   }
@@ -130,7 +135,8 @@ class PackReader {
     if (const Json* to = r.get("to", true); to && !to->is_null()) v.to = r.date("to", true);
     r.finish();
     if (v.from && v.to && *v.to <= *v.from) {
-      ctx_.error("022", r.pointer("to"), "validity ends on or before it starts (" + v.to_string() + ")",
+      ctx_.error("022", r.pointer("to"),
+                 "validity ends on or before it starts (" + v.to_string() + ")",
                  "`to` is the first day the fact no longer holds, or null while it is in force");
     }
     return v;
@@ -151,7 +157,8 @@ class PackReader {
     ObjectReader r(j, fs.pointer, ctx_);
     if (!r.ok()) return;
     std::vector<std::string> domains;
-    for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k) domains.emplace_back(domain_name(static_cast<Domain>(k)));
+    for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k)
+      domains.emplace_back(domain_name(static_cast<Domain>(k)));
     if (auto of = r.one_of("of", true, domains, "domain")) fs.domain = *parse_domain(*of);
     fs.description = r.string("description", true).value_or("");
     r.array("entries", true, [&](const Json& ej, const std::string& eptr) {
@@ -181,7 +188,8 @@ class PackReader {
       if (auto tier = parse_enum<Tier>(t)) {
         d.tiers.push_back(*tier);
       } else {
-        ctx_.error("003", r.pointer("tiers"), "unknown tier `" + t + "`", suggestion_hint(t, enum_spellings<Tier>()));
+        ctx_.error("003", r.pointer("tiers"), "unknown tier `" + t + "`",
+                   suggestion_hint(t, enum_spellings<Tier>()));
       }
     }
     d.valid = read_validity(r, "valid", true);
@@ -227,10 +235,12 @@ class PackReader {
           if (rr.finish()) rule.requires_any.push_back(std::move(route));
         });
         if (rule.requires_any.empty()) {
-          ctx_.error("023", r.pointer("requires"), "`requires` lists no route", "give at least one way to comply, or `\"requires\": \"false\"`");
+          ctx_.error("023", r.pointer("requires"), "`requires` lists no route",
+                     "give at least one way to comply, or `\"requires\": \"false\"`");
         }
       } else {
-        ctx_.error("006", r.pointer("requires"), "`requires` must be an expression or a list of routes");
+        ctx_.error("006", r.pointer("requires"),
+                   "`requires` must be an expression or a list of routes");
       }
     }
     r.finish();
@@ -242,13 +252,15 @@ class PackReader {
 
 }  // namespace
 
-RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vector<std::string>& country_codes,
+RuleLoadResult load_rule_base(const std::filesystem::path& dir,
+                              const std::vector<std::string>& country_codes,
                               const std::vector<std::string>& only) {
   RuleLoadResult result;
   Diagnostics& diags = result.diagnostics;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    diags.error("XB-RULES-001", dir, "", "rule directory not found", "pass --rules DIR with the rule packs");
+    diags.error("XB-RULES-001", dir, "", "rule directory not found",
+                "pass --rules DIR with the rule packs");
     return result;
   }
   std::vector<std::filesystem::path> files;
@@ -256,7 +268,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     // Test vectors and schemas live beside the packs but are not packs.
     const auto rel = std::filesystem::relative(entry.path(), dir).generic_string();
-    if (rel.find("vectors/") != std::string::npos || rel.find("schema") != std::string::npos) continue;
+    if (rel.find("vectors/") != std::string::npos || rel.find("schema") != std::string::npos)
+      continue;
     files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
@@ -271,7 +284,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
     PackReader reader(file, diags);
     auto pack = reader.read(*doc);
     if (!pack) continue;
-    if (!only.empty() && std::find(only.begin(), only.end(), pack->place.id) == only.end()) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), pack->place.id) == only.end())
+      continue;
     base.packs.push_back(std::move(*pack));
   }
   if (!only.empty()) {
@@ -279,7 +293,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
       if (!base.place(id)) {
         std::vector<std::string> ids;
         for (const auto& p : base.packs) ids.push_back(p.place.id);
-        diags.error("XB-RULES-002", dir, "", "no rule pack for place `" + id + "`", suggestion_hint(id, ids));
+        diags.error("XB-RULES-002", dir, "", "no rule pack for place `" + id + "`",
+                    suggestion_hint(id, ids));
       }
     }
   }
@@ -288,23 +303,29 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
   std::set<std::string> rule_ids;
   for (auto& pack : base.packs) {
     if (auto [it, fresh] = place_files.emplace(pack.place.id, pack.file.generic_string()); !fresh) {
-      diags.error("XB-RULES-030", pack.file, "/place/id", "place `" + pack.place.id + "` is also declared in " + it->second);
+      diags.error("XB-RULES-030", pack.file, "/place/id",
+                  "place `" + pack.place.id + "` is also declared in " + it->second);
     }
     for (auto& [name, fs] : pack.facts) {
       if (base.facts.count(name)) {
-        diags.error("XB-RULES-031", pack.file, fs.pointer, "fact set `" + name + "` is declared twice", "also in place `" + base.facts[name]->pack + "`");
+        diags.error("XB-RULES-031", pack.file, fs.pointer,
+                    "fact set `" + name + "` is declared twice",
+                    "also in place `" + base.facts[name]->pack + "`");
       }
       base.facts[name] = &fs;
     }
     for (auto& [name, d] : pack.definitions) {
       if (base.definitions.count(name)) {
-        diags.error("XB-RULES-031", pack.file, d.pointer, "definition `" + name + "` is declared twice", "also in place `" + base.definitions[name]->pack + "`");
+        diags.error("XB-RULES-031", pack.file, d.pointer,
+                    "definition `" + name + "` is declared twice",
+                    "also in place `" + base.definitions[name]->pack + "`");
       }
       base.definitions[name] = &d;
     }
     for (auto& rule : pack.rules) {
       if (!rule_ids.insert(rule.id).second) {
-        diags.error("XB-RULES-032", pack.file, rule.pointer + "/id", "rule id `" + rule.id + "` is used twice");
+        diags.error("XB-RULES-032", pack.file, rule.pointer + "/id",
+                    "rule id `" + rule.id + "` is used twice");
       }
       base.rules.push_back(&rule);
     }
@@ -326,28 +347,35 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
     return out;
   };
   env.check_literal = [&](Domain d, const std::string& value) -> std::string {
-    if (d == Domain::kCountry && !countries.empty() && !countries.count(value) && value != kNoneValue) {
-      if (value == "UK") return "unknown country code `UK`: the ISO code of the United Kingdom is `GB`";
+    if (d == Domain::kCountry && !countries.empty() && !countries.count(value) &&
+        value != kNoneValue) {
+      if (value == "UK")
+        return "unknown country code `UK`: the ISO code of the United Kingdom is `GB`";
       return "unknown country code `" + value + "` (ISO 3166-1 alpha-2 expected)";
     }
     return "";
   };
-  auto compile = [&](const std::filesystem::path& file, const std::string& pointer, const std::string& text,
-                     Expr& out) {
+  auto compile = [&](const std::filesystem::path& file, const std::string& pointer,
+                     const std::string& text, Expr& out) {
     auto parsed = parse_expression(text);
     if (auto* err = std::get_if<ExprError>(&parsed)) {
-      diags.error("XB-RULES-040", file, pointer, "syntax error at column " + std::to_string(err->column) + ": " + err->message,
-                  err->hint.empty() ? caret_excerpt(text, err->column) : err->hint + "\n  " + caret_excerpt(text, err->column));
+      diags.error("XB-RULES-040", file, pointer,
+                  "syntax error at column " + std::to_string(err->column) + ": " + err->message,
+                  err->hint.empty() ? caret_excerpt(text, err->column)
+                                    : err->hint + "\n  " + caret_excerpt(text, err->column));
       return;
     }
     out = std::get<Expr>(std::move(parsed));
     if (auto err = check_expression(out, env)) {
-      diags.error("XB-RULES-041", file, pointer, err->message + " (column " + std::to_string(err->column) + ")",
-                  (err->hint.empty() ? std::string() : err->hint + "\n  ") + caret_excerpt(text, err->column));
+      diags.error("XB-RULES-041", file, pointer,
+                  err->message + " (column " + std::to_string(err->column) + ")",
+                  (err->hint.empty() ? std::string() : err->hint + "\n  ") +
+                      caret_excerpt(text, err->column));
     }
   };
   for (auto& pack : base.packs) {
-    for (auto& [name, d] : pack.definitions) compile(pack.file, d.pointer + "/expr", d.text, d.expr);
+    for (auto& [name, d] : pack.definitions)
+      compile(pack.file, d.pointer + "/expr", d.text, d.expr);
     for (auto& [name, fs] : pack.facts) {
       for (auto& e : fs.entries) {
         if (fs.domain == Domain::kCountry) {
@@ -358,7 +386,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
           const auto& values = fixed_domain_values(fs.domain);
           if (std::find(values.begin(), values.end(), e.value) == values.end()) {
             diags.error("XB-RULES-042", pack.file, e.pointer + "/value",
-                        "`" + e.value + "` is not a " + std::string(domain_name(fs.domain)), suggestion_hint(e.value, values));
+                        "`" + e.value + "` is not a " + std::string(domain_name(fs.domain)),
+                        suggestion_hint(e.value, values));
           }
         }
         if (!e.when_text.empty()) {
@@ -370,43 +399,47 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vecto
     }
     for (const auto& reach : pack.reach) {
       for (const auto& c : reach.control_countries) {
-        if (auto msg = env.check_literal(Domain::kCountry, c); !msg.empty()) diags.error("XB-RULES-042", pack.file, "/reach", msg);
+        if (auto msg = env.check_literal(Domain::kCountry, c); !msg.empty())
+          diags.error("XB-RULES-042", pack.file, "/reach", msg);
       }
-      if (auto msg = env.check_literal(Domain::kCountry, reach.authority); !msg.empty()) diags.error("XB-RULES-042", pack.file, "/reach", msg);
+      if (auto msg = env.check_literal(Domain::kCountry, reach.authority); !msg.empty())
+        diags.error("XB-RULES-042", pack.file, "/reach", msg);
     }
     for (auto& rule : pack.rules) {
       compile(pack.file, rule.pointer + "/applies", rule.applies_text, rule.applies);
       for (auto& route : rule.requires_any) {
-        compile(pack.file, route.pointer + (route.id == "requirement" ? "" : "/expr"), route.text, route.expr);
+        compile(pack.file, route.pointer + (route.id == "requirement" ? "" : "/expr"), route.text,
+                route.expr);
       }
     }
   }
   // Definitions may use each other, but not in a cycle.
   std::map<std::string, int> state;  // 1 visiting, 2 done
-  std::function<void(const std::string&, std::vector<std::string>&)> walk = [&](const std::string& name,
-                                                                                 std::vector<std::string>& stack) {
-    if (state[name] == 2) return;
-    if (state[name] == 1) {
-      std::string cycle;
-      for (const auto& s : stack) cycle += s + " → ";
-      const Definition* d = base.definitions[name];
-      std::filesystem::path file;
-      for (const auto& pack : base.packs) {
-        if (d && pack.place.id == d->pack) file = pack.file;
-      }
-      diags.error("XB-RULES-043", file, d ? d->pointer : "", "definitions form a cycle: " + cycle + name);
-      return;
-    }
-    state[name] = 1;
-    stack.push_back(name);
-    if (const Definition* d = base.definitions[name]) {
-      visit(d->expr, [&](const Expr& e) {
-        if (e.op == ExprOp::kDefinition) walk(e.text, stack);
-      });
-    }
-    stack.pop_back();
-    state[name] = 2;
-  };
+  std::function<void(const std::string&, std::vector<std::string>&)> walk =
+      [&](const std::string& name, std::vector<std::string>& stack) {
+        if (state[name] == 2) return;
+        if (state[name] == 1) {
+          std::string cycle;
+          for (const auto& s : stack) cycle += s + " → ";
+          const Definition* d = base.definitions[name];
+          std::filesystem::path file;
+          for (const auto& pack : base.packs) {
+            if (d && pack.place.id == d->pack) file = pack.file;
+          }
+          diags.error("XB-RULES-043", file, d ? d->pointer : "",
+                      "definitions form a cycle: " + cycle + name);
+          return;
+        }
+        state[name] = 1;
+        stack.push_back(name);
+        if (const Definition* d = base.definitions[name]) {
+          visit(d->expr, [&](const Expr& e) {
+            if (e.op == ExprOp::kDefinition) walk(e.text, stack);
+          });
+        }
+        stack.pop_back();
+        state[name] = 2;
+      };
   for (const auto& [name, d] : base.definitions) {
     std::vector<std::string> stack;
     walk(name, stack);

@@ -22,9 +22,11 @@ struct Citation {
   std::string instrument;  // "Regulation (EU) 2016/679 (GDPR)"
   std::string article;     // "Art. 44"
   std::string url;
-  std::string verified;    // YYYY-MM-DD the source was last checked
+  std::string verified;  // YYYY-MM-DD the source was last checked
   std::string note;
-  [[nodiscard]] std::string label() const { return instrument + (article.empty() ? "" : ", " + article); }
+  [[nodiscard]] std::string label() const {
+    return instrument + (article.empty() ? "" : ", " + article);
+  }
 };
 
 struct Text {
@@ -86,7 +88,8 @@ struct Rule {
 struct Place {
   std::string id;
   Text name;
-  std::string category;      // personal_data | intellectual_property | export_control | social_function | organisation
+  std::string category;  // personal_data | intellectual_property | export_control | social_function
+                         // | organisation
   std::string jurisdiction;  // "EU", "JP", "US", or an organisation's name
   std::string description;
 };
@@ -125,7 +128,8 @@ struct RuleLoadResult {
 };
 
 // `only`: place ids to keep (empty keeps all). Countries are checked against `country_codes`.
-RuleLoadResult load_rule_base(const std::filesystem::path& dir, const std::vector<std::string>& country_codes,
+RuleLoadResult load_rule_base(const std::filesystem::path& dir,
+                              const std::vector<std::string>& country_codes,
                               const std::vector<std::string>& only = {});
 std::filesystem::path default_rules_dir();
 

@@ -10,21 +10,36 @@ namespace xborder {
 
 std::string_view domain_name(Domain d) {
   switch (d) {
-    case Domain::kNone: return "none";
-    case Domain::kCountry: return "country";
-    case Domain::kParty: return "party";
-    case Domain::kPurpose: return "purpose";
-    case Domain::kEvent: return "event";
-    case Domain::kEdgeKind: return "edge_kind";
-    case Domain::kRelationship: return "relationship";
-    case Domain::kPartyKind: return "party_kind";
-    case Domain::kTier: return "tier";
-    case Domain::kRegionRole: return "region_role";
-    case Domain::kValueLevel: return "value_level";
-    case Domain::kSccSet: return "scc_set";
-    case Domain::kDerogation: return "derogation";
-    case Domain::kScheme: return "certification_scheme";
-    case Domain::kCategory: return "category";
+    case Domain::kNone:
+      return "none";
+    case Domain::kCountry:
+      return "country";
+    case Domain::kParty:
+      return "party";
+    case Domain::kPurpose:
+      return "purpose";
+    case Domain::kEvent:
+      return "event";
+    case Domain::kEdgeKind:
+      return "edge_kind";
+    case Domain::kRelationship:
+      return "relationship";
+    case Domain::kPartyKind:
+      return "party_kind";
+    case Domain::kTier:
+      return "tier";
+    case Domain::kRegionRole:
+      return "region_role";
+    case Domain::kValueLevel:
+      return "value_level";
+    case Domain::kSccSet:
+      return "scc_set";
+    case Domain::kDerogation:
+      return "derogation";
+    case Domain::kScheme:
+      return "certification_scheme";
+    case Domain::kCategory:
+      return "category";
   }
   return "?";
 }
@@ -38,74 +53,118 @@ std::optional<Domain> parse_domain(std::string_view name) {
 
 std::string type_name(const VarType& t) {
   switch (t.kind) {
-    case VarKind::kBool: return "bool";
-    case VarKind::kInt: return "int";
-    case VarKind::kDate: return "date";
-    case VarKind::kEnum: return std::string(domain_name(t.domain));
-    case VarKind::kSet: return "set of " + std::string(domain_name(t.domain));
+    case VarKind::kBool:
+      return "bool";
+    case VarKind::kInt:
+      return "int";
+    case VarKind::kDate:
+      return "date";
+    case VarKind::kEnum:
+      return std::string(domain_name(t.domain));
+    case VarKind::kSet:
+      return "set of " + std::string(domain_name(t.domain));
   }
   return "?";
 }
 
 namespace {
-VarType b() { return {VarKind::kBool, Domain::kNone}; }
-VarType i() { return {VarKind::kInt, Domain::kNone}; }
-VarType e(Domain d) { return {VarKind::kEnum, d}; }
-VarType s(Domain d) { return {VarKind::kSet, d}; }
+VarType b() {
+  return {VarKind::kBool, Domain::kNone};
+}
+VarType i() {
+  return {VarKind::kInt, Domain::kNone};
+}
+VarType e(Domain d) {
+  return {VarKind::kEnum, d};
+}
+VarType s(Domain d) {
+  return {VarKind::kSet, d};
+}
 }  // namespace
 
 const std::vector<VarSpec>& context_variables() {
   static const std::vector<VarSpec> vars = {
       {"date", {VarKind::kDate, Domain::kNone}, false, "the date the check is made at"},
-      {"event", e(Domain::kEvent), false, "the event: collect, process, transfer, store, dispose, remote_access"},
-      {"edge.kind", e(Domain::kEdgeKind), false, "flow (drawn by the user), hosting, replication or remote_access (implicit)"},
-      {"edge.region_role", e(Domain::kRegionRole), false, "role of the region the data reaches: primary, replica, backup, failover"},
-      {"relationship", e(Domain::kRelationship), false, "relationship between exporter and importer (controller_to_processor = entrustment, …)"},
+      {"event", e(Domain::kEvent), false,
+       "the event: collect, process, transfer, store, dispose, remote_access"},
+      {"edge.kind", e(Domain::kEdgeKind), false,
+       "flow (drawn by the user), hosting, replication or remote_access (implicit)"},
+      {"edge.region_role", e(Domain::kRegionRole), false,
+       "role of the region the data reaches: primary, replica, backup, failover"},
+      {"relationship", e(Domain::kRelationship), false,
+       "relationship between exporter and importer (controller_to_processor = entrustment, …)"},
       {"purpose", e(Domain::kPurpose), true, "purpose of the flow"},
       {"exporter.party", e(Domain::kParty), false, "party holding the data before the event"},
       {"exporter.kind", e(Domain::kPartyKind), false, "kind of the exporting party"},
-      {"exporter.country", e(Domain::kCountry), false, "country where the data is before the event"},
-      {"exporter.established", e(Domain::kCountry), false, "country where the exporting party is established"},
-      {"exporter.group_countries", s(Domain::kCountry), false, "establishment countries of the exporter and its corporate parents"},
-      {"importer.party", e(Domain::kParty), false, "party holding (or reaching) the data after the event"},
+      {"exporter.country", e(Domain::kCountry), false,
+       "country where the data is before the event"},
+      {"exporter.established", e(Domain::kCountry), false,
+       "country where the exporting party is established"},
+      {"exporter.group_countries", s(Domain::kCountry), false,
+       "establishment countries of the exporter and its corporate parents"},
+      {"importer.party", e(Domain::kParty), false,
+       "party holding (or reaching) the data after the event"},
       {"importer.kind", e(Domain::kPartyKind), false, "kind of the importing party"},
-      {"importer.country", e(Domain::kCountry), false, "country where the data is after the event, or from where it is accessed"},
-      {"importer.established", e(Domain::kCountry), false, "country where the importing party is established"},
-      {"importer.group_countries", s(Domain::kCountry), false, "establishment countries of the importer and its corporate parents"},
-      {"importer.tier", e(Domain::kTier), true, "tier of the receiving system (none for a party's own premises or a person's access)"},
-      {"importer.handles_data", b(), false, "the importer can handle the data in the clear (APPI: 取り扱う)"},
-      {"importer.identifies", b(), false, "the importer is expected to obtain the data as personal data (APPI Art. 31)"},
-      {"importer.certifications", s(Domain::kScheme), false, "certifications the importer holds at the date (dpf, apec_cbpr, …)"},
-      {"importer.reach", s(Domain::kCountry), false, "countries whose authorities can compel the importer to give access"},
-      {"same_group", b(), false, "exporter and importer are the same party or share a corporate parent"},
+      {"importer.country", e(Domain::kCountry), false,
+       "country where the data is after the event, or from where it is accessed"},
+      {"importer.established", e(Domain::kCountry), false,
+       "country where the importing party is established"},
+      {"importer.group_countries", s(Domain::kCountry), false,
+       "establishment countries of the importer and its corporate parents"},
+      {"importer.tier", e(Domain::kTier), true,
+       "tier of the receiving system (none for a party's own premises or a person's access)"},
+      {"importer.handles_data", b(), false,
+       "the importer can handle the data in the clear (APPI: 取り扱う)"},
+      {"importer.identifies", b(), false,
+       "the importer is expected to obtain the data as personal data (APPI Art. 31)"},
+      {"importer.certifications", s(Domain::kScheme), false,
+       "certifications the importer holds at the date (dpf, apec_cbpr, …)"},
+      {"importer.reach", s(Domain::kCountry), false,
+       "countries whose authorities can compel the importer to give access"},
+      {"same_group", b(), false,
+       "exporter and importer are the same party or share a corporate parent"},
       {"safeguard.scc", b(), false, "standard contractual clauses are in place for this flow"},
       {"safeguard.scc_module", i(), false, "SCC module (1–4), 0 when there are no SCCs"},
       {"safeguard.scc_set", e(Domain::kSccSet), true, "which SCC decision the clauses come from"},
       {"safeguard.tia", b(), false, "a transfer impact assessment was done"},
       {"safeguard.bcr", b(), false, "binding corporate rules cover the flow"},
       {"safeguard.consent", b(), false, "the person consented to this provision"},
-      {"safeguard.consent_informed", b(), false, "the information of APPI Art. 28(2) was given before consent"},
-      {"safeguard.consent_explicit", b(), false, "the consent was explicit and informed of the risks (GDPR Art. 49(1)(a))"},
-      {"safeguard.appi_standard_system", b(), false, "the recipient maintains a system meeting PPC standards (基準適合体制)"},
-      {"safeguard.periodic_check", b(), false, "the exporter checks that system periodically (APPI Art. 28(3))"},
-      {"safeguard.derogations", s(Domain::kDerogation), false, "GDPR Art. 49 derogations relied on"},
-      {"safeguard.ad_hoc_clauses", b(), false, "authorised ad-hoc contractual clauses (GDPR Art. 46(3)(a))"},
-      {"safeguard.code_of_conduct", b(), false, "an approved code of conduct with binding commitments (GDPR Art. 46(2)(e))"},
-      {"safeguard.certification", b(), false, "an approved certification mechanism (GDPR Art. 46(2)(f))"},
+      {"safeguard.consent_informed", b(), false,
+       "the information of APPI Art. 28(2) was given before consent"},
+      {"safeguard.consent_explicit", b(), false,
+       "the consent was explicit and informed of the risks (GDPR Art. 49(1)(a))"},
+      {"safeguard.appi_standard_system", b(), false,
+       "the recipient maintains a system meeting PPC standards (基準適合体制)"},
+      {"safeguard.periodic_check", b(), false,
+       "the exporter checks that system periodically (APPI Art. 28(3))"},
+      {"safeguard.derogations", s(Domain::kDerogation), false,
+       "GDPR Art. 49 derogations relied on"},
+      {"safeguard.ad_hoc_clauses", b(), false,
+       "authorised ad-hoc contractual clauses (GDPR Art. 46(3)(a))"},
+      {"safeguard.code_of_conduct", b(), false,
+       "an approved code of conduct with binding commitments (GDPR Art. 46(2)(e))"},
+      {"safeguard.certification", b(), false,
+       "an approved certification mechanism (GDPR Art. 46(2)(f))"},
       {"measures.encryption_in_transit", b(), false, "the data is encrypted in transit"},
       {"measures.encryption_at_rest", b(), false, "the data is encrypted at rest where it arrives"},
       {"measures.key_holder", e(Domain::kParty), true, "party holding the encryption keys"},
-      {"measures.key_country", e(Domain::kCountry), true, "country where the encryption keys are held"},
+      {"measures.key_country", e(Domain::kCountry), true,
+       "country where the encryption keys are held"},
       {"measures.pseudonymised", b(), false, "the data is pseudonymised before it moves"},
-      {"measures.reid_key_country", e(Domain::kCountry), true, "country where the re-identification key is held"},
-      {"measures.split_processing", b(), false, "the processing is split so that no part can be linked to a person"},
+      {"measures.reid_key_country", e(Domain::kCountry), true,
+       "country where the re-identification key is held"},
+      {"measures.split_processing", b(), false,
+       "the processing is split so that no part can be linked to a person"},
       {"data.categories", s(Domain::kCategory), false, "categories of the data"},
       {"data.subjects", s(Domain::kCountry), false, "countries of the data subjects"},
       {"data.subject_count", i(), false, "number of people in the data set"},
       {"data.controller", e(Domain::kParty), false, "controller of the data before the event"},
-      {"data.scope", s(Domain::kParty), false, "disclosure scope before the event: parties who can see the data"},
-      {"data.authorities", s(Domain::kCountry), false, "countries whose authorities can reach the data before the event"},
-      {"data.visited", s(Domain::kCountry), false, "countries the data has been in, including exporter.country"},
+      {"data.scope", s(Domain::kParty), false,
+       "disclosure scope before the event: parties who can see the data"},
+      {"data.authorities", s(Domain::kCountry), false,
+       "countries whose authorities can reach the data before the event"},
+      {"data.visited", s(Domain::kCountry), false,
+       "countries the data has been in, including exporter.country"},
       {"data.value", e(Domain::kValueLevel), false, "value / privacy level: low, high, very_high"},
   };
   return vars;
@@ -164,9 +223,10 @@ void Universe::seal() {
     if (domain_is_open(d)) {
       std::sort(v.begin(), v.end());
       v.erase(std::unique(v.begin(), v.end()), v.end());
-      v.erase(std::remove_if(v.begin(), v.end(),
-                             [](const std::string& x) { return x == kNoneValue || x == kOtherValue; }),
-              v.end());
+      v.erase(
+          std::remove_if(v.begin(), v.end(),
+                         [](const std::string& x) { return x == kNoneValue || x == kOtherValue; }),
+          v.end());
       v.emplace_back(kOtherValue);
     } else {
       v = fixed_domain_values(d);

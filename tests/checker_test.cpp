@@ -8,7 +8,8 @@ namespace xborder {
 namespace {
 
 Json citation() {
-  return Json::parse(R"J({"instrument": "Test Act", "article": "Art. 1", "url": "https://example.org/act",
+  return Json::parse(
+      R"J({"instrument": "Test Act", "article": "Art. 1", "url": "https://example.org/act",
                          "verified": "2024-01-01"})J");
 }
 
@@ -82,7 +83,9 @@ TransferModel model(const Json& j) {
   return std::move(*m);
 }
 
-Date day(const char* text) { return *Date::parse(text); }
+Date day(const char* text) {
+  return *Date::parse(text);
+}
 
 const Finding* find(const CheckResult& r, const std::string& rule, const std::string& edge) {
   for (const auto& f : r.findings) {
@@ -94,7 +97,8 @@ const Finding* find(const CheckResult& r, const std::string& rule, const std::st
 std::string dump(const CheckResult& r) {
   std::string out;
   for (const auto& f : r.findings) {
-    out += std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset + " " + f.edge + "\n";
+    out +=
+        std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset + " " + f.edge + "\n";
   }
   return out;
 }
@@ -155,7 +159,8 @@ TEST(Checker, ViolationListsTheUnavailableRoutes) {
 }
 
 TEST(Checker, SccInPlaceMakesItCompliant) {
-  auto m = model(de_to_jp(Json::parse(R"J({"safeguards": [{"type": "scc", "in_place": true, "module": 1}]})J")));
+  auto m = model(de_to_jp(
+      Json::parse(R"J({"safeguards": [{"type": "scc", "in_place": true, "module": 1}]})J")));
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
@@ -163,7 +168,8 @@ TEST(Checker, SccInPlaceMakesItCompliant) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->verdict, Verdict::kCompliant);
   bool scc_available = false;
-  for (const auto& route : f->routes) scc_available |= route.id == "scc" && route.status == RouteStatus::kAvailable;
+  for (const auto& route : f->routes)
+    scc_available |= route.id == "scc" && route.status == RouteStatus::kAvailable;
   EXPECT_TRUE(scc_available);
 }
 
@@ -185,13 +191,15 @@ TEST(Checker, UnknownSafeguardsAreUndeterminedAndNamed) {
   }
   EXPECT_TRUE(named) << f->deciding.size();
   bool depends = false;
-  for (const auto& route : f->routes) depends |= route.id == "scc" && route.status == RouteStatus::kDependsOnUnknowns;
+  for (const auto& route : f->routes)
+    depends |= route.id == "scc" && route.status == RouteStatus::kDependsOnUnknowns;
   EXPECT_TRUE(depends);
   EXPECT_EQ(r.summary.undetermined, 1u);
 }
 
 TEST(Checker, UnknownHandlingIsUndeterminedAndNamed) {
-  auto m = model(de_to_jp(Json::object(), Json::parse(R"J({"operator_handles_data": "unknown"})J")));
+  auto m =
+      model(de_to_jp(Json::object(), Json::parse(R"J({"operator_handles_data": "unknown"})J")));
   auto rb = rules({simple_pack("event == 'transfer'", "not importer.handles_data")});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
@@ -244,7 +252,8 @@ TEST(Checker, WitnessPathMarksImplicitEdges) {
   auto r = checker.check(day("2024-01-01"));
   // The SaaS inherits the IaaS placements (its own backup copy) and the IaaS replicates too.
   EXPECT_EQ(r.findings.size(), 2u) << dump(r);
-  const Finding* fp = find(r, "S-1", "replication:infra@aws:ap-northeast-1->infra@aws:ap-northeast-3");
+  const Finding* fp =
+      find(r, "S-1", "replication:infra@aws:ap-northeast-1->infra@aws:ap-northeast-3");
   ASSERT_NE(fp, nullptr) << dump(r);
   const Finding& f = *fp;
   EXPECT_EQ(f.verdict, Verdict::kViolation);
@@ -303,10 +312,16 @@ TEST(Checker, CacheAnswersRepeatedContexts) {
   })J");
   for (int k = 0; k < 12; ++k) {
     const std::string id = "t" + std::to_string(k);
-    m["systems"].push_back({{"id", id}, {"tier", "on_premises"}, {"operator", "b"},
+    m["systems"].push_back({{"id", id},
+                            {"tier", "on_premises"},
+                            {"operator", "b"},
                             {"regions", Json::array({{{"location", "country:JP"}}})}});
-    m["flows"].push_back({{"id", "to-" + id}, {"event", "transfer"}, {"from", "src"}, {"to", id},
-                          {"datasets", Json::array({"d"})}, {"relationship", "controller_to_controller"}});
+    m["flows"].push_back({{"id", "to-" + id},
+                          {"event", "transfer"},
+                          {"from", "src"},
+                          {"to", id},
+                          {"datasets", Json::array({"d"})},
+                          {"relationship", "controller_to_controller"}});
   }
   auto tm = model(m);
   auto rb = rules({transfer_pack()});
@@ -357,7 +372,8 @@ TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
   ASSERT_NE(jp, nullptr) << dump(r);
   EXPECT_EQ(jp->verdict, Verdict::kCompliant);
   bool adequacy = false;
-  for (const auto& b : jp->because) adequacy |= b.find("eu_adequacy") != std::string::npos && b.find("JP") != std::string::npos;
+  for (const auto& b : jp->because)
+    adequacy |= b.find("eu_adequacy") != std::string::npos && b.find("JP") != std::string::npos;
   EXPECT_TRUE(adequacy) << ::testing::PrintToString(jp->because);
   const Finding* us = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(us, nullptr);
@@ -398,8 +414,8 @@ TransferModel appi_remote_access_model(bool with_standard_system) {
                "relationship": "data_subject_to_controller"}]
   })J");
   if (with_standard_system) {
-    m["systems"][0]["remote_access"][0]["safeguards"] =
-        Json::parse(R"J([{"type": "appi_standard_system", "basis": "contract", "periodic_check": true}])J");
+    m["systems"][0]["remote_access"][0]["safeguards"] = Json::parse(
+        R"J([{"type": "appi_standard_system", "basis": "contract", "periodic_check": true}])J");
   }
   auto loaded = testing::model_from_json(m.dump());
   return std::move(*loaded);

@@ -1,8 +1,9 @@
 // The rule expression language: precedence, syntax errors with their column, type errors with
 // their hint.
+#include "solver/expr.hpp"
+
 #include <gtest/gtest.h>
 
-#include "solver/expr.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder {
@@ -20,7 +21,8 @@ ExprEnvironment env() {
   e.check_literal = [](Domain d, const std::string& v) -> std::string {
     if (d != Domain::kCountry) return "";
     const auto& codes = testing::reference().country_codes();
-    if (std::find(codes.begin(), codes.end(), v) == codes.end()) return "unknown country code `" + v + "`";
+    if (std::find(codes.begin(), codes.end(), v) == codes.end())
+      return "unknown country code `" + v + "`";
     return "";
   };
   return e;

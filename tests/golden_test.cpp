@@ -16,7 +16,8 @@ using nlohmann::json;
 
 std::vector<std::string> scenario_names() {
   std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
     if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
       out.push_back(entry.path().filename().string());
     }
@@ -29,7 +30,9 @@ std::vector<std::string> scenario_names() {
 json project(const CheckResult& result) {
   json findings = json::array();
   for (const auto& f : result.findings) {
-    findings.push_back({{"verdict", std::string(to_string(f.verdict))}, {"rule", f.rule_id}, {"dataset", f.dataset},
+    findings.push_back({{"verdict", std::string(to_string(f.verdict))},
+                        {"rule", f.rule_id},
+                        {"dataset", f.dataset},
                         {"edge", f.edge}});
   }
   return json{{"at", result.at.to_string()},

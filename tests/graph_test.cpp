@@ -132,7 +132,8 @@ TEST_F(GraphTest, ReplicationEdgesGoFromThePrimaryToBackupAndFailover) {
 
   // Not from a secondary region, and secondary regions are not entry points.
   EXPECT_TRUE(edges("infra@aws:ap-northeast-3", "infra@aws:eu-west-1").empty());
-  for (auto v : graph_->entry_nodes("infra")) EXPECT_EQ(graph_->node(v).id, "infra@aws:ap-northeast-1");
+  for (auto v : graph_->entry_nodes("infra"))
+    EXPECT_EQ(graph_->node(v).id, "infra@aws:ap-northeast-1");
 }
 
 TEST_F(GraphTest, RemoteAccessNodeSitsInTheAccessorsCountry) {

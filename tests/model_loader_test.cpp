@@ -32,7 +32,9 @@ Json base_model() {
   })");
 }
 
-ModelLoadResult load(const Json& j) { return testing::load_from_json(j.dump()); }
+ModelLoadResult load(const Json& j) {
+  return testing::load_from_json(j.dump());
+}
 
 std::string dump(const ModelLoadResult& r) {
   std::string out;
@@ -41,7 +43,8 @@ std::string dump(const ModelLoadResult& r) {
 }
 
 // The diagnostic with this code and pointer, or nullptr.
-const Diagnostic* find(const ModelLoadResult& r, const std::string& code, const std::string& pointer) {
+const Diagnostic* find(const ModelLoadResult& r, const std::string& code,
+                       const std::string& pointer) {
   for (const auto& d : r.diagnostics.items()) {
     if (d.code == code && d.pointer == pointer) return &d;
   }
@@ -49,7 +52,8 @@ const Diagnostic* find(const ModelLoadResult& r, const std::string& code, const 
 }
 
 // Loads, expects failure with exactly the given diagnostic among the errors, returns it.
-const Diagnostic& expect_error(const ModelLoadResult& r, const std::string& code, const std::string& pointer) {
+const Diagnostic& expect_error(const ModelLoadResult& r, const std::string& code,
+                               const std::string& pointer) {
   EXPECT_FALSE(r.model.has_value()) << "a model with errors must not be returned";
   EXPECT_TRUE(r.diagnostics.has_errors());
   const Diagnostic* d = find(r, code, pointer);
@@ -188,10 +192,11 @@ TEST(ModelLoader, UnknownRegionSuggestsTheClosestOne) {
 
 Json with_cloud_stack(const std::string& app_tier, const std::string& lower_tier) {
   auto j = base_model();
-  j["systems"].push_back(Json::parse(R"({"id": "lower", "tier": ")" + lower_tier +
-                                     R"(", "operator": "b", "regions": [{"location": "aws:eu-central-1"}]})"));
   j["systems"].push_back(
-      Json::parse(R"({"id": "app", "tier": ")" + app_tier + R"(", "operator": "a", "runs_on": "lower"})"));
+      Json::parse(R"({"id": "lower", "tier": ")" + lower_tier +
+                  R"(", "operator": "b", "regions": [{"location": "aws:eu-central-1"}]})"));
+  j["systems"].push_back(Json::parse(R"({"id": "app", "tier": ")" + app_tier +
+                                     R"(", "operator": "a", "runs_on": "lower"})"));
   return j;
 }
 
@@ -423,7 +428,8 @@ TEST(ModelLoader, CategoriesAllUnknown) {
 }
 
 TEST(ModelLoader, ScenarioFileLoads) {
-  auto r = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json", testing::reference());
+  auto r = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json",
+                      testing::reference());
   ASSERT_TRUE(r.model) << dump(r);
   EXPECT_EQ(r.model->flows.size(), 3u);
 }

@@ -8,7 +8,8 @@ namespace xborder {
 namespace {
 
 Json citation() {
-  return Json::parse(R"({"instrument": "Test Act", "article": "Art. 1", "url": "https://example.org/act",
+  return Json::parse(
+      R"({"instrument": "Test Act", "article": "Art. 1", "url": "https://example.org/act",
                          "verified": "2024-01-01"})");
 }
 
@@ -31,7 +32,8 @@ Json minimal_pack(const std::string& place = "test-place", const std::string& ru
   pack["rules"][0]["id"] = rule_id;
   pack["rules"][0]["citation"] = citation();
   // Fact set names are shared between packs; give each place its own.
-  pack["facts"]["safe_" + std::to_string(std::hash<std::string>{}(place) % 100000)] = Json::parse(R"({
+  pack["facts"]["safe_" + std::to_string(std::hash<std::string>{}(place) % 100000)] =
+      Json::parse(R"({
       "of": "country", "description": "safe countries",
       "entries": [{"value": "JP", "valid": {"from": "2019-01-23", "to": null}}]})");
   for (auto& [k, v] : pack["facts"].items()) v["entries"][0]["citation"] = citation();
@@ -50,14 +52,16 @@ std::string dump(const RuleLoadResult& r) {
   return out;
 }
 
-const Diagnostic* find(const RuleLoadResult& r, const std::string& code, const std::string& pointer) {
+const Diagnostic* find(const RuleLoadResult& r, const std::string& code,
+                       const std::string& pointer) {
   for (const auto& d : r.diagnostics.items()) {
     if (d.code == code && d.pointer == pointer) return &d;
   }
   return nullptr;
 }
 
-const Diagnostic& expect_error(const RuleLoadResult& r, const std::string& code, const std::string& pointer) {
+const Diagnostic& expect_error(const RuleLoadResult& r, const std::string& code,
+                               const std::string& pointer) {
   EXPECT_FALSE(r.rules.has_value()) << "a rule base with errors must not be returned";
   const Diagnostic* d = find(r, code, pointer);
   static const Diagnostic none;
@@ -122,7 +126,8 @@ TEST(RulePack, FactEntryNeedsACitationToo) {
   auto r = load({p});
   EXPECT_FALSE(r.rules);
   bool found = false;
-  for (const auto& d : r.diagnostics.items()) found |= d.code == "XB-RULES-005" && d.message.find("citation") != std::string::npos;
+  for (const auto& d : r.diagnostics.items())
+    found |= d.code == "XB-RULES-005" && d.message.find("citation") != std::string::npos;
   EXPECT_TRUE(found) << dump(r);
 }
 
@@ -235,7 +240,8 @@ TEST(RulePack, DefinitionCycle) {
   ASSERT_NE(cycle, nullptr) << dump(r);
   EXPECT_NE(cycle->message.find("d_one"), std::string::npos) << cycle->message;
   EXPECT_NE(cycle->message.find("d_two"), std::string::npos) << cycle->message;
-  EXPECT_TRUE(cycle->pointer == "/definitions/d_one" || cycle->pointer == "/definitions/d_two") << cycle->pointer;
+  EXPECT_TRUE(cycle->pointer == "/definitions/d_one" || cycle->pointer == "/definitions/d_two")
+      << cycle->pointer;
 }
 
 // BUG (solver/rule_pack.cpp, load_rule_base, XB-RULES-043): the definition-cycle diagnostic is

@@ -1,14 +1,15 @@
 #include "tests/test_support.hpp"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <fstream>
 
 namespace xborder::testing {
 
-std::filesystem::path source_dir() { return XBORDER_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+  return XBORDER_SOURCE_DIR;
+}
 
 const ReferenceData& reference() {
   static const ReferenceData ref = [] {
@@ -45,8 +46,9 @@ std::optional<TransferModel> model_from_json(const std::string& json_text) {
 
 RuleLoadResult rules_from_json(const std::vector<std::string>& packs) {
   static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("xborder-rules-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("xborder-rules-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::create_directories(dir);
   for (std::size_t k = 0; k < packs.size(); ++k) {
     std::ofstream(dir / ("pack" + std::to_string(k) + ".json")) << packs[k];
