@@ -37,18 +37,13 @@ ModelLoadResult load(const Json& j) {
 }
 
 std::string dump(const ModelLoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics.items()) out += render_diagnostic(d) + "\n";
-  return out;
+  return testing::render_all(r.diagnostics);
 }
 
 // The diagnostic with this code and pointer, or nullptr.
 const Diagnostic* find(const ModelLoadResult& r, const std::string& code,
                        const std::string& pointer) {
-  for (const auto& d : r.diagnostics.items()) {
-    if (d.code == code && d.pointer == pointer) return &d;
-  }
-  return nullptr;
+  return testing::find_diagnostic(r.diagnostics, code, pointer);
 }
 
 // Loads, expects failure with exactly the given diagnostic among the errors, returns it.

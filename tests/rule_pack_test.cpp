@@ -47,17 +47,12 @@ RuleLoadResult load(const std::vector<Json>& packs) {
 }
 
 std::string dump(const RuleLoadResult& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics.items()) out += render_diagnostic(d) + "\n";
-  return out;
+  return testing::render_all(r.diagnostics);
 }
 
 const Diagnostic* find(const RuleLoadResult& r, const std::string& code,
                        const std::string& pointer) {
-  for (const auto& d : r.diagnostics.items()) {
-    if (d.code == code && d.pointer == pointer) return &d;
-  }
-  return nullptr;
+  return testing::find_diagnostic(r.diagnostics, code, pointer);
 }
 
 const Diagnostic& expect_error(const RuleLoadResult& r, const std::string& code,

@@ -58,4 +58,18 @@ RuleLoadResult rules_from_json(const std::vector<std::string>& packs) {
   return result;
 }
 
+std::string render_all(const Diagnostics& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics.items()) out += render_diagnostic(d) + "\n";
+  return out;
+}
+
+const Diagnostic* find_diagnostic(const Diagnostics& diagnostics, const std::string& code,
+                                  const std::string& pointer) {
+  for (const auto& d : diagnostics.items()) {
+    if (d.code == code && d.pointer == pointer) return &d;
+  }
+  return nullptr;
+}
+
 }  // namespace xborder::testing

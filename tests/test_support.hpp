@@ -21,5 +21,10 @@ std::optional<TransferModel> model_from_json(const std::string& json_text);
 ModelLoadResult load_from_json(const std::string& json_text);
 // Loads rule packs from JSON texts written to a temporary directory.
 RuleLoadResult rules_from_json(const std::vector<std::string>& packs);
+// Every diagnostic rendered, one per line (for failure messages).
+std::string render_all(const Diagnostics& diagnostics);
+// The diagnostic with this code and pointer, or nullptr.
+const Diagnostic* find_diagnostic(const Diagnostics& diagnostics, const std::string& code,
+                                  const std::string& pointer);
 
 }  // namespace xborder::testing
