@@ -79,6 +79,22 @@ class ObjectReader {
     if (!e) return std::nullopt;
     return Unknowable<E>(*e);
   }
+  // An array of enum values; unknown spellings are reported with their position.
+  template <class E>
+  std::vector<E> enumerations(std::string_view key, bool required) {
+    std::vector<E> out;
+    const std::vector<std::string> texts = strings(key, required);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (auto v = parse_enum<E>(texts[i])) {
+        out.push_back(*v);
+      } else {
+        ctx_.error("003", pointer(key) + "/" + std::to_string(i),
+                   "unknown " + std::string(EnumNames<E>::kind) + " `" + texts[i] + "`",
+                   suggestion_hint(texts[i], enum_spellings<E>()));
+      }
+    }
+    return out;
+  }
   // A string from a closed list.
   std::optional<std::string> one_of(std::string_view key, bool required,
                                     const std::vector<std::string>& allowed, std::string_view what);

@@ -112,14 +112,7 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
   } else {
     p.parent = std::optional<Id>{};
   }
-  for (const auto& role : r.strings("roles", false)) {
-    if (auto v = parse_enum<PartyRole>(role)) {
-      p.roles.push_back(*v);
-    } else {
-      ctx_.error("003", r.pointer("roles"), "unknown party role `" + role + "`",
-                 suggestion_hint(role, enum_spellings<PartyRole>()));
-    }
-  }
+  p.roles = r.enumerations<PartyRole>("roles", false);
   r.array("certifications", false, [&](const Json& cj, const std::string& cptr) {
     ObjectReader c(cj, cptr, ctx_);
     Certification cert;

@@ -13,12 +13,7 @@
 namespace xborder {
 
 enum class NodeKind { kSystemRegion, kParty, kRemoteAccess };
-template <>
-struct EnumNames<NodeKind> {
-  static constexpr auto names =
-      std::to_array<std::string_view>({"system_region", "party", "remote_access"});
-  static constexpr std::string_view kind = "NodeKind";
-};
+XBORDER_ENUM_NAMES(NodeKind, "system_region", "party", "remote_access")
 
 // A foreign or domestic authority's power to compel access to data held by some party, declared
 // as data in a rule pack (e.g. the US CLOUD Act reaching US-controlled providers anywhere).

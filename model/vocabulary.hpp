@@ -57,7 +57,8 @@ enum class SafeguardType {
 };
 enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 
-// One spelling table per enum; the index is the enum's value.
+// One spelling table per enum; the index is the enum's value. Other headers declare theirs with
+// XBORDER_ENUM_NAMES so that to_string / parse_enum work on every enum of the project.
 template <class E>
 struct EnumNames;
 
@@ -84,7 +85,6 @@ XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
                    "derogation", "ad_hoc_clauses", "code_of_conduct", "certification")
 XBORDER_ENUM_NAMES(EdgeKind, "flow", "hosting", "replication", "remote_access")
-#undef XBORDER_ENUM_NAMES
 
 template <class E>
 constexpr std::string_view to_string(E value) {

@@ -11,30 +11,6 @@
 
 namespace xborder {
 
-std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kViolation:
-      return "violation";
-    case Verdict::kUndetermined:
-      return "undetermined";
-    case Verdict::kCompliant:
-      return "compliant";
-  }
-  return "?";
-}
-
-std::string_view to_string(RouteStatus s) {
-  switch (s) {
-    case RouteStatus::kUnavailable:
-      return "unavailable";
-    case RouteStatus::kDependsOnUnknowns:
-      return "depends_on_unknowns";
-    case RouteStatus::kAvailable:
-      return "available";
-  }
-  return "?";
-}
-
 namespace {
 
 constexpr std::int8_t kNo = 0, kYes = 1, kMaybe = -1;

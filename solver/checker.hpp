@@ -17,7 +17,7 @@
 namespace xborder {
 
 enum class Verdict { kViolation, kUndetermined, kCompliant };
-std::string_view to_string(Verdict v);
+XBORDER_ENUM_NAMES(Verdict, "violation", "undetermined", "compliant")
 
 struct PathStep {
   std::string node;  // node id, e.g. "crm@aws:ap-northeast-1"
@@ -30,7 +30,7 @@ struct PathStep {
 };
 
 enum class RouteStatus { kUnavailable, kDependsOnUnknowns, kAvailable };
-std::string_view to_string(RouteStatus s);
+XBORDER_ENUM_NAMES(RouteStatus, "unavailable", "depends_on_unknowns", "available")
 
 struct RouteFinding {
   std::string id;

@@ -184,14 +184,7 @@ class PackReader {
     d.id = r.identifier("id", true).value_or("");
     d.authority = r.string("authority", true).value_or("");
     d.control_countries = r.strings("control_countries", true);
-    for (const auto& t : r.strings("tiers", false)) {
-      if (auto tier = parse_enum<Tier>(t)) {
-        d.tiers.push_back(*tier);
-      } else {
-        ctx_.error("003", r.pointer("tiers"), "unknown tier `" + t + "`",
-                   suggestion_hint(t, enum_spellings<Tier>()));
-      }
-    }
+    d.tiers = r.enumerations<Tier>("tiers", false);
     d.valid = read_validity(r, "valid", true);
     Text text = read_text(r, "text", true);
     Citation c = read_citation(r, "citation");

@@ -8,49 +8,6 @@
 
 namespace xborder {
 
-std::string_view domain_name(Domain d) {
-  switch (d) {
-    case Domain::kNone:
-      return "none";
-    case Domain::kCountry:
-      return "country";
-    case Domain::kParty:
-      return "party";
-    case Domain::kPurpose:
-      return "purpose";
-    case Domain::kEvent:
-      return "event";
-    case Domain::kEdgeKind:
-      return "edge_kind";
-    case Domain::kRelationship:
-      return "relationship";
-    case Domain::kPartyKind:
-      return "party_kind";
-    case Domain::kTier:
-      return "tier";
-    case Domain::kRegionRole:
-      return "region_role";
-    case Domain::kValueLevel:
-      return "value_level";
-    case Domain::kSccSet:
-      return "scc_set";
-    case Domain::kDerogation:
-      return "derogation";
-    case Domain::kScheme:
-      return "certification_scheme";
-    case Domain::kCategory:
-      return "category";
-  }
-  return "?";
-}
-
-std::optional<Domain> parse_domain(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(Domain::kCategory); ++i) {
-    if (domain_name(static_cast<Domain>(i)) == name) return static_cast<Domain>(i);
-  }
-  return std::nullopt;
-}
-
 std::string type_name(const VarType& t) {
   switch (t.kind) {
     case VarKind::kBool:

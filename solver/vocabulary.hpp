@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/vocabulary.hpp"
+
 namespace xborder {
 
 enum class Domain {
@@ -28,8 +30,15 @@ enum class Domain {
   kScheme,
   kCategory,
 };
-std::string_view domain_name(Domain d);
-std::optional<Domain> parse_domain(std::string_view name);
+XBORDER_ENUM_NAMES(Domain, "none", "country", "party", "purpose", "event", "edge_kind",
+                   "relationship", "party_kind", "tier", "region_role", "value_level", "scc_set",
+                   "derogation", "certification_scheme", "category")
+inline std::string_view domain_name(Domain d) {
+  return to_string(d);
+}
+inline std::optional<Domain> parse_domain(std::string_view name) {
+  return parse_enum<Domain>(name);
+}
 
 enum class VarKind { kBool, kInt, kDate, kEnum, kSet };
 

@@ -50,22 +50,9 @@ std::string dump(const RuleLoadResult& r) {
   return testing::render_all(r.diagnostics);
 }
 
-const Diagnostic* find(const RuleLoadResult& r, const std::string& code,
-                       const std::string& pointer) {
-  return testing::find_diagnostic(r.diagnostics, code, pointer);
-}
-
 const Diagnostic& expect_error(const RuleLoadResult& r, const std::string& code,
                                const std::string& pointer) {
-  EXPECT_FALSE(r.rules.has_value()) << "a rule base with errors must not be returned";
-  const Diagnostic* d = find(r, code, pointer);
-  static const Diagnostic none;
-  if (!d) {
-    ADD_FAILURE() << "expected " << code << " at " << pointer << ", got:\n" << dump(r);
-    return none;
-  }
-  EXPECT_EQ(d->severity, Severity::kError);
-  return *d;
+  return testing::expect_error(r.diagnostics, r.rules.has_value(), code, pointer);
 }
 
 TEST(RulePack, MinimalPackLoads) {

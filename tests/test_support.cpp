@@ -64,6 +64,21 @@ std::string render_all(const Diagnostics& diagnostics) {
   return out;
 }
 
+const Diagnostic& expect_error(const Diagnostics& diagnostics, bool loaded, const std::string& code,
+                               const std::string& pointer) {
+  EXPECT_FALSE(loaded) << "a load with errors must not return a result";
+  EXPECT_TRUE(diagnostics.has_errors());
+  static const Diagnostic none;
+  const Diagnostic* d = find_diagnostic(diagnostics, code, pointer);
+  if (!d) {
+    ADD_FAILURE() << "expected " << code << " at " << pointer << ", got:\n"
+                  << render_all(diagnostics);
+    return none;
+  }
+  EXPECT_EQ(d->severity, Severity::kError);
+  return *d;
+}
+
 const Diagnostic* find_diagnostic(const Diagnostics& diagnostics, const std::string& code,
                                   const std::string& pointer) {
   for (const auto& d : diagnostics.items()) {

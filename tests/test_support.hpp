@@ -23,6 +23,10 @@ ModelLoadResult load_from_json(const std::string& json_text);
 RuleLoadResult rules_from_json(const std::vector<std::string>& packs);
 // Every diagnostic rendered, one per line (for failure messages).
 std::string render_all(const Diagnostics& diagnostics);
+// Expects an error with this code at this pointer among the diagnostics of a failed load
+// (`loaded` says whether the load returned a result anyway) and returns it.
+const Diagnostic& expect_error(const Diagnostics& diagnostics, bool loaded, const std::string& code,
+                               const std::string& pointer);
 // The diagnostic with this code and pointer, or nullptr.
 const Diagnostic* find_diagnostic(const Diagnostics& diagnostics, const std::string& code,
                                   const std::string& pointer);
