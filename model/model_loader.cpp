@@ -355,7 +355,7 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
       d.subjects = list;
     }
   } else {
-    d.subjects = std::vector<Country>{};
+    d.subjects = Unknowable<std::vector<Country>>::unknown();  // not stated is not "nobody"
   }
   if (const Json* count = r.get("subject_count", false)) {
     if (count->is_string() && count->get<std::string>() == "unknown") {
@@ -405,7 +405,10 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
   s.signed_on = r.date("signed", false);
   switch (s.type) {
     case SafeguardType::kScc: {
-      if (auto m = r.integer("module", true)) {
+      const std::vector<std::string> sets(kSccSets.begin(), kSccSets.end());
+      s.scc_set = r.one_of("set", false, sets, "SCC set").value_or("2021/914");
+      // The 2021 clauses come in modules; the older sets are one set of clauses each.
+      if (auto m = r.integer("module", *s.scc_set == "2021/914")) {
         if (*m < 1 || *m > 4) {
           ctx_.error("028", r.pointer("module"), "SCC module must be 1, 2, 3 or 4",
                      "1 controller→controller, 2 controller→processor, 3 processor→processor, "
@@ -413,14 +416,6 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
         } else {
           s.scc_module = static_cast<int>(*m);
         }
-      }
-      const std::vector<std::string> sets(kSccSets.begin(), kSccSets.end());
-      s.scc_set = r.one_of("set", false, sets, "SCC set").value_or("2021/914");
-      if (s.scc_module && *s.scc_set != "2021/914" && (*s.scc_module == 3 || *s.scc_module == 4)) {
-        ctx_.error(
-            "028", r.pointer("module"),
-            "the SCC set `" + *s.scc_set + "` has no module " + std::to_string(*s.scc_module),
-            "processor-to-processor and processor-to-controller clauses exist only in 2021/914");
       }
       break;
     }
@@ -480,6 +475,12 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   if (!f.produces.empty() && f.event != Event::kProcess) {
     ctx_.error("030", ptr + "/produces", "only a `process` event can produce new data sets",
                "set `\"event\": \"process\"` or move `produces` to the processing step");
+  }
+  if (f.event == Event::kProcess && f.from != f.to) {
+    ctx_.error("035", ptr + "/to",
+               "a `process` event happens in one system or party, not from `" + f.from + "` to `" +
+                   f.to + "`",
+               "process in place (`to` = `from`), then move the result with a `transfer` flow");
   }
   if (f.from == f.to && (f.event == Event::kTransfer || f.event == Event::kRemoteAccess)) {
     ctx_.error("031", ptr + "/to",

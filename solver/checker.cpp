@@ -62,8 +62,9 @@ struct Vars {
   std::size_t im_party, im_kind, im_country, im_established, im_group, im_tier, im_handles,
       im_identifies, im_certs, im_reach;
   std::size_t same_group;
-  std::size_t sg_scc, sg_scc_module, sg_scc_set, sg_tia, sg_bcr, sg_consent, sg_consent_informed,
-      sg_consent_explicit, sg_appi, sg_periodic, sg_derogations, sg_adhoc, sg_coc, sg_cert;
+  std::size_t sg_scc, sg_scc_module, sg_scc_signed, sg_scc_set, sg_tia, sg_bcr, sg_consent,
+      sg_consent_informed, sg_consent_explicit, sg_appi, sg_periodic, sg_derogations, sg_adhoc,
+      sg_coc, sg_cert;
   std::size_t m_transit, m_rest, m_key_holder, m_key_country, m_pseudo, m_reid_country, m_split;
   std::size_t d_categories, d_subjects, d_count, d_controller, d_scope, d_authorities, d_visited,
       d_value;
@@ -94,6 +95,7 @@ struct Vars {
     sg_scc = v("safeguard.scc");
     sg_scc_module = v("safeguard.scc_module");
     sg_scc_set = v("safeguard.scc_set");
+    sg_scc_signed = v("safeguard.scc_signed");
     sg_tia = v("safeguard.tia");
     sg_bcr = v("safeguard.bcr");
     sg_consent = v("safeguard.consent");
@@ -419,12 +421,13 @@ struct PathChecker::Impl {
       if (const System* sys = model.system(*from.system)) safeguards = &sys->safeguards;
     }
     set(v, vars.sg_scc_module, 0);
+    set(v, vars.sg_scc_signed, 0);  // only read together with safeguard.scc
     set(v, vars.sg_scc_set, universe.none_index(Domain::kSccSet));
     if (safeguards_unknown) {
       for (std::size_t var :
-           {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_set, vars.sg_tia, vars.sg_bcr,
-            vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit, vars.sg_appi,
-            vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert}) {
+           {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_signed, vars.sg_scc_set, vars.sg_tia,
+            vars.sg_bcr, vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit,
+            vars.sg_appi, vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -438,8 +441,10 @@ struct PathChecker::Impl {
             set(v, vars.sg_scc, in_place);
             set(v, vars.sg_scc_module,
                 in_place == 0 ? 0 : (in_place == 1 ? sg.scc_module.value_or(0) : kUnknown));
-            if (in_place != 0)
+            if (in_place != 0) {
               set(v, vars.sg_scc_set, enum_index(Domain::kSccSet, sg.scc_set.value_or("2021/914")));
+              set(v, vars.sg_scc_signed, sg.signed_on ? sg.signed_on->days() : kUnknown);
+            }
             break;
           case SafeguardType::kTia:
             set(v, vars.sg_tia, in_place);

@@ -362,6 +362,68 @@ TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
   EXPECT_GT(r.summary.violations, 0u);
 }
 
+// EU→US under SCCs of one of the older sets, checked with the shipped GDPR pack.
+TransferModel eu_us_with_scc(const std::string& set, const std::string& relationship,
+                             const std::optional<std::string>& signed_on) {
+  Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "eu-us-scc",
+    "parties": [{"id": "a-eu", "country": "DE", "parent": null},
+                {"id": "b-us", "country": "US", "parent": null}],
+    "systems": [
+      {"id": "eu-db", "tier": "on_premises", "operator": "a-eu", "regions": [{"location": "country:DE"}]},
+      {"id": "us-db", "tier": "on_premises", "operator": "b-us", "regions": [{"location": "country:US"}],
+       "operator_handles_data": false}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a-eu", "origin": "eu-db"}],
+    "flows": [{"id": "to-us", "event": "transfer", "from": "eu-db", "to": "us-db", "datasets": ["d"]}]
+  })J");
+  Json scc = {{"type", "scc"}, {"set", set}};
+  if (signed_on) scc["signed"] = *signed_on;
+  m["flows"][0]["relationship"] = relationship;
+  m["flows"][0]["safeguards"] = Json::array({scc, {{"type", "tia"}}});
+  return model(m);
+}
+
+Verdict verdict_of(const CheckResult& r, const std::string& rule) {
+  const Finding* f = find(r, rule, "to-us");
+  if (!f) {
+    ADD_FAILURE() << "no " << rule << " finding:\n" << dump(r);
+    return Verdict::kCompliant;
+  }
+  return f->verdict;
+}
+
+TEST(Checker, OlderSccSetsHoldOnlyForContractsSignedBeforeTheCutOffAndUntilTheyLapse) {
+  const auto before = eu_us_with_scc("2010/87/EU", "controller_to_processor", "2020-05-01");
+  PathChecker old_contract(before, testing::shipped_rules());
+  EXPECT_EQ(verdict_of(old_contract.check(day("2022-06-01")), "EU-GDPR-44"), Verdict::kCompliant);
+  EXPECT_EQ(verdict_of(old_contract.check(day("2022-12-28")), "EU-GDPR-44"), Verdict::kViolation);
+
+  const auto after = eu_us_with_scc("2010/87/EU", "controller_to_processor", "2021-10-01");
+  PathChecker new_contract(after, testing::shipped_rules());
+  EXPECT_EQ(verdict_of(new_contract.check(day("2022-06-01")), "EU-GDPR-44"), Verdict::kViolation);
+
+  const auto undated = eu_us_with_scc("2010/87/EU", "controller_to_processor", std::nullopt);
+  PathChecker no_date(undated, testing::shipped_rules());
+  const auto r = no_date.check(day("2022-06-01"));
+  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kUndetermined);
+  ASSERT_FALSE(f->deciding.empty());
+  EXPECT_EQ(f->deciding[0].variable, "safeguard.scc_signed");
+}
+
+TEST(Checker, OlderSccSetMustMatchTheRelationship) {
+  const auto c2c = eu_us_with_scc("2010/87/EU", "controller_to_controller", "2020-05-01");
+  PathChecker wrong(c2c, testing::shipped_rules());
+  EXPECT_EQ(verdict_of(wrong.check(day("2022-06-01")), "EU-GDPR-46-SCC-MODULE"),
+            Verdict::kViolation);
+  const auto c2p = eu_us_with_scc("2010/87/EU", "controller_to_processor", "2020-05-01");
+  PathChecker right(c2p, testing::shipped_rules());
+  EXPECT_EQ(verdict_of(right.check(day("2022-06-01")), "EU-GDPR-46-SCC-MODULE"),
+            Verdict::kCompliant);
+}
+
 TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
   auto loaded = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json",
                            testing::reference());

@@ -261,11 +261,35 @@ TEST(ModelLoader, SccModuleFiveDoesNotExist) {
   EXPECT_NE(d.hint->find("2021/914"), std::string::npos);
 }
 
-TEST(ModelLoader, OldSccSetHasNoProcessorToProcessorModule) {
+TEST(ModelLoader, Scc2021NeedsAModuleButOlderSetsDoNot) {
   auto j = base_model();
+  j["flows"][0]["safeguards"] = Json::parse(R"([{"type": "scc", "in_place": true}])");
+  expect_error(load(j), "XB-MODEL-005", "/flows/0/safeguards/0");
   j["flows"][0]["safeguards"] =
-      Json::parse(R"([{"type": "scc", "in_place": true, "module": 3, "set": "2010/87/EU"}])");
-  expect_error(load(j), "XB-MODEL-028", "/flows/0/safeguards/0/module");
+      Json::parse(R"([{"type": "scc", "set": "2010/87/EU", "signed": "2019-03-01"}])");
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  const auto& sg = r.model->flows[0].safeguards.at(0);
+  EXPECT_EQ(sg.scc_set, "2010/87/EU");
+  EXPECT_FALSE(sg.scc_module.has_value());
+  EXPECT_EQ(sg.signed_on->to_string(), "2019-03-01");
+}
+
+TEST(ModelLoader, ProcessHappensInOnePlace) {
+  auto j = base_model();
+  j["flows"][0]["event"] = "process";
+  auto r = load(j);
+  const auto& d = expect_error(r, "XB-MODEL-035", "/flows/0/to");
+  ASSERT_TRUE(d.hint);
+  EXPECT_NE(d.hint->find("transfer"), std::string::npos);
+}
+
+TEST(ModelLoader, AbsentSubjectsAreUnknown) {
+  auto j = base_model();
+  j["datasets"][0].erase("subjects");
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  EXPECT_FALSE(r.model->datasets[0].subjects.known());
 }
 
 TEST(ModelLoader, TransferToItself) {
