@@ -119,6 +119,10 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
   return out;
 }
+// "1 violation", "2 violations".
+std::string count(std::uint64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 std::string upper(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -133,8 +137,9 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
   out << "xborder check — "
       << (context.model_name.empty() ? context.model_file : context.model_name) << "\n";
   out << "at " << result.at.to_string() << " · places: " << join(result.places, ", ") << "\n";
-  out << s.paths << " data paths (" << s.states << " distinct states): " << s.violations
-      << " violations, " << s.undetermined << " undetermined, " << s.compliant << " compliant\n";
+  out << count(s.paths, "data path") << " (" << count(s.states, "distinct state")
+      << "): " << count(s.violations, "violation") << ", " << s.undetermined << " undetermined, "
+      << s.compliant << " compliant\n";
   for (const auto& w : result.warnings.sorted())
     out << "\nwarning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
   for (const auto& f : result.findings) {
@@ -193,7 +198,7 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     out << "\n";
   }
   if (!show_compliant && s.compliant > 0)
-    out << "\n(" << s.compliant << " compliant findings hidden; --all shows them)\n";
+    out << "\n(" << count(s.compliant, "compliant finding") << " hidden; --all shows them)\n";
   return out.str();
 }
 

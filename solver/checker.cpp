@@ -206,12 +206,32 @@ struct PathChecker::Impl {
     for (const Rule* r : rules.rules) {
       collect_literals(r->applies, universe);
       for (const auto& route : r->requires_any) collect_literals(route.expr, universe);
+      warn_about_undeclared_parties(*r);
     }
     for (const auto& reach : rules.reach) {
       country(reach.authority);
       for (const auto& c : reach.control_countries) country(c);
     }
     universe.seal();
+  }
+
+  // An organisation's own pack may name parties; one this model does not declare can never
+  // match, which is worth saying rather than silently reading as false.
+  Diagnostics literal_warnings;
+  void warn_about_undeclared_parties(const Rule& r) {
+    auto check = [&](const Expr& e, const std::string& pointer) {
+      visit(e, [&](const Expr& x) {
+        if (x.op != ExprOp::kStringLit || x.type.domain != Domain::kParty || model.party(x.text))
+          return;
+        literal_warnings.warning(
+            "XB-CHECK-002", r.file, pointer,
+            "rule `" + r.id + "` names party `" + x.text +
+                "`, which this model does not declare, so that comparison never holds",
+            "check the spelling against the model's party ids");
+      });
+    };
+    check(r.applies, r.pointer + "/applies");
+    for (const auto& route : r.requires_any) check(route.expr, route.pointer);
   }
 
   // ------------------------------------------------------------------------ helpers
@@ -236,7 +256,11 @@ struct PathChecker::Impl {
     }
   }
 
+  // The holder and its corporate parents can see the data; the data subjects are not "holders".
   void add_holder_scope(std::vector<std::int8_t>& scope, const GraphNode& n) const {
+    if (const Party* holder = model.party(n.holder);
+        holder && holder->kind == PartyKind::kDataSubjects)
+      return;
     include(scope, party_index(n.holder), kYes);
     for (const auto& p : n.control_chain) include(scope, party_index(p), kYes);
     if (!n.control_chain_complete) include(scope, party_index(std::string(kOtherValue)), kMaybe);
@@ -269,10 +293,7 @@ struct PathChecker::Impl {
     s.visited.assign(countries(), kNo);
     for (const auto& p : d.disclosure_scope) include(s.scope, party_index(p), kYes);
     if (d.controller.known()) include(s.scope, party_index(d.controller.value()), kYes);
-    if (n.kind != NodeKind::kParty || n.holder != "") {
-      const Party* holder = model.party(n.holder);
-      if (!holder || holder->kind != PartyKind::kDataSubjects) add_holder_scope(s.scope, n);
-    }
+    add_holder_scope(s.scope, n);
     add_reach(s.authorities, n, at);
     add_country(s.visited, n);
     return s;
@@ -297,8 +318,7 @@ struct PathChecker::Impl {
                        const GraphNode& to, Date at) const {
     DataState n = s;
     add_country(n.visited, to);
-    const Party* holder = model.party(to.holder);
-    if (!holder || holder->kind != PartyKind::kDataSubjects) add_holder_scope(n.scope, to);
+    add_holder_scope(n.scope, to);
     add_reach(n.authorities, to, at);
     const auto rel = relationship_of(e, from, to, s);
     if (!rel.known()) {
@@ -389,10 +409,9 @@ struct PathChecker::Impl {
     std::vector<std::int8_t> certs(universe.values(Domain::kScheme).size(), kNo);
     if (const Party* p = model.party(to.holder)) {
       for (const auto& c : p->certifications) {
-        if (!c.valid.contains(at) && c.valid.from) continue;
-        const int idx = enum_index(Domain::kScheme, c.scheme);
-        const bool within = c.valid.contains(at);
-        include(certs, idx, c.held.known() ? (c.held.value() && within ? kYes : kNo) : kMaybe);
+        if (!c.valid.contains(at)) continue;
+        include(certs, enum_index(Domain::kScheme, c.scheme),
+                c.held.known() ? (c.held.value() ? kYes : kNo) : kMaybe);
       }
     }
     set_elements(v, vars.im_certs, certs);
@@ -550,6 +569,7 @@ CheckResult PathChecker::check(Date at, const CheckOptions& options) {
 CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   CheckResult result;
   result.at = at;
+  result.warnings.append(literal_warnings);
   for (const auto& p : rules.packs) result.places.push_back(p.place.id);
   const GraphType& g = graph.graph();
   const std::uint64_t queries_before = compiled->solver_queries;

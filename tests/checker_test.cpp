@@ -424,6 +424,26 @@ TEST(Checker, OlderSccSetMustMatchTheRelationship) {
             Verdict::kCompliant);
 }
 
+// An organisation's rule about its own recipients: a misspelt party never matches, and says so.
+TEST(Checker, RulesNamingUndeclaredPartiesWarn) {
+  auto tm = model(de_to_jp());
+  auto rb = rules({simple_pack("event == 'transfer' and importer.party != 'bb'", "false")});
+  PathChecker checker(tm, rb);
+  auto r = checker.check(day("2021-01-01"));
+  ASSERT_EQ(r.warnings.items().size(), 1u);
+  const auto& w = r.warnings.items()[0];
+  EXPECT_EQ(w.code, "XB-CHECK-002");
+  EXPECT_EQ(w.pointer, "/rules/0/applies");
+  EXPECT_NE(w.message.find("`bb`"), std::string::npos);
+  EXPECT_EQ(r.summary.violations, 1u);  // `importer.party != 'bb'` holds for `b`
+
+  auto declared = rules({simple_pack("event == 'transfer' and importer.party != 'b'", "false")});
+  PathChecker quiet(tm, declared);
+  auto q = quiet.check(day("2021-01-01"));
+  EXPECT_TRUE(q.warnings.items().empty());
+  EXPECT_EQ(q.summary.violations, 0u);
+}
+
 TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
   auto loaded = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json",
                            testing::reference());
