@@ -733,7 +733,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         }
       }
       f.routes = answer.routes;
-      f.because = answer.because;
+      f.because = compiled->render(answer.because, values);
       f.deciding = answer.deciding;
       // Disclosure scope after the event.
       const DataState after = next_state(s, e, g[u], g[w], at);

@@ -113,7 +113,14 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     z3::expr violated = name_it("violated", applies && !z3::mk_or(any));
     for (std::size_t k = 0; k < routes.size(); ++k)
       routes[k] = name_it("route" + std::to_string(k), routes[k]);
-    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, support});
+    bool symmetric = !names_a_party(rule->applies);
+    for (const auto& route : rule->requires_any)
+      symmetric = symmetric && !names_a_party(route.expr);
+    for (std::size_t atom : support) {
+      const auto& type = context_variables()[atoms_.var_of(atom)].type;
+      if (type.kind == VarKind::kSet && type.domain == Domain::kParty) symmetric = false;
+    }
+    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, support, symmetric});
   }
 }
 
@@ -435,8 +442,8 @@ z3::check_result CompiledRules::check(const std::vector<z3::expr>& assumptions) 
   return result;
 }
 
-std::vector<std::string> CompiledRules::explain_core(const z3::expr_vector& core) {
-  std::vector<std::string> out;
+std::vector<Reason> CompiledRules::explain_core(const z3::expr_vector& core) {
+  std::vector<Reason> out;
   for (unsigned k = 0; k < core.size(); ++k) {
     z3::expr lit = core[k];
     bool negated = false;
@@ -447,16 +454,42 @@ std::vector<std::string> CompiledRules::explain_core(const z3::expr_vector& core
     const std::string name = lit.decl().name().str();
     if (name.rfind("rule!", 0) == 0) continue;  // the question asked, not a reason
     if (auto it = guard_meaning_.find(name); it != guard_meaning_.end()) {
-      out.push_back(it->second);
+      out.push_back({std::nullopt, it->second});
     } else if (auto jt = literal_meaning_.find(name); jt != literal_meaning_.end()) {
-      out.push_back(atoms_.describe(jt->second.first) + " = " +
-                    atoms_.describe_value(jt->second.first, jt->second.second));
+      out.push_back({jt->second.first, ""});
     } else {
-      out.push_back(name + " = " + (negated ? "false" : "true"));
+      out.push_back({std::nullopt, name + " = " + (negated ? "false" : "true")});
     }
+  }
+  return out;
+}
+
+std::vector<std::string> CompiledRules::render(const std::vector<Reason>& because,
+                                               const Valuation& values) const {
+  std::vector<std::string> out;
+  for (const auto& reason : because) {
+    out.push_back(reason.atom ? atoms_.describe(*reason.atom) + " = " +
+                                    atoms_.describe_value(*reason.atom, values[*reason.atom])
+                              : reason.text);
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+bool CompiledRules::names_a_party(const Expr& e) const {
+  bool named = false;
+  visit(e, [&](const Expr& x) {
+    if (named) return;
+    if (x.op == ExprOp::kStringLit && x.type.domain == Domain::kParty) named = true;
+    if (x.op == ExprOp::kDefinition) named = names_a_party(base_.definitions.at(x.text)->expr);
+    if (x.op == ExprOp::kFact) {
+      const FactSet& fs = *base_.facts.at(x.text);
+      named = fs.domain == Domain::kParty;
+      for (const auto& entry : fs.entries)
+        named = named || (entry.when && names_a_party(*entry.when));
+    }
+  });
+  return named;
 }
 
 RuleAnswer CompiledRules::answer(const CompiledRule& r, const Valuation& values) {
@@ -531,7 +564,21 @@ const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const Valuation& val
   const CompiledRule& r = rules_[rule];
   std::vector<int> key;
   key.reserve(r.support.size());
-  for (std::size_t atom : r.support) key.push_back(values[atom]);
+  std::vector<std::pair<int, int>> renamed;  // party index → its place in order of appearance
+  constexpr int kRenamedBase = 1 << 24;
+  for (std::size_t atom : r.support) {
+    int v = values[atom];
+    const auto& type = context_variables()[atoms_.var_of(atom)].type;
+    if (r.party_symmetric && type.kind == VarKind::kEnum && type.domain == Domain::kParty &&
+        v != kUnknown && v != universe_.none_index(Domain::kParty)) {
+      auto it =
+          std::find_if(renamed.begin(), renamed.end(), [&](const auto& p) { return p.first == v; });
+      if (it == renamed.end())
+        it = renamed.insert(renamed.end(), {v, kRenamedBase + static_cast<int>(renamed.size())});
+      v = it->second;
+    }
+    key.push_back(v);
+  }
   auto& cache = cache_[rule];
   if (auto it = cache.find(key); it != cache.end()) {
     ++cache_hits;

@@ -44,11 +44,18 @@ class AtomTable {
 
 using Valuation = std::vector<int>;  // indexed by atom
 
+// One reason from an unsat core: a known atom's value (rendered with the asking context's value,
+// since a cached answer may serve contexts that differ in party names) or a fact entry.
+struct Reason {
+  std::optional<std::size_t> atom;
+  std::string text;  // fact entries and literals that are not atoms
+};
+
 struct RuleAnswer {
   bool applicable = false;
   Verdict verdict = Verdict::kCompliant;
   std::vector<RouteFinding> routes;
-  std::vector<std::string> because;
+  std::vector<Reason> because;
   std::vector<DecidingFact> deciding;
 };
 
@@ -66,8 +73,13 @@ class CompiledRules {
     return rules_[k].support;
   }
 
-  // Cached by the rule's support (the atoms it mentions); `explain` adds routes and reasons.
+  // Cached by the rule's support (the atoms it mentions). A rule that names no party compares
+  // parties only with each other, so its answer depends on which party atoms are equal, not on
+  // their names: those are cached by that pattern.
   const RuleAnswer& evaluate(std::size_t rule, const Valuation& values);
+  // The reasons of an answer, with the values of the context that asked.
+  [[nodiscard]] std::vector<std::string> render(const std::vector<Reason>& because,
+                                                const Valuation& values) const;
 
   std::uint64_t solver_queries = 0;
   std::uint64_t cache_hits = 0;
@@ -79,6 +91,7 @@ class CompiledRules {
     z3::expr violated;
     std::vector<z3::expr> routes;
     std::vector<std::size_t> support;  // sorted atoms
+    bool party_symmetric = false;      // names no party: renaming parties keeps the answer
   };
   struct KeyHash {
     std::size_t operator()(const std::vector<int>& key) const;
@@ -98,7 +111,8 @@ class CompiledRules {
   z3::expr literal_for(std::size_t atom, int value);
   z3::check_result check(const std::vector<z3::expr>& assumptions);
   std::vector<z3::expr> assumptions_for(const CompiledRule& r, const Valuation& values);
-  std::vector<std::string> explain_core(const z3::expr_vector& core);
+  std::vector<Reason> explain_core(const z3::expr_vector& core);
+  bool names_a_party(const Expr& e) const;
   RuleAnswer answer(const CompiledRule& r, const Valuation& values);
 
   // Declared first: every expr below refers to it.

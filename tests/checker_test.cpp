@@ -424,6 +424,42 @@ TEST(Checker, OlderSccSetMustMatchTheRelationship) {
             Verdict::kCompliant);
 }
 
+// A rule that names no party answers by which parties are equal, not by their names: the second
+// recipient reuses the first one's answer, and its reasons still name its own parties.
+TEST(Checker, PartySymmetricRulesShareAnswersButNotNames) {
+  Json m = de_to_jp();
+  m["parties"].push_back({{"id", "c"}, {"country", "JP"}});
+  m["systems"].push_back({{"id", "s3"},
+                          {"tier", "on_premises"},
+                          {"operator", "c"},
+                          {"regions", Json::array({{{"location", "country:JP"}}})}});
+  m["flows"].push_back({{"id", "xfer-c"},
+                        {"event", "transfer"},
+                        {"from", "s1"},
+                        {"to", "s3"},
+                        {"datasets", Json::array({"d"})},
+                        {"relationship", "controller_to_controller"}});
+  auto tm = model(m);
+  auto rb =
+      rules({simple_pack("event == 'transfer' and exporter.party != importer.party", "false")});
+  PathChecker checker(tm, rb);
+  auto r = checker.check(day("2021-01-01"));
+  EXPECT_EQ(r.summary.violations, 2u) << dump(r);
+  EXPECT_GT(r.summary.cache_hits, 0u);
+  auto because_of = [&](const std::string& edge) {
+    const Finding* f = find(r, "S-1", edge);
+    if (!f) return std::string("(no finding)");
+    std::string all;
+    for (const auto& b : f->because) all += b + "; ";
+    return all;
+  };
+  EXPECT_NE(because_of("xfer").find("importer.party = b"), std::string::npos) << because_of("xfer");
+  EXPECT_NE(because_of("xfer-c").find("importer.party = c"), std::string::npos)
+      << because_of("xfer-c");
+  EXPECT_EQ(because_of("xfer-c").find("importer.party = b"), std::string::npos)
+      << because_of("xfer-c");
+}
+
 // An organisation's rule about its own recipients: a misspelt party never matches, and says so.
 TEST(Checker, RulesNamingUndeclaredPartiesWarn) {
   auto tm = model(de_to_jp());
