@@ -1,6 +1,7 @@
 #include "reports/check_report.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
+#include <map>
 #include <sstream>
 
 namespace xborder {
@@ -119,6 +120,28 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
   return out;
 }
+// Reasons about set elements read better grouped: `safeguard.derogations[49(1)(b)] = false` and
+// its siblings become `safeguard.derogations has none of 49(1)(b), 49(1)(c)`.
+std::vector<std::string> readable_reasons(const std::vector<std::string>& reasons) {
+  std::vector<std::string> out;
+  std::map<std::pair<std::string, bool>, std::vector<std::string>> grouped;
+  for (const auto& r : reasons) {
+    const auto open = r.find('[');
+    const auto close = r.find("] = ");
+    if (open == std::string::npos || close == std::string::npos || r.rfind("fact ", 0) == 0) {
+      out.push_back(r);
+      continue;
+    }
+    const std::string value = r.substr(close + 4);
+    grouped[{r.substr(0, open), value == "true"}].push_back(r.substr(open + 1, close - open - 1));
+  }
+  for (const auto& [key, elements] : grouped) {
+    out.push_back(key.first + (key.second ? " has " : " has none of ") + join(elements, ", "));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // "1 violation", "2 violations".
 std::string count(std::uint64_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
@@ -184,7 +207,7 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
       }
       if (!available.empty()) out << "  holds through: " << join(available, "; ") << "\n";
     }
-    if (!f.because.empty()) out << "  because: " << join(f.because, "; ") << "\n";
+    if (!f.because.empty()) out << "  because: " << join(readable_reasons(f.because), "; ") << "\n";
     for (const auto& d : f.deciding) {
       out << "  decided by unknown `" << d.variable << "`";
       if (!d.violating_value.empty())

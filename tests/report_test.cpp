@@ -1,0 +1,52 @@
+// The text a lawyer reads and the JSON contract, rendered from a real check of the shipped
+// EU→Japan/US scenario.
+#include <gtest/gtest.h>
+
+#include "reports/check_report.hpp"
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+CheckResult eu_us_at(const char* date) {
+  auto loaded = load_model(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json",
+                           testing::reference());
+  if (!loaded.model) throw std::runtime_error("scenario failed to load");
+  PathChecker checker(*loaded.model, testing::shipped_rules());
+  return checker.check(*Date::parse(date));
+}
+
+TEST(Report, TextSaysWhatIsMissingAndGroupsReasons) {
+  const auto text = check_result_to_text(eu_us_at("2020-08-01"), {"model.json", "EU", ""}, false);
+  EXPECT_NE(text.find("1 violation,"), std::string::npos) << text;
+  EXPECT_NE(text.find("VIOLATION  EU-GDPR-44"), std::string::npos) << text;
+  EXPECT_NE(text.find("missing — none of these holds: adequacy decision (Art. 45)"),
+            std::string::npos);
+  EXPECT_NE(text.find("safeguard.derogations has none of 49(1)(b)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("safeguard.derogations[49(1)(b)]"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 compliant finding hidden"), std::string::npos) << text;
+  EXPECT_NE(text.find("authorities: DE, US"), std::string::npos) << text;
+}
+
+TEST(Report, JsonCarriesTheContractFields) {
+  const auto j = check_result_to_json(eu_us_at("2020-08-01"), {"model.json", "EU", ""});
+  EXPECT_EQ(j["schema_version"], kCheckSchemaVersion);
+  EXPECT_EQ(j["at"], "2020-08-01");
+  EXPECT_EQ(j["summary"]["violations"], 1);
+  EXPECT_EQ(j["summary"]["compliant"], 1);
+  ASSERT_EQ(j["findings"].size(), 2u);
+  const auto& v = j["findings"][0];
+  EXPECT_EQ(v["verdict"], "violation");
+  EXPECT_EQ(v["rule"], "EU-GDPR-44");
+  EXPECT_EQ(v["citation"]["article"], "Art. 44");
+  EXPECT_EQ(v["place"], "eu-gdpr");
+  EXPECT_EQ(v["event"], "transfer");
+  EXPECT_EQ(v["edge"]["id"], "to-us");
+  EXPECT_FALSE(v["edge"]["implicit"]);
+  EXPECT_EQ(v["path"].size(), 3u);
+  EXPECT_TRUE(std::find(v["missing"].begin(), v["missing"].end(), "scc") != v["missing"].end());
+  EXPECT_EQ(v["disclosure_scope"]["authorities"], nlohmann::json::array({"DE", "US"}));
+}
+
+}  // namespace
+}  // namespace xborder
