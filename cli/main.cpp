@@ -5,12 +5,19 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "model/model_loader.hpp"
 #include "model/reference_data.hpp"
 #include "reports/check_report.hpp"
+#include "reports/html_report.hpp"
+#include "reports/legal_drafts.hpp"
+#include "reports/report_input.hpp"
+#include "reports/sarif_report.hpp"
+#include "reports/tabular_report.hpp"
 #include "solver/checker.hpp"
 #include "solver/rule_pack.hpp"
 
@@ -28,10 +35,15 @@ const char* const kUsage = R"(usage:
                            [--places ID,ID] [--all] [--error-format human|json]
   xborder graph MODEL.json [--rules DIR] [--format json|dot]
   xborder validate MODEL.json [--rules DIR]
+  xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--at YYYY-MM-DD] [--places ID,ID]
+  xborder report --from REPORT-INPUT.json --format FORMAT [-o FILE]
+      FORMAT: html | md | sarif | csv (transfer register) | appi-notice | tia | json (the report input)
   xborder --help | --version
 
-exit codes: 0 nothing violated, 1 violations found, 2 invalid input, 3 internal error
+exit codes: 0 nothing violated (report: written), 1 violations found, 2 invalid input, 3 internal error
 )";
+
+const std::vector<std::string> kReportFormats = {"html", "md", "sarif", "csv", "appi-notice", "tia", "json"};
 
 struct Args {
   std::string command;
@@ -42,6 +54,8 @@ struct Args {
   std::vector<std::string> places;
   bool all = false;
   bool json_errors = false;
+  std::string output;  // report: write here instead of standard output
+  std::string from;    // report: render a saved report input instead of checking a model
 };
 
 struct UsageError {
@@ -82,6 +96,10 @@ Args parse_args(int argc, char** argv) {
       a.format = value();
     } else if (arg == "--places") {
       a.places = split(value(), ',');
+    } else if (arg == "-o" || arg == "--output") {
+      a.output = value();
+    } else if (arg == "--from") {
+      a.from = value();
     } else if (arg == "--all") {
       a.all = true;
     } else if (arg == "--error-format") {
@@ -96,7 +114,10 @@ Args parse_args(int argc, char** argv) {
       throw UsageError{"unexpected argument `" + arg + "`"};
     }
   }
-  if (a.model.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
+  if (!a.from.empty() && a.command != "report") throw UsageError{"`--from` is only for `report`"};
+  if (!a.from.empty() && !a.model.empty()) throw UsageError{"give either MODEL.json or --from, not both"};
+  if (a.model.empty() && a.from.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
+  if (!a.output.empty() && a.command != "report") throw UsageError{"`-o` is only for `report`"};
   return a;
 }
 
@@ -139,8 +160,77 @@ std::optional<Loaded> load_inputs(const Args& a, Diagnostics& diags) {
   return Loaded{std::move(*reference), std::move(*model.model), std::move(*rules.rules)};
 }
 
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string render_report(const nlohmann::json& input, const std::string& format) {
+  const std::string model_file = input["model"].value("file", "");
+  if (format == "html") return render_html(input);
+  if (format == "md") return render_markdown(input);
+  if (format == "csv") return render_register_csv(input);
+  if (format == "appi-notice") return render_appi_notices_markdown(appi_notices(input));
+  if (format == "tia") return render_tia_markdown(tia_drafts(input));
+  if (format == "sarif") {
+    const std::string text = model_file.empty() ? "" : read_text(model_file);
+    return render_sarif(input, text).dump(2) + "\n";
+  }
+  return input.dump(2) + "\n";
+}
+
+// Writes next to the target and renames, so a failure never leaves a half-written report.
+int write_output(const std::string& text, const std::string& output, bool json_errors) {
+  if (output.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  const std::filesystem::path target(output);
+  const std::filesystem::path temp = target.string() + ".tmp-xborder";
+  {
+    std::ofstream out(temp, std::ios::binary);
+    out << text;
+    if (!out) {
+      Diagnostics diags;
+      diags.error("XB-CLI-003", target, "", "cannot write the report", "check that the directory exists and is writable");
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      return report_diagnostics(diags, json_errors);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, target, ec);
+  if (ec) {
+    Diagnostics diags;
+    diags.error("XB-CLI-003", target, "", "cannot write the report: " + ec.message());
+    std::filesystem::remove(temp, ec);
+    return report_diagnostics(diags, json_errors);
+  }
+  return kExitOk;
+}
+
+int run_report_from(const Args& a) {
+  Diagnostics diags;
+  auto doc = read_json_file(a.from, diags, "XB-CLI");
+  if (doc && (!doc->is_object() || doc->value("format", "") != kReportInputFormat)) {
+    diags.error("XB-CLI-004", a.from, "/format", "not a report input document",
+                std::string("make one with `xborder report MODEL.json --format json` (format `") + kReportInputFormat + "`)");
+  }
+  if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
+  return write_output(render_report(*doc, a.format), a.output, a.json_errors);
+}
+
 int run(const Args& a) {
   Diagnostics diags;
+  if (a.command == "report" &&
+      std::find(kReportFormats.begin(), kReportFormats.end(), a.format) == kReportFormats.end()) {
+    diags.error("XB-CLI-002", "<command line>", "", a.format.empty() ? "`report` needs --format" : "unknown format `" + a.format + "`",
+                "use one of html, md, sarif, csv, appi-notice, tia, json");
+    return report_diagnostics(diags, a.json_errors);
+  }
+  if (!a.from.empty()) return run_report_from(a);
   Date at = Date::from_days(0);
   if (a.at) {
     auto d = Date::parse(*a.at);
@@ -187,6 +277,10 @@ int run(const Args& a) {
   }
   const CheckResult result = checker.check(at);
   ReportContext context{a.model, loaded->model.name, a.rules.generic_string()};
+  if (a.command == "report") {
+    const auto input = make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
+    return write_output(render_report(input, a.format), a.output, a.json_errors);
+  }
   if (a.format == "json") {
     std::cout << check_result_to_json(result, context).dump(2) << "\n";
   } else {
@@ -209,7 +303,8 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     const Args args = parse_args(argc, argv);
-    if (args.command != "check" && args.command != "graph" && args.command != "validate") {
+    if (args.command != "check" && args.command != "graph" && args.command != "validate" &&
+        args.command != "report") {
       throw UsageError{"unknown command `" + args.command + "`"};
     }
     return run(args);
