@@ -1,12 +1,12 @@
 // xborder: the command line. Parses arguments into a request, calls the library, renders.
 // Exit codes: 0 nothing violated, 1 violations, 2 invalid input, 3 internal error.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -19,6 +19,7 @@
 #include "reports/sarif_report.hpp"
 #include "reports/tabular_report.hpp"
 #include "solver/checker.hpp"
+#include "solver/rule_catalog.hpp"
 #include "solver/rule_pack.hpp"
 
 namespace {
@@ -38,12 +39,16 @@ const char* const kUsage = R"(usage:
   xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--at YYYY-MM-DD] [--places ID,ID]
   xborder report --from REPORT-INPUT.json --format FORMAT [-o FILE]
       FORMAT: html | md | sarif | csv (transfer register) | appi-notice | tia | json (the report input)
+  xborder rules list [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
+  xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--format text|json]
+  xborder rules lint [--rules DIR] [--error-format human|json]      (exit 1 when a pack has a defect)
   xborder --help | --version
 
 exit codes: 0 nothing violated (report: written), 1 violations found, 2 invalid input, 3 internal error
 )";
 
-const std::vector<std::string> kReportFormats = {"html", "md", "sarif", "csv", "appi-notice", "tia", "json"};
+const std::vector<std::string> kReportFormats = {"html",        "md",  "sarif", "csv",
+                                                 "appi-notice", "tia", "json"};
 
 struct Args {
   std::string command;
@@ -55,7 +60,8 @@ struct Args {
   bool all = false;
   bool json_errors = false;
   std::string output;  // report: write here instead of standard output
-  std::string from;    // report: render a saved report input instead of checking a model
+  std::string from;    // report: render a saved report input; rules diff: the earlier date
+  std::string to;      // rules diff: the later date
 };
 
 struct UsageError {
@@ -100,6 +106,8 @@ Args parse_args(int argc, char** argv) {
       a.output = value();
     } else if (arg == "--from") {
       a.from = value();
+    } else if (arg == "--to") {
+      a.to = value();
     } else if (arg == "--all") {
       a.all = true;
     } else if (arg == "--error-format") {
@@ -114,8 +122,22 @@ Args parse_args(int argc, char** argv) {
       throw UsageError{"unexpected argument `" + arg + "`"};
     }
   }
-  if (!a.from.empty() && a.command != "report") throw UsageError{"`--from` is only for `report`"};
-  if (!a.from.empty() && !a.model.empty()) throw UsageError{"give either MODEL.json or --from, not both"};
+  if (a.command == "rules") {
+    // `rules list|diff|lint`: the positional argument is the subcommand, not a model.
+    if (a.model != "list" && a.model != "diff" && a.model != "lint") {
+      throw UsageError{a.model.empty() ? "`rules` needs list, diff or lint"
+                                       : "unknown `rules` command `" + a.model + "`"};
+    }
+    if (a.model == "diff" && (a.from.empty() || a.to.empty()))
+      throw UsageError{"`rules diff` needs --from DATE and --to DATE"};
+    if (!a.output.empty()) throw UsageError{"`-o` is only for `report`"};
+    return a;
+  }
+  if (!a.from.empty() && a.command != "report")
+    throw UsageError{"`--from` is only for `report` and `rules diff`"};
+  if (!a.to.empty()) throw UsageError{"`--to` is only for `rules diff`"};
+  if (!a.from.empty() && !a.model.empty())
+    throw UsageError{"give either MODEL.json or --from, not both"};
   if (a.model.empty() && a.from.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
   if (!a.output.empty() && a.command != "report") throw UsageError{"`-o` is only for `report`"};
   return a;
@@ -194,7 +216,8 @@ int write_output(const std::string& text, const std::string& output, bool json_e
     out << text;
     if (!out) {
       Diagnostics diags;
-      diags.error("XB-CLI-003", target, "", "cannot write the report", "check that the directory exists and is writable");
+      diags.error("XB-CLI-003", target, "", "cannot write the report",
+                  "check that the directory exists and is writable");
       std::error_code ignored;
       std::filesystem::remove(temp, ignored);
       return report_diagnostics(diags, json_errors);
@@ -216,17 +239,114 @@ int run_report_from(const Args& a) {
   auto doc = read_json_file(a.from, diags, "XB-CLI");
   if (doc && (!doc->is_object() || doc->value("format", "") != kReportInputFormat)) {
     diags.error("XB-CLI-004", a.from, "/format", "not a report input document",
-                std::string("make one with `xborder report MODEL.json --format json` (format `") + kReportInputFormat + "`)");
+                std::string("make one with `xborder report MODEL.json --format json` (format `") +
+                    kReportInputFormat + "`)");
   }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
   return write_output(render_report(*doc, a.format), a.output, a.json_errors);
 }
 
+std::string item_line(const CatalogueItem& item) {
+  return item.kind + "  " + item.place + "  " + item.id + "  " + item.valid.to_string() +
+         "\n      " + item.citation.label() + "  <" + item.citation.url + ">  (verified " +
+         item.citation.verified + ")\n";
+}
+
+nlohmann::json item_json(const CatalogueItem& item) {
+  return {{"kind", item.kind},
+          {"place", item.place},
+          {"id", item.id},
+          {"title", item.title},
+          {"valid",
+           {{"from", item.valid.from ? nlohmann::json(item.valid.from->to_string())
+                                     : nlohmann::json(nullptr)},
+            {"to", item.valid.to ? nlohmann::json(item.valid.to->to_string())
+                                 : nlohmann::json(nullptr)}}},
+          {"citation",
+           {{"instrument", item.citation.instrument},
+            {"article", item.citation.article},
+            {"url", item.citation.url},
+            {"verified", item.citation.verified}}},
+          {"file", item.file.generic_string()},
+          {"pointer", item.pointer}};
+}
+
+Date today() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return Date::from_days(static_cast<int>(now.time_since_epoch().count()));
+}
+
+int run_rules(const Args& a) {
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, a.json_errors);
+  auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places);
+  diags.append(loaded.diagnostics);
+  if (!loaded.rules) return report_diagnostics(diags, a.json_errors);
+  auto parse_date = [&](const std::string& text, const std::string& option) -> std::optional<Date> {
+    auto d = Date::parse(text);
+    if (!d)
+      diags.error("XB-CLI-001", "<command line>", "", "`" + option + " " + text + "` is not a date",
+                  "write YYYY-MM-DD");
+    return d;
+  };
+  if (a.model == "lint") {
+    diags.append(lint(*loaded.rules, today()));
+    if (diags.items().empty()) {
+      std::cout << "rules lint: " << loaded.rules->rules.size() << " rules in "
+                << loaded.rules->packs.size() << " packs, no defects\n";
+      return kExitOk;
+    }
+    report_diagnostics(diags, a.json_errors);
+    return diags.has_errors() ? kExitViolations : kExitOk;
+  }
+  const bool json = a.format == "json";
+  if (a.model == "list") {
+    std::optional<Date> at = a.at ? parse_date(*a.at, "--at") : std::optional<Date>(today());
+    if (!at) return report_diagnostics(diags, a.json_errors);
+    const auto items = in_force(*loaded.rules, *at);
+    if (json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : items) out.push_back(item_json(item));
+      std::cout << nlohmann::json{{"at", at->to_string()}, {"items", out}}.dump(2) << "\n";
+    } else {
+      std::cout << "in force at " << at->to_string() << ": " << items.size()
+                << " rules, facts and reach declarations\n\n";
+      for (const auto& item : items) std::cout << item_line(item);
+    }
+    return kExitOk;
+  }
+  auto from = parse_date(a.from, "--from");
+  auto to = parse_date(a.to, "--to");
+  if (!from || !to) return report_diagnostics(diags, a.json_errors);
+  const auto changes = changes_between(*loaded.rules, *from, *to);
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : changes) {
+      auto j = item_json(c.item);
+      j["change"] = c.started ? "started" : "ended";
+      out.push_back(j);
+    }
+    std::cout << nlohmann::json{{"from", from->to_string()},
+                                {"to", to->to_string()},
+                                {"changes", out}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "between " << from->to_string() << " and " << to->to_string() << ": "
+              << changes.size() << " changes\n\n";
+    for (const auto& c : changes) std::cout << (c.started ? "+ " : "- ") << item_line(c.item);
+  }
+  return kExitOk;
+}
+
 int run(const Args& a) {
+  if (a.command == "rules") return run_rules(a);
   Diagnostics diags;
   if (a.command == "report" &&
       std::find(kReportFormats.begin(), kReportFormats.end(), a.format) == kReportFormats.end()) {
-    diags.error("XB-CLI-002", "<command line>", "", a.format.empty() ? "`report` needs --format" : "unknown format `" + a.format + "`",
+    diags.error("XB-CLI-002", "<command line>", "",
+                a.format.empty() ? "`report` needs --format" : "unknown format `" + a.format + "`",
                 "use one of html, md, sarif, csv, appi-notice, tia, json");
     return report_diagnostics(diags, a.json_errors);
   }
@@ -278,7 +398,8 @@ int run(const Args& a) {
   const CheckResult result = checker.check(at);
   ReportContext context{a.model, loaded->model.name, a.rules.generic_string()};
   if (a.command == "report") {
-    const auto input = make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
+    const auto input =
+        make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
     return write_output(render_report(input, a.format), a.output, a.json_errors);
   }
   if (a.format == "json") {
@@ -304,7 +425,7 @@ int main(int argc, char** argv) {
     }
     const Args args = parse_args(argc, argv);
     if (args.command != "check" && args.command != "graph" && args.command != "validate" &&
-        args.command != "report") {
+        args.command != "report" && args.command != "rules") {
       throw UsageError{"unknown command `" + args.command + "`"};
     }
     return run(args);

@@ -170,7 +170,7 @@ class PackReader {
       e.when_text = er.string("when", false).value_or("");
       e.citation = read_citation(er, "citation");
       e.note = er.string("note", false).value_or("");
-      er.string("confidence", false);
+      e.confidence = er.one_of("confidence", false, {"verified", "unverified"}, "confidence").value_or("verified");
       er.string("condition_note", false);
       if (er.finish()) fs.entries.push_back(std::move(e));
     });

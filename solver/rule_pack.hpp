@@ -41,6 +41,7 @@ struct FactEntry {
   std::string when_text;
   Citation citation;
   std::string note;
+  std::string confidence;  // "verified" (default) or "unverified" while a source is missing
   std::string pointer;
 };
 

@@ -1,0 +1,151 @@
+#include "solver/rule_catalog.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace xborder {
+
+std::vector<CatalogueItem> catalogue(const RuleBase& rules) {
+  std::vector<CatalogueItem> out;
+  for (const auto& pack : rules.packs) {
+    for (const auto& rule : pack.rules) {
+      out.push_back({"rule", pack.place.id, rule.id, rule.title.en, rule.citation, rule.valid,
+                     rule.pointer, pack.file});
+    }
+    for (const auto& [name, fs] : pack.facts) {
+      for (const auto& e : fs.entries) {
+        out.push_back({"fact", pack.place.id, name + ":" + e.value, fs.description, e.citation,
+                       e.valid, e.pointer, pack.file});
+      }
+    }
+    for (std::size_t k = 0; k < pack.reach.size(); ++k) {
+      const auto& r = pack.reach[k];
+      const auto it = pack.reach_citations.find(r.id);
+      out.push_back({"reach", pack.place.id, r.id, r.label,
+                     it == pack.reach_citations.end() ? Citation{} : it->second, r.valid,
+                     "/reach/" + std::to_string(k), pack.file});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CatalogueItem& a, const CatalogueItem& b) {
+    return std::tie(a.kind, a.place, a.id) < std::tie(b.kind, b.place, b.id);
+  });
+  return out;
+}
+
+std::vector<CatalogueItem> in_force(const RuleBase& rules, Date at) {
+  std::vector<CatalogueItem> out;
+  for (auto& item : catalogue(rules)) {
+    if (item.valid.contains(at)) out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::vector<CatalogueChange> changes_between(const RuleBase& rules, Date from, Date to) {
+  std::vector<CatalogueChange> out;
+  for (auto& item : catalogue(rules)) {
+    const bool before = item.valid.contains(from);
+    const bool after = item.valid.contains(to);
+    if (before != after) out.push_back({std::move(item), after});
+  }
+  return out;
+}
+
+namespace {
+
+bool before(const std::optional<Date>& a_end, const std::optional<Date>& b_start) {
+  return a_end && b_start && *a_end <= *b_start;
+}
+
+void lint_citation(Diagnostics& diags, const std::filesystem::path& file,
+                   const std::string& pointer, const std::string& what, const Citation& c,
+                   Date today) {
+  auto missing = [&](const std::string& part, const std::string& value) {
+    if (value.empty()) {
+      diags.error("XB-LINT-001", file, pointer + "/citation",
+                  what + " has no " + part + " in its citation",
+                  "every rule and fact carries instrument, article, source URL and the date it was "
+                  "verified");
+    }
+  };
+  missing("instrument", c.instrument);
+  missing("article", c.article);
+  missing("url", c.url);
+  missing("verification date", c.verified);
+  if (!c.url.empty() && c.url.rfind("https://", 0) != 0) {
+    diags.warning("XB-LINT-002", file, pointer + "/citation/url",
+                  what + " cites a source that is not https");
+  }
+  if (auto d = Date::parse(c.verified); d && *d > today) {
+    diags.error("XB-LINT-003", file, pointer + "/citation/verified",
+                what + " was verified on " + c.verified + ", which is in the future",
+                "record the day the source was checked");
+  }
+}
+
+}  // namespace
+
+Diagnostics lint(const RuleBase& rules, Date today) {
+  Diagnostics diags;
+  for (const auto& pack : rules.packs) {
+    for (const auto& rule : pack.rules) {
+      lint_citation(diags, pack.file, rule.pointer, "rule `" + rule.id + "`", rule.citation, today);
+      for (const auto& route : rule.requires_any) {
+        if (route.citation)
+          lint_citation(diags, pack.file, route.pointer, "route `" + route.id + "`",
+                        *route.citation, today);
+      }
+      if (rule.text.en.empty() || rule.text.ja.empty()) {
+        diags.error("XB-LINT-004", pack.file, rule.pointer + "/text",
+                    "rule `" + rule.id + "` needs its text in English and Japanese");
+      }
+    }
+    for (const auto& [name, fs] : pack.facts) {
+      // One fact = one value of a set under one instrument; its intervals must not overlap.
+      std::map<std::pair<std::string, std::string>, std::vector<const FactEntry*>> facts;
+      for (const auto& e : fs.entries) {
+        lint_citation(diags, pack.file, e.pointer, "fact `" + name + ":" + e.value + "`",
+                      e.citation, today);
+        if (e.confidence == "unverified") {
+          diags.warning("XB-LINT-007", pack.file, e.pointer + "/confidence",
+                        "fact `" + name + ":" + e.value + "` is marked unverified",
+                        e.note.empty() ? std::nullopt : std::optional<std::string>(e.note));
+        }
+        facts[{e.value, e.citation.instrument}].push_back(&e);
+      }
+      for (auto& [key, entries] : facts) {
+        std::sort(entries.begin(), entries.end(), [](const FactEntry* a, const FactEntry* b) {
+          return a->valid.from.value_or(Date::from_days(INT32_MIN)) <
+                 b->valid.from.value_or(Date::from_days(INT32_MIN));
+        });
+        for (std::size_t k = 1; k < entries.size(); ++k) {
+          const FactEntry& prev = *entries[k - 1];
+          const FactEntry& cur = *entries[k];
+          if (!before(prev.valid.to, cur.valid.from)) {
+            diags.error("XB-LINT-005", pack.file, cur.pointer + "/valid",
+                        "fact `" + name + ":" + key.first + "` overlaps its earlier interval " +
+                            prev.valid.to_string() + " under the same instrument",
+                        "an interval ends on the first day it no longer holds; the next may start "
+                        "that day");
+          } else if (*prev.valid.to < *cur.valid.from) {
+            diags.error("XB-LINT-006", pack.file, cur.pointer + "/valid",
+                        "fact `" + name + ":" + key.first + "` has a gap from " +
+                            prev.valid.to->to_string() + " to " + cur.valid.from->to_string() +
+                            " under the same instrument",
+                        "if the fact really lapsed and came back, say so in a `note` and cite the "
+                        "instrument that revived it");
+          }
+        }
+      }
+    }
+    for (std::size_t k = 0; k < pack.reach.size(); ++k) {
+      const auto& r = pack.reach[k];
+      const auto it = pack.reach_citations.find(r.id);
+      lint_citation(diags, pack.file, "/reach/" + std::to_string(k), "reach `" + r.id + "`",
+                    it == pack.reach_citations.end() ? Citation{} : it->second, today);
+    }
+  }
+  return diags;
+}
+
+}  // namespace xborder

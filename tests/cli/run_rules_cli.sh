@@ -1,0 +1,41 @@
+#!/bin/sh
+# `xborder rules` on the command line: lint passes the shipped packs and fails a defective copy
+# with exit 1; list and diff answer at dates; bad requests exit 2.
+# usage: run_rules_cli.sh XBORDER REPO_ROOT SCRATCH_DIR
+set -u
+xb="$1"
+root="$2"
+scratch="$3"
+rm -rf "$scratch" && mkdir -p "$scratch/rules"
+passed=0
+failed=0
+check() {  # name, expected exit, command…
+  name="$1"; want="$2"; shift 2
+  "$@" >"$scratch/out" 2>"$scratch/err"
+  got=$?
+  if [ "$got" -eq "$want" ]; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name: exit $got, wanted $want"; head -5 "$scratch/err"; fi
+}
+contains() {  # name, file, text
+  if grep -q -- "$3" "$2"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1: no \`$3\`"; fi
+}
+
+check "lint passes the shipped packs" 0 "$xb" rules lint --rules "$root/jurisdictions"
+cp -r "$root/jurisdictions/eu" "$scratch/rules/"
+/usr/bin/python3 - "$scratch/rules/eu/gdpr-chapter-v.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d["rules"][0]["citation"]["article"] = ""
+json.dump(d, open(p, "w"), ensure_ascii=False, indent=2)
+PY
+check "lint fails a rule without an article" 1 "$xb" rules lint --rules "$scratch/rules"
+contains "lint names the defect and where" "$scratch/err" "gdpr-chapter-v.json:/rules/0/citation: error\[XB-LINT-001\]"
+check "list at a date" 0 "$xb" rules list --at 2020-07-01 --rules "$root/jurisdictions"
+contains "Privacy Shield in force on 2020-07-01" "$scratch/out" "eu_adequacy:US  \[2016-07-12, 2020-07-16)"
+check "diff across Schrems II" 0 "$xb" rules diff --from 2020-07-15 --to 2020-07-17 --format json --rules "$root/jurisdictions"
+contains "diff says the US adequacy ended" "$scratch/out" '"change": "ended"'
+check "diff needs both dates" 2 "$xb" rules diff --from 2020-07-15
+check "diff with a bad date" 2 "$xb" rules diff --from 2020-07-15 --to 2020-13-01
+check "unknown rules command" 2 "$xb" rules show
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,139 @@
+// `xborder rules list|diff|lint`: what is in force at a date, what changed between two dates
+// (Schrems II on the shipped packs), and the lint of provenance and validity intervals.
+#include "solver/rule_catalog.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+Date day(const char* text) {
+  return *Date::parse(text);
+}
+
+Json citation(const std::string& instrument = "Test Act") {
+  return {{"instrument", instrument},
+          {"article", "Art. 1"},
+          {"url", "https://example.org/act"},
+          {"verified", "2024-01-01"}};
+}
+
+Json entry(const std::string& value, const char* from, const char* to,
+           const std::string& instrument = "Test Act") {
+  return {{"value", value},
+          {"valid", {{"from", from}, {"to", to ? Json(to) : Json(nullptr)}}},
+          {"citation", citation(instrument)}};
+}
+
+// A pack with one fact set `safe` holding `entries` and one rule.
+Json pack_with(const Json& entries) {
+  Json p = Json::parse(R"J({
+    "format": "xborder-rules/1",
+    "place": {"id": "lint-test", "name": {"en": "L", "ja": "L"}, "category": "organisation", "jurisdiction": "Acme"},
+    "facts": {"safe": {"of": "country", "description": "safe countries"}},
+    "rules": [{"id": "L-1", "title": {"en": "t", "ja": "t"}, "text": {"en": "t", "ja": "t"},
+               "valid": {"from": "2018-05-25", "to": null},
+               "applies": "event == 'transfer'", "requires": "importer.country in fact('safe')"}]
+  })J");
+  p["facts"]["safe"]["entries"] = entries;
+  p["rules"][0]["citation"] = citation();
+  return p;
+}
+
+RuleBase load(const Json& pack) {
+  auto r = testing::rules_from_json({pack.dump()});
+  for (const auto& d : r.diagnostics.items()) ADD_FAILURE() << render_diagnostic(d);
+  if (!r.rules) throw std::runtime_error("pack failed to load");
+  return std::move(*r.rules);
+}
+
+std::vector<std::string> codes(const Diagnostics& d) {
+  std::vector<std::string> out;
+  for (const auto& x : d.sorted()) out.push_back(x.code + " " + x.pointer);
+  return out;
+}
+
+TEST(RulesLint, CleanPackHasNoDefects) {
+  auto rb = load(pack_with(
+      Json::array({entry("JP", "2019-01-23", nullptr), entry("GB", "2021-06-28", nullptr)})));
+  EXPECT_TRUE(lint(rb, day("2026-01-01")).items().empty());
+}
+
+TEST(RulesLint, OverlappingIntervalsOfOneFactFail) {
+  auto rb = load(pack_with(
+      Json::array({entry("US", "2016-07-12", "2020-07-16"), entry("US", "2020-01-01", nullptr)})));
+  auto d = lint(rb, day("2026-01-01"));
+  EXPECT_TRUE(d.has_errors());
+  EXPECT_EQ(codes(d), std::vector<std::string>{"XB-LINT-005 /facts/safe/entries/1/valid"});
+}
+
+TEST(RulesLint, GappedIntervalsOfOneFactFailButAnotherInstrumentMayResume) {
+  auto gapped = load(pack_with(
+      Json::array({entry("US", "2016-07-12", "2020-07-16"), entry("US", "2023-07-10", nullptr)})));
+  EXPECT_EQ(codes(lint(gapped, day("2026-01-01"))),
+            std::vector<std::string>{"XB-LINT-006 /facts/safe/entries/1/valid"});
+  // Privacy Shield and the DPF are different instruments: no gap within one fact.
+  auto resumed =
+      load(pack_with(Json::array({entry("US", "2016-07-12", "2020-07-16", "Decision 2016/1250"),
+                                  entry("US", "2023-07-10", nullptr, "Decision 2023/1795")})));
+  EXPECT_TRUE(lint(resumed, day("2026-01-01")).items().empty());
+  // Adjacent intervals (the next starts on the first day the previous no longer holds) are fine.
+  auto adjacent = load(pack_with(
+      Json::array({entry("GB", "2021-06-28", "2025-12-28"), entry("GB", "2025-12-28", nullptr)})));
+  EXPECT_TRUE(lint(adjacent, day("2026-01-01")).items().empty());
+}
+
+TEST(RulesLint, MissingProvenanceAndFutureVerificationFail) {
+  Json p = pack_with(Json::array({entry("JP", "2019-01-23", nullptr)}));
+  p["rules"][0]["citation"]["article"] = "";
+  p["facts"]["safe"]["entries"][0]["citation"]["verified"] = "2030-01-01";
+  auto d = lint(load(p), day("2026-01-01"));
+  EXPECT_EQ(codes(d),
+            (std::vector<std::string>{"XB-LINT-003 /facts/safe/entries/0/citation/verified",
+                                      "XB-LINT-001 /rules/0/citation"}));
+}
+
+TEST(RulesLint, UnverifiedFactsAndPlainHttpAreWarnings) {
+  Json p = pack_with(Json::array({entry("JP", "2019-01-23", nullptr)}));
+  p["facts"]["safe"]["entries"][0]["confidence"] = "unverified";
+  p["facts"]["safe"]["entries"][0]["citation"]["url"] = "http://example.org/act";
+  auto d = lint(load(p), day("2026-01-01"));
+  EXPECT_FALSE(d.has_errors());
+  EXPECT_EQ(codes(d), (std::vector<std::string>{"XB-LINT-002 /facts/safe/entries/0/citation/url",
+                                                "XB-LINT-007 /facts/safe/entries/0/confidence"}));
+}
+
+TEST(RulesLint, ShippedPacksHaveNoErrors) {
+  auto d = lint(testing::shipped_rules(), day("2026-11-22"));
+  EXPECT_FALSE(d.has_errors()) << testing::render_all(d);
+}
+
+TEST(RulesCatalogue, InForceFollowsValidity) {
+  auto rb = load(pack_with(
+      Json::array({entry("US", "2016-07-12", "2020-07-16"), entry("JP", "2019-01-23", nullptr)})));
+  auto ids = [](const std::vector<CatalogueItem>& items) {
+    std::vector<std::string> out;
+    for (const auto& i : items) out.push_back(i.kind + ":" + i.id);
+    return out;
+  };
+  EXPECT_EQ(ids(in_force(rb, day("2020-07-15"))),
+            (std::vector<std::string>{"fact:safe:JP", "fact:safe:US", "rule:L-1"}));
+  EXPECT_EQ(ids(in_force(rb, day("2020-07-16"))),
+            (std::vector<std::string>{"fact:safe:JP", "rule:L-1"}));
+}
+
+TEST(RulesCatalogue, SchremsIIIsWhatChangedOnTheShippedPacks) {
+  const auto changes =
+      changes_between(testing::shipped_rules(), day("2020-07-15"), day("2020-07-17"));
+  std::vector<std::string> seen;
+  for (const auto& c : changes) seen.push_back(std::string(c.started ? "+" : "-") + c.item.id);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "+EU-GDPR-46-TIA", "+EU-GDPR-46-UC6", "+eu_problematic_government_access:US",
+                      "-eu_adequacy:US", "-eu_problematic_government_access:US"}));
+}
+
+}  // namespace
+}  // namespace xborder
