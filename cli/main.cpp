@@ -420,7 +420,8 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (argc >= 2 && std::string(argv[1]) == "--version") {
-      std::cout << "xborder 0.1.0 (check output schema " << kCheckSchemaVersion << ")\n";
+      std::cout << "xborder " << kToolVersion << " (check output schema " << kCheckSchemaVersion
+                << ")\n";
       return kExitOk;
     }
     const Args args = parse_args(argc, argv);

@@ -41,6 +41,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     json j;
     j["verdict"] = std::string(to_string(f.verdict));
     j["rule"] = f.rule_id;
+    j["rule_kind"] = f.rule_kind;
     j["title"] = text_json(f.rule_title);
     j["citation"] = citation_json(f.citation);
     j["place"] = f.place;

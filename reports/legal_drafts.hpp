@@ -12,7 +12,8 @@ namespace xborder {
 // One notice per foreign country reached by a provision that JP-APPI-28 applies to:
 // [{"country", "country_name": {en, ja}, "recipients": [{party, name, established, measures: [...],
 //   certifications: [...], edges: [...]}], "regime": {"known": [facts the packs give, e.g.
-//   authorities with reach, designated or not], "open": [what must be completed]}, "datasets": [...]}]
+//   authorities with reach, designated or not], "open": [what must be completed]}, "datasets":
+//   [...]}]
 nlohmann::json appi_notices(const nlohmann::json& input);
 
 // One skeleton per transfer that EU-GDPR-44 applies to:

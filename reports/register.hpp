@@ -9,8 +9,8 @@ namespace xborder {
 
 // Rows sorted by data set, then edge id:
 // [{"edge", "implicit", "event", "dataset", "dataset_name", "categories": [...],
-//   "exporter", "exporter_name", "exporter_country", "importer", "importer_name", "importer_country",
-//   "mechanism": [route titles (en) that are available or depend on unknowns],
+//   "exporter", "exporter_name", "exporter_country", "importer", "importer_name",
+//   "importer_country", "mechanism": [route titles (en) that are available or depend on unknowns],
 //   "legal_basis": [citations "instrument, article" of those routes],
 //   "status": "violation" | "undetermined" | "compliant" (the worst verdict on that edge),
 //   "rules": [rule ids], "model_pointer"}]

@@ -8,7 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-json tri(const Unknowable<bool>& b) { return b.known() ? json(b.value()) : json("unknown"); }
+json tri(const Unknowable<bool>& b) {
+  return b.known() ? json(b.value()) : json("unknown");
+}
 
 json safeguard_json(const Safeguard& s) {
   json j{{"type", std::string(to_string(s.type))}, {"in_place", tri(s.in_place)}};
@@ -30,26 +32,36 @@ json model_json(const TransferModel& m) {
   for (const auto& p : m.parties) {
     json certs = json::array();
     for (const auto& c : p.certifications) {
-      certs.push_back({{"scheme", c.scheme}, {"held", tri(c.held)},
+      certs.push_back({{"scheme", c.scheme},
+                       {"held", tri(c.held)},
                        {"from", c.valid.from ? json(c.valid.from->to_string()) : json(nullptr)},
                        {"to", c.valid.to ? json(c.valid.to->to_string()) : json(nullptr)}});
     }
-    json parent = p.parent.known() ? (p.parent.value() ? json(*p.parent.value()) : json(nullptr)) : json("unknown");
-    parties.push_back({{"id", p.id}, {"name", p.name}, {"kind", std::string(to_string(p.kind))},
+    json parent = p.parent.known() ? (p.parent.value() ? json(*p.parent.value()) : json(nullptr))
+                                   : json("unknown");
+    parties.push_back({{"id", p.id},
+                       {"name", p.name},
+                       {"kind", std::string(to_string(p.kind))},
                        {"country", p.country.known() ? json(p.country.value()) : json(nullptr)},
-                       {"parent", parent}, {"certifications", certs}});
+                       {"parent", parent},
+                       {"certifications", certs}});
   }
   json systems = json::array();
   for (const auto& s : m.systems) {
     json regions = json::array();
     for (const auto& r : s.regions) {
       const Location* loc = m.location(r.location);
-      regions.push_back({{"location", r.location}, {"country", loc ? json(loc->country) : json(nullptr)},
+      regions.push_back({{"location", r.location},
+                         {"country", loc ? json(loc->country) : json(nullptr)},
                          {"role", std::string(to_string(r.role))}});
     }
-    systems.push_back({{"id", s.id}, {"name", s.name}, {"tier", std::string(to_string(s.tier))},
-                       {"operator", s.operator_party}, {"runs_on", s.runs_on ? json(*s.runs_on) : json(nullptr)},
-                       {"regions", regions}, {"operator_handles_data", tri(s.operator_handles_data)},
+    systems.push_back({{"id", s.id},
+                       {"name", s.name},
+                       {"tier", std::string(to_string(s.tier))},
+                       {"operator", s.operator_party},
+                       {"runs_on", s.runs_on ? json(*s.runs_on) : json(nullptr)},
+                       {"regions", regions},
+                       {"operator_handles_data", tri(s.operator_handles_data)},
                        {"pointer", s.pointer}});
   }
   json datasets = json::array();
@@ -57,31 +69,50 @@ json model_json(const TransferModel& m) {
     json present = json::array(), unknown = json::array();
     for (Category c : d.categories.present) present.push_back(std::string(to_string(c)));
     for (Category c : d.categories.unknown) unknown.push_back(std::string(to_string(c)));
-    datasets.push_back({{"id", d.id}, {"name", d.name}, {"categories", present}, {"categories_unknown", unknown},
-                        {"subjects", d.subjects.known() ? json(d.subjects.value()) : json("unknown")},
-                        {"controller", d.controller.known() ? json(d.controller.value()) : json("unknown")},
-                        {"purposes", d.purposes},
-                        {"value", d.value.known() ? json(std::string(to_string(d.value.value()))) : json("unknown")},
-                        {"retention", d.retention}, {"pointer", d.pointer}});
+    datasets.push_back(
+        {{"id", d.id},
+         {"name", d.name},
+         {"categories", present},
+         {"categories_unknown", unknown},
+         {"subjects", d.subjects.known() ? json(d.subjects.value()) : json("unknown")},
+         {"controller", d.controller.known() ? json(d.controller.value()) : json("unknown")},
+         {"purposes", d.purposes},
+         {"value",
+          d.value.known() ? json(std::string(to_string(d.value.value()))) : json("unknown")},
+         {"retention", d.retention},
+         {"pointer", d.pointer}});
   }
   json flows = json::array();
   for (const auto& f : m.flows) {
     json safeguards = json::array();
     for (const auto& s : f.safeguards) safeguards.push_back(safeguard_json(s));
-    flows.push_back({{"id", f.id}, {"name", f.name}, {"event", std::string(to_string(f.event))}, {"from", f.from},
-                     {"to", f.to}, {"datasets", f.datasets}, {"purpose", f.purpose},
-                     {"relationship", f.relationship.known() ? json(std::string(to_string(f.relationship.value())))
-                                                             : json("unknown")},
-                     {"safeguards", f.safeguards_unknown ? json("unknown") : safeguards}, {"pointer", f.pointer}});
+    flows.push_back({{"id", f.id},
+                     {"name", f.name},
+                     {"event", std::string(to_string(f.event))},
+                     {"from", f.from},
+                     {"to", f.to},
+                     {"datasets", f.datasets},
+                     {"purpose", f.purpose},
+                     {"relationship", f.relationship.known()
+                                          ? json(std::string(to_string(f.relationship.value())))
+                                          : json("unknown")},
+                     {"safeguards", f.safeguards_unknown ? json("unknown") : safeguards},
+                     {"pointer", f.pointer}});
   }
-  return json{{"file", m.file.generic_string()}, {"name", m.name}, {"description", m.description},
-              {"parties", parties}, {"systems", systems}, {"datasets", datasets}, {"flows", flows}};
+  return json{{"file", m.file.generic_string()},
+              {"name", m.name},
+              {"description", m.description},
+              {"parties", parties},
+              {"systems", systems},
+              {"datasets", datasets},
+              {"flows", flows}};
 }
 
 }  // namespace
 
-json make_report_input(const CheckResult& result, const ReportContext& context, const TransferGraph& graph,
-                       const TransferModel& model, const ReferenceData& reference) {
+json make_report_input(const CheckResult& result, const ReportContext& context,
+                       const TransferGraph& graph, const TransferModel& model,
+                       const ReferenceData& reference) {
   json input{{"format", kReportInputFormat},
              {"check", check_result_to_json(result, context)},
              {"graph", graph_to_json(graph)},
@@ -97,7 +128,8 @@ json make_report_input(const CheckResult& result, const ReportContext& context, 
   }
   json countries = json::object();
   for (const auto& code : codes) {
-    if (const CountryInfo* c = reference.country(code)) countries[code] = {{"name", c->name}, {"name_ja", c->name_ja}};
+    if (const CountryInfo* c = reference.country(code))
+      countries[code] = {{"name", c->name}, {"name_ja", c->name_ja}};
   }
   input["countries"] = countries;
   return input;

@@ -16,20 +16,21 @@ inline constexpr const char* kReportInputFormat = "xborder-report-input/1";
 
 // {
 //   "format": "xborder-report-input/1",
-//   "check":  <check result JSON, reports/schema/check-result.schema.json>,
-//   "graph":  <graph JSON: nodes (id, kind, holder, label, country, control_chain, reach), edges
-//              (id, kind, implicit, event, from, to, why?, datasets?)>,
-//   "model":  {"file", "name", "description",
-//              "parties":  [{id, name, kind, country|null, parent|null|"unknown", certifications:[{scheme, held, from, to}]}],
-//              "systems":  [{id, name, tier, operator, runs_on|null, regions:[{location, country, role}],
-//                            operator_handles_data: true|false|"unknown", pointer}],
-//              "datasets": [{id, name, categories:[...], categories_unknown:[...], subjects:[...]|"unknown",
-//                            controller|"unknown", purposes:[...], value|"unknown", retention, pointer}],
-//              "flows":    [{id, name, event, from, to, datasets, purpose, relationship|"unknown",
-//                            safeguards:[{type, in_place, module?, set?, signed?, informed?, explicit?,
-//                                         article?, basis?, periodic_check?}] | "unknown",
-//                            pointer}]},
-//   "countries": {"JP": {"name": "Japan", "name_ja": "日本"}, ...}   (every country the check or model names)
+//   "check": <check result JSON, reports/schema/check-result.schema.json>,
+//   "graph": <graph JSON: nodes (id, kind, holder, label, country, control_chain, reach),
+//             edges (id, kind, implicit, event, from, to, why?, datasets?)>,
+//   "model": {
+//     "file", "name", "description",
+//     "parties": [{id, name, kind, country|null, parent|null|"unknown",
+//                  certifications: [{scheme, held, from, to}]}],
+//     "systems": [{id, name, tier, operator, runs_on|null, regions: [{location, country, role}],
+//                  operator_handles_data: true|false|"unknown", pointer}],
+//     "datasets": [{id, name, categories, categories_unknown, subjects|"unknown",
+//                   controller|"unknown", purposes, value|"unknown", retention, pointer}],
+//     "flows": [{id, name, event, from, to, datasets, purpose, relationship|"unknown",
+//                safeguards: [{type, in_place, module?, set?, signed?, informed?, explicit?,
+//                              article?, basis?, periodic_check?}] | "unknown", pointer}]},
+//   "countries": {"JP": {"name": "Japan", "name_ja": "日本"}, …}  (every country named)
 // }
 nlohmann::json make_report_input(const CheckResult& result, const ReportContext& context,
                                  const TransferGraph& graph, const TransferModel& model,

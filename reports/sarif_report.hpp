@@ -16,7 +16,8 @@ struct TextPosition {
 };
 
 // Where the value at RFC 6901 `pointer` starts in `json_text`; nullopt if it is not there.
-std::optional<TextPosition> locate_pointer(const std::string& json_text, const std::string& pointer);
+std::optional<TextPosition> locate_pointer(const std::string& json_text,
+                                           const std::string& pointer);
 
 // `model_text`: the model file's text, for line numbers ("" when unavailable).
 nlohmann::json render_sarif(const nlohmann::json& input, const std::string& model_text);

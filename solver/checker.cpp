@@ -709,6 +709,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       Finding& f = slot.finding;
       f.verdict = answer.verdict;
       f.rule_id = rule.id;
+      f.rule_kind = rule.kind;
       f.rule_title = rule.title;
       f.citation = rule.citation;
       f.place = rule.place;

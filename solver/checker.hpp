@@ -49,6 +49,7 @@ struct DecidingFact {
 struct Finding {
   Verdict verdict = Verdict::kCompliant;
   std::string rule_id;
+  std::string rule_kind;  // "basis" or "duty" (rule_pack.hpp)
   Text rule_title;
   Citation citation;
   std::string place;  // place id of the rule pack

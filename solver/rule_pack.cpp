@@ -170,7 +170,8 @@ class PackReader {
       e.when_text = er.string("when", false).value_or("");
       e.citation = read_citation(er, "citation");
       e.note = er.string("note", false).value_or("");
-      e.confidence = er.one_of("confidence", false, {"verified", "unverified"}, "confidence").value_or("verified");
+      e.confidence = er.one_of("confidence", false, {"verified", "unverified"}, "confidence")
+                         .value_or("verified");
       er.string("condition_note", false);
       if (er.finish()) fs.entries.push_back(std::move(e));
     });
@@ -207,6 +208,7 @@ class PackReader {
     rule.text = read_text(r, "text", true);
     rule.citation = read_citation(r, "citation");
     rule.valid = read_validity(r, "valid", true);
+    rule.kind = r.one_of("kind", false, {"basis", "duty"}, "rule kind").value_or("duty");
     rule.applies_text = r.string("applies", true).value_or("true");
     if (const Json* req = r.get("requires", true)) {
       if (req->is_string()) {

@@ -81,7 +81,11 @@ struct Rule {
   Expr applies;
   std::string applies_text;
   std::vector<Route> requires_any;  // the rule holds when any route holds
-  std::string place;                // place id of the pack
+  // "basis": the rule decides whether the data may go there at all, and its routes are the
+  // transfer mechanisms (adequacy, SCCs, consent…); "duty": an obligation added on top of a basis
+  // (SCC module, TIA, periodic checks). Registers list the mechanisms of basis rules.
+  std::string kind = "duty";
+  std::string place;  // place id of the pack
   std::string pointer;
   std::filesystem::path file;
 };
