@@ -14,18 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> scenario_names() {
-  std::vector<std::string> out;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
-      out.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // What a golden file pins down: the summary and each finding's verdict, rule, data set and edge.
 json project(const CheckResult& result) {
   json findings = json::array();
@@ -72,14 +60,8 @@ TEST_P(GoldenScenario, VerdictsMatchExpected) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenScenario, ::testing::ValuesIn(scenario_names()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (auto& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenScenario, ::testing::ValuesIn(testing::scenario_names()),
+                         [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
 }  // namespace xborder

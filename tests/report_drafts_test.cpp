@@ -16,82 +16,27 @@ namespace xborder {
 namespace {
 
 using nlohmann::json;
-
-std::vector<std::string> scenario_names() {
-  std::vector<std::string> out;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
-      out.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string first_date(const std::string& scenario) {
-  std::ifstream in(testing::source_dir() / "scenarios" / scenario / "expected.json");
-  return json::parse(in)["checks"][0]["at"].get<std::string>();
-}
-
-// The report input document for a scenario checked at a date (empty object on failure).
-json input_for(const std::string& scenario, const std::string& date) {
-  const auto file = testing::source_dir() / "scenarios" / scenario / "model.json";
-  auto loaded = load_model(file, testing::reference());
-  for (const auto& d : loaded.diagnostics.items()) ADD_FAILURE() << render_diagnostic(d);
-  if (!loaded.model) return json::object();
-  PathChecker checker(*loaded.model, testing::shipped_rules());
-  const auto at = Date::parse(date);
-  if (!at) {
-    ADD_FAILURE() << "bad date " << date;
-    return json::object();
-  }
-  const auto result = checker.check(*at);
-  const ReportContext context{"scenarios/" + scenario + "/model.json", loaded.model->name,
-                              "jurisdictions"};
-  return make_report_input(result, context, checker.graph(), *loaded.model, testing::reference());
-}
-
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void check_golden(const std::filesystem::path& file, const std::string& actual) {
-  if (std::getenv("XBORDER_UPDATE_GOLDEN")) {
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(file))
-      << file << " is missing; run with XBORDER_UPDATE_GOLDEN=1";
-  EXPECT_EQ(read_text(file), actual) << "golden " << file;
-}
+using testing::expect_golden;
+using testing::read_text;
+using testing::scenario_names;
 
 class DraftsGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DraftsGolden, MatchesGoldenFiles) {
-  const auto input = input_for(GetParam(), first_date(GetParam()));
+  const auto input = testing::scenario_report_input(GetParam());
   ASSERT_TRUE(input.contains("check"));
   const auto dir = testing::source_dir() / "tests" / "golden" / "report" / GetParam();
-  check_golden(dir / "register.json", transfer_register(input).dump(2) + "\n");
-  check_golden(dir / "appi-notice.md", render_appi_notices_markdown(appi_notices(input)));
-  check_golden(dir / "tia.md", render_tia_markdown(tia_drafts(input)));
+  expect_golden(dir / "register.json", transfer_register(input).dump(2) + "\n");
+  expect_golden(dir / "appi-notice.md", render_appi_notices_markdown(appi_notices(input)));
+  expect_golden(dir / "tia.md", render_tia_markdown(tia_drafts(input)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, DraftsGolden, ::testing::ValuesIn(scenario_names()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (auto& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         [](const auto& info) { return testing::param_name(info.param); });
 
 TEST(ReportDrafts, MultiTierCloudNoticeCoversUsWithCloudParent) {
-  const auto notices = appi_notices(input_for("multi-tier-cloud", "2024-06-01"));
+  const auto notices =
+      appi_notices(testing::scenario_report_input("multi-tier-cloud", "2024-06-01"));
   const json* us = nullptr;
   for (const auto& n : notices) {
     if (n["country"] == "US") us = &n;
@@ -116,7 +61,7 @@ TEST(ReportDrafts, MultiTierCloudNoticeCoversUsWithCloudParent) {
 }
 
 TEST(ReportDrafts, EuJpUsTransferHasSixStepTiaForUs) {
-  const auto drafts = tia_drafts(input_for("eu-jp-us-transfer", "2020-08-01"));
+  const auto drafts = tia_drafts(testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01"));
   const json* to_us = nullptr;
   for (const auto& d : drafts) {
     if (d["edge"] == "to-us") to_us = &d;
@@ -139,7 +84,8 @@ TEST(ReportDrafts, EuJpUsTransferHasSixStepTiaForUs) {
 }
 
 TEST(ReportDrafts, RegisterHasImplicitRemoteAccessViolation) {
-  const auto reg = transfer_register(input_for("multi-tier-cloud", "2024-06-01"));
+  const auto reg =
+      transfer_register(testing::scenario_report_input("multi-tier-cloud", "2024-06-01"));
   const json* row = nullptr;
   for (const auto& r : reg) {
     if (r["edge"] == "remote_access:c-storage@country:JP->access:c-storage/cloud-c-parent" &&
@@ -166,7 +112,8 @@ TEST(ReportDrafts, RegisterHasImplicitRemoteAccessViolation) {
 }
 
 TEST(ReportDrafts, RegisterListsAvailableMechanisms) {
-  const auto reg = transfer_register(input_for("eu-jp-us-transfer", "2020-08-01"));
+  const auto reg =
+      transfer_register(testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01"));
   bool japan = false;
   for (const auto& r : reg) {
     if (r["edge"] != "to-japan") continue;

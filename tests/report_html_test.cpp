@@ -17,40 +17,9 @@ namespace xborder {
 namespace {
 
 using nlohmann::json;
-
-std::vector<std::string> scenario_names() {
-  std::vector<std::string> out;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
-      out.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// The report input of a shipped scenario at the first date its expected.json lists.
-json scenario_input(const std::string& name) {
-  const auto dir = testing::source_dir() / "scenarios" / name;
-  auto loaded = load_model(dir / "model.json", testing::reference());
-  if (!loaded.model) throw std::runtime_error("scenario " + name + " failed to load");
-  const json expected = json::parse(read_text(dir / "expected.json"));
-  const auto at = Date::parse(expected.at("checks").at(0).at("at").get<std::string>());
-  if (!at) throw std::runtime_error("bad date in " + name + "/expected.json");
-  PathChecker checker(*loaded.model, testing::shipped_rules());
-  const auto result = checker.check(*at);
-  // A relative model path keeps the golden file independent of where the tree is checked out.
-  ReportContext context{"scenarios/" + name + "/model.json", loaded.model->name, "rules"};
-  return make_report_input(result, context, checker.graph(), *loaded.model, testing::reference());
-}
+using testing::expect_golden;
+using testing::read_text;
+using testing::scenario_names;
 
 std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
@@ -75,7 +44,7 @@ std::vector<std::string> network_loads(const std::string& html) {
 class HtmlGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HtmlGolden, MatchesGoldenFile) {
-  const std::string html = render_html(scenario_input(GetParam()));
+  const std::string html = render_html(testing::scenario_report_input(GetParam()));
   const auto golden =
       testing::source_dir() / "tests" / "golden" / "report" / GetParam() / "report.html";
   if (std::getenv("XBORDER_UPDATE_GOLDEN")) {
@@ -91,7 +60,7 @@ TEST_P(HtmlGolden, MatchesGoldenFile) {
 }
 
 TEST_P(HtmlGolden, SelfContainedAndComplete) {
-  const json input = scenario_input(GetParam());
+  const json input = testing::scenario_report_input(GetParam());
   const std::string html = render_html(input);
   EXPECT_EQ(html, render_html(input)) << "rendering must be deterministic";
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
@@ -112,16 +81,10 @@ TEST_P(HtmlGolden, SelfContainedAndComplete) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, HtmlGolden, ::testing::ValuesIn(scenario_names()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (auto& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+                         [](const auto& info) { return testing::param_name(info.param); });
 
 TEST(HtmlReport, EscapesModelTextAndAttributes) {
-  json input = scenario_input("eu-jp-us-transfer");
+  json input = testing::scenario_report_input("eu-jp-us-transfer");
   input["check"]["model"]["name"] = "Acme <script>alert(1)</script> & \"Co\"";
   input["model"]["name"] = input["check"]["model"]["name"];
   input["graph"]["nodes"][0]["label"] = "x\"><img src=y onerror=alert(2)>";
@@ -145,7 +108,7 @@ TEST(HtmlReport, NetworkCheckCatchesLoadsButNotCitationLinks) {
 }
 
 TEST(HtmlReport, HighlightsViolatingPathAndDashesImplicitEdges) {
-  const json input = scenario_input("multi-tier-cloud");
+  const json input = testing::scenario_report_input("multi-tier-cloud");
   const std::string html = render_html(input);
   EXPECT_NE(html.find("class=\"node party violation\" data-node=\"party:studio-customers\""),
             std::string::npos);
@@ -158,7 +121,7 @@ TEST(HtmlReport, HighlightsViolatingPathAndDashesImplicitEdges) {
 }
 
 TEST(HtmlReport, SimulationTimelineWhenPresent) {
-  json input = scenario_input("eu-jp-us-transfer");
+  json input = testing::scenario_report_input("eu-jp-us-transfer");
   EXPECT_EQ(render_html(input).find("id=\"simulation\""), std::string::npos);
   input["simulation"] = json::array(
       {{{"from", "2020-01-01"},

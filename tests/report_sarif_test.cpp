@@ -14,39 +14,9 @@ namespace xborder {
 namespace {
 
 using nlohmann::json;
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> sarif_scenarios() {
-  std::vector<std::string> out;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
-      out.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// The report input of a scenario at `at` (default: the first date in its expected.json), with
-// the model file named relative to the repository root so goldens do not depend on the checkout.
-json scenario_input(const std::string& scenario, std::string at = "") {
-  const auto dir = testing::source_dir() / "scenarios" / scenario;
-  auto loaded = load_model(dir / "model.json", testing::reference());
-  if (!loaded.model) throw std::runtime_error(scenario + ": model failed to load");
-  if (at.empty()) at = json::parse(slurp(dir / "expected.json"))["checks"][0]["at"];
-  PathChecker checker(*loaded.model, testing::shipped_rules());
-  const auto result = checker.check(*Date::parse(at));
-  const ReportContext context{"scenarios/" + scenario + "/model.json", loaded.model->name,
-                              "jurisdictions"};
-  return make_report_input(result, context, checker.graph(), *loaded.model, testing::reference());
-}
+using testing::expect_golden;
+using testing::read_text;
+using testing::scenario_names;
 
 // ---- locate_pointer --------------------------------------------------------------------------
 
@@ -136,7 +106,7 @@ TEST(SarifLocatePointer, EmptyKeyAndDuplicateTakesFirst) {
 
 TEST(SarifLocatePointer, MatchesNlohmannOnAScenarioModel) {
   const auto text =
-      slurp(testing::source_dir() / "scenarios" / "offshore-operations" / "model.json");
+      read_text(testing::source_dir() / "scenarios" / "offshore-operations" / "model.json");
   const json doc = json::parse(text);
   for (const char* p : {"/flows/2", "/flows/5", "/systems/2/remote_access/1", "/datasets/0/name"}) {
     const auto pos = locate_pointer(text, p);
@@ -157,9 +127,9 @@ TEST(SarifLocatePointer, MatchesNlohmannOnAScenarioModel) {
 // ---- render_sarif ----------------------------------------------------------------------------
 
 TEST(SarifReport, OneResultPerViolationAtTheRightLine) {
-  const json input = scenario_input("offshore-operations", "2024-06-01");
+  const json input = testing::scenario_report_input("offshore-operations", "2024-06-01");
   const auto model_text =
-      slurp(testing::source_dir() / "scenarios" / "offshore-operations" / "model.json");
+      read_text(testing::source_dir() / "scenarios" / "offshore-operations" / "model.json");
   const json sarif = render_sarif(input, model_text);
   EXPECT_EQ(sarif["version"], "2.1.0");
   EXPECT_EQ(sarif["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
@@ -208,7 +178,7 @@ TEST(SarifReport, OneResultPerViolationAtTheRightLine) {
 }
 
 TEST(SarifReport, RulesCarryCitationsAndFingerprintsAreStable) {
-  const json input = scenario_input("eu-jp-us-transfer", "2020-08-01");
+  const json input = testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01");
   const json a = render_sarif(input, "");
   const json b = render_sarif(input, "");
   EXPECT_EQ(a.dump(), b.dump());
@@ -237,7 +207,7 @@ TEST(SarifReport, RulesCarryCitationsAndFingerprintsAreStable) {
 }
 
 TEST(SarifReport, UndeterminedIsAWarningNamingTheDecidingFacts) {
-  const json input = scenario_input("elderly-support-platform", "2024-06-01");
+  const json input = testing::scenario_report_input("elderly-support-platform", "2024-06-01");
   const json sarif = render_sarif(input, "");
   std::size_t warnings = 0;
   for (const auto& r : sarif["runs"][0]["results"]) {
@@ -256,8 +226,8 @@ class SarifGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SarifGolden, MatchesGoldenFile) {
   const auto scenario = GetParam();
-  const json input = scenario_input(scenario);
-  const auto model_text = slurp(testing::source_dir() / "scenarios" / scenario / "model.json");
+  const json input = testing::scenario_report_input(scenario);
+  const auto model_text = read_text(testing::source_dir() / "scenarios" / scenario / "model.json");
   const std::string actual = render_sarif(input, model_text).dump(2) + "\n";
   const auto golden =
       testing::source_dir() / "tests" / "golden" / "report" / scenario / "report.sarif";
@@ -268,17 +238,12 @@ TEST_P(SarifGolden, MatchesGoldenFile) {
   }
   ASSERT_TRUE(std::filesystem::exists(golden))
       << golden << " missing; run with XBORDER_UPDATE_GOLDEN=1";
-  EXPECT_EQ(slurp(golden), actual) << "rewrite with XBORDER_UPDATE_GOLDEN=1 and review the diff";
+  EXPECT_EQ(read_text(golden), actual)
+      << "rewrite with XBORDER_UPDATE_GOLDEN=1 and review the diff";
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, SarifGolden, ::testing::ValuesIn(sarif_scenarios()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (auto& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Scenarios, SarifGolden, ::testing::ValuesIn(scenario_names()),
+                         [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
 }  // namespace xborder

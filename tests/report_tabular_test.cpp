@@ -16,37 +16,9 @@ namespace xborder {
 namespace {
 
 using nlohmann::json;
-
-std::string read_all(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> tabular_scenarios() {
-  std::vector<std::string> out;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(testing::source_dir() / "scenarios")) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
-      out.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-json input_for(const std::string& scenario, std::string at = "") {
-  const auto dir = testing::source_dir() / "scenarios" / scenario;
-  auto loaded = load_model(dir / "model.json", testing::reference());
-  if (!loaded.model) throw std::runtime_error(scenario + ": model failed to load");
-  if (at.empty()) at = json::parse(read_all(dir / "expected.json"))["checks"][0]["at"];
-  PathChecker checker(*loaded.model, testing::shipped_rules());
-  const auto result = checker.check(*Date::parse(at));
-  const ReportContext context{"scenarios/" + scenario + "/model.json", loaded.model->name,
-                              "jurisdictions"};
-  return make_report_input(result, context, checker.graph(), *loaded.model, testing::reference());
-}
+using testing::expect_golden;
+using testing::read_text;
+using testing::scenario_names;
 
 // Splits CSV text (RFC 4180, CRLF) into records of fields.
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
@@ -83,7 +55,7 @@ const std::string kHeader =
     "mechanism,legal_basis,status,rules";
 
 TEST(TabularCsv, HeaderAndOneRecordPerRegisterRow) {
-  const json input = input_for("offshore-operations", "2024-06-01");
+  const json input = testing::scenario_report_input("offshore-operations", "2024-06-01");
   const std::string csv = render_register_csv(input);
   ASSERT_EQ(csv.rfind(kHeader + "\r\n", 0), 0u) << csv;
   const auto records = parse_csv(csv);
@@ -98,7 +70,7 @@ TEST(TabularCsv, HeaderAndOneRecordPerRegisterRow) {
 
 TEST(TabularCsv, QuotesCommasAndQuotesAndJoinsLists) {
   // Rename a data set and its exporter so the register carries a comma and a quote.
-  json input = input_for("eu-jp-us-transfer", "2020-08-01");
+  json input = testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01");
   const json reg = transfer_register(input);
   ASSERT_FALSE(reg.empty());
   const std::string csv = render_register_csv(input);
@@ -125,7 +97,7 @@ TEST(TabularCsv, QuotesCommasAndQuotesAndJoinsLists) {
 }
 
 TEST(TabularMarkdown, EscapesPipesInCells) {
-  json input = input_for("eu-jp-us-transfer", "2020-08-01");
+  json input = testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01");
   for (auto& f : input["check"]["findings"]) f["title"]["en"] = "needs A | B";
   for (auto& d : input["model"]["datasets"]) d["name"] = "customers | prospects";
   const std::string md = render_markdown(input);
@@ -142,7 +114,7 @@ TEST(TabularMarkdown, EscapesPipesInCells) {
 }
 
 TEST(TabularMarkdown, SummaryFindingsPathsAndRegister) {
-  const json input = input_for("eu-jp-us-transfer", "2020-08-01");
+  const json input = testing::scenario_report_input("eu-jp-us-transfer", "2020-08-01");
   const std::string md = render_markdown(input);
   EXPECT_EQ(md.rfind("# Cross-border transfer report: ", 0), 0u);
   EXPECT_NE(md.find("- Checked at: 2020-08-01"), std::string::npos) << md;
@@ -173,31 +145,25 @@ void compare_golden(const std::filesystem::path& golden, const std::string& actu
   }
   ASSERT_TRUE(std::filesystem::exists(golden))
       << golden << " missing; run with XBORDER_UPDATE_GOLDEN=1";
-  EXPECT_EQ(read_all(golden), actual)
+  EXPECT_EQ(read_text(golden), actual)
       << golden << ": rewrite with XBORDER_UPDATE_GOLDEN=1 and review the diff";
 }
 
 TEST_P(TabularGolden, MarkdownMatchesGoldenFile) {
-  const json input = input_for(GetParam());
+  const json input = testing::scenario_report_input(GetParam());
   compare_golden(testing::source_dir() / "tests" / "golden" / "report" / GetParam() / "report.md",
                  render_markdown(input));
 }
 
 TEST_P(TabularGolden, RegisterCsvMatchesGoldenFile) {
-  const json input = input_for(GetParam());
+  const json input = testing::scenario_report_input(GetParam());
   compare_golden(
       testing::source_dir() / "tests" / "golden" / "report" / GetParam() / "register.csv",
       render_register_csv(input));
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, TabularGolden, ::testing::ValuesIn(tabular_scenarios()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (auto& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Scenarios, TabularGolden, ::testing::ValuesIn(scenario_names()),
+                         [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
 }  // namespace xborder

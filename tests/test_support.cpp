@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 namespace xborder::testing {
 
@@ -56,6 +59,58 @@ RuleLoadResult rules_from_json(const std::vector<std::string>& packs) {
   auto result = load_rule_base(dir, reference().country_codes());
   std::filesystem::remove_all(dir);
   return result;
+}
+
+std::vector<std::string> scenario_names() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.json")) {
+      out.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string param_name(const std::string& scenario) {
+  std::string name = scenario;
+  for (auto& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+nlohmann::json scenario_report_input(const std::string& scenario, std::string at) {
+  const auto dir = source_dir() / "scenarios" / scenario;
+  auto loaded = load_model(dir / "model.json", reference());
+  if (!loaded.model) throw std::runtime_error(scenario + ": model failed to load");
+  if (at.empty()) at = nlohmann::json::parse(read_text(dir / "expected.json"))["checks"][0]["at"];
+  const auto date = Date::parse(at);
+  if (!date) throw std::runtime_error(scenario + ": bad date " + at);
+  PathChecker checker(*loaded.model, shipped_rules());
+  const auto result = checker.check(*date);
+  const ReportContext context{"scenarios/" + scenario + "/model.json", loaded.model->name,
+                              "jurisdictions"};
+  return make_report_input(result, context, checker.graph(), *loaded.model, reference());
+}
+
+void expect_golden(const std::filesystem::path& file, const std::string& actual) {
+  if (std::getenv("XBORDER_UPDATE_GOLDEN")) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(std::filesystem::exists(file))
+      << file << " is missing; run with XBORDER_UPDATE_GOLDEN=1";
+  EXPECT_TRUE(read_text(file) == actual)
+      << file << " differs; rewrite with XBORDER_UPDATE_GOLDEN=1 and review the diff";
 }
 
 std::string render_all(const Diagnostics& diagnostics) {

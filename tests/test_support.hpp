@@ -7,6 +7,7 @@
 
 #include "model/model_loader.hpp"
 #include "model/reference_data.hpp"
+#include "reports/report_input.hpp"
 #include "solver/checker.hpp"
 #include "solver/rule_pack.hpp"
 
@@ -21,6 +22,16 @@ std::optional<TransferModel> model_from_json(const std::string& json_text);
 ModelLoadResult load_from_json(const std::string& json_text);
 // Loads rule packs from JSON texts written to a temporary directory.
 RuleLoadResult rules_from_json(const std::vector<std::string>& packs);
+// The shipped scenarios that pin expected verdicts (scenarios/<name>/expected.json), sorted.
+std::vector<std::string> scenario_names();
+// A scenario name as a GoogleTest parameter name.
+std::string param_name(const std::string& scenario);
+std::string read_text(const std::filesystem::path& file);
+// The report input of a scenario checked at `at` (default: the first date of its expected.json),
+// the model file named relative to the repository so goldens do not depend on the checkout.
+nlohmann::json scenario_report_input(const std::string& scenario, std::string at = "");
+// Compares `actual` with a golden file, or rewrites it when XBORDER_UPDATE_GOLDEN is set.
+void expect_golden(const std::filesystem::path& file, const std::string& actual);
 // Every diagnostic rendered, one per line (for failure messages).
 std::string render_all(const Diagnostics& diagnostics);
 // Expects an error with this code at this pointer among the diagnostics of a failed load
