@@ -15,12 +15,16 @@
 #include <vector>
 
 #include "reports/html_assets.hpp"
+#include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
 #include "reports/register.hpp"
 
 namespace xborder {
 namespace {
 
+using input::array_member;
+using input::member;
+using input::str;
 using nlohmann::json;
 
 std::string esc(std::string_view s) {
@@ -61,19 +65,6 @@ std::string get(const json& j, const char* key) {
   if (!j.is_object()) return "";
   auto it = j.find(key);
   return it == j.end() ? "" : text(*it);
-}
-
-const json& member(const json& j, const char* key) {
-  static const json null_value;
-  if (!j.is_object()) return null_value;
-  auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
-const json& array_of(const json& j, const char* key) {
-  static const json empty = json::array();
-  const json& m = member(j, key);
-  return m.is_array() ? m : empty;
 }
 
 // Cuts a UTF-8 string to at most `max` code points, adding an ellipsis when cut.
@@ -155,8 +146,8 @@ class Renderer {
  public:
   explicit Renderer(const json& input)
       : in_(input), check_(member(input, "check")), graph_(member(input, "graph")) {
-    for (const auto& n : array_of(graph_, "nodes")) nodes_[get(n, "id")] = &n;
-    for (const auto& f : array_of(check_, "findings")) {
+    for (const auto& n : array_member(graph_, "nodes")) nodes_[get(n, "id")] = &n;
+    for (const auto& f : array_member(check_, "findings")) {
       const std::string place = get(f, "place");
       if (!place_names_.count(place)) place_names_[place] = member(f, "place_name");
       mark_path(f);
@@ -210,7 +201,7 @@ class Renderer {
       m[key] = std::max(m[key], rank);
     };
     std::string previous;
-    for (const auto& step : array_of(f, "path")) {
+    for (const auto& step : array_member(f, "path")) {
       const std::string node = get(step, "node");
       raise(node_mark_, node);
       const json& via = member(step, "via");
@@ -306,7 +297,7 @@ class Renderer {
     out_ << "<dt>" << L("Checked at", "判定日") << "</dt><dd>" << esc(get(check_, "at")) << "</dd>";
     out_ << "<dt>" << L("Places", "適用法域") << "</dt><dd>";
     bool first = true;
-    for (const auto& p : array_of(check_, "places")) {
+    for (const auto& p : array_member(check_, "places")) {
       out_ << (first ? "" : "<br>") << place(text(p));
       first = false;
     }
@@ -329,8 +320,8 @@ class Renderer {
   // ---- graph ---------------------------------------------------------------------------------
 
   void graph_section() {
-    const json& nodes = array_of(graph_, "nodes");
-    const json& edges = array_of(graph_, "edges");
+    const json& nodes = array_member(graph_, "nodes");
+    const json& edges = array_member(graph_, "edges");
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < nodes.size(); ++i) index.emplace(get(nodes[i], "id"), i);
     std::vector<std::vector<std::size_t>> out_edges(nodes.size());
@@ -492,7 +483,7 @@ class Renderer {
            << "\n"
            << esc(get(node, "label")) << "\n"
            << L("country: ", "国: ") << esc(cc.empty() ? "?" : cc);
-      for (const auto& r : array_of(node, "reach")) {
+      for (const auto& r : array_member(node, "reach")) {
         out_ << "\n"
              << esc(get(r, "authority")) << (member(r, "certain") == json(false) ? "?" : "") << ": "
              << esc(get(r, "why"));
@@ -538,7 +529,7 @@ class Renderer {
   }
 
   std::string party_name(const std::string& id) const {
-    for (const auto& p : array_of(member(in_, "model"), "parties")) {
+    for (const auto& p : array_member(member(in_, "model"), "parties")) {
       if (get(p, "id") == id) {
         const std::string name = get(p, "name");
         return (name.empty() ? "" : esc(name) + " ") + "<code>" + esc(id) + "</code>";
@@ -548,7 +539,7 @@ class Renderer {
   }
 
   std::string dataset_name(const std::string& id) const {
-    for (const auto& d : array_of(member(in_, "model"), "datasets")) {
+    for (const auto& d : array_member(member(in_, "model"), "datasets")) {
       if (get(d, "id") == id) {
         const std::string name = get(d, "name");
         return (name.empty() ? "" : esc(name) + " ") + "<code>" + esc(id) + "</code>";
@@ -558,7 +549,7 @@ class Renderer {
   }
 
   void findings_table() {
-    const json& findings = array_of(check_, "findings");
+    const json& findings = array_member(check_, "findings");
     out_ << "<section id=\"findings\"><h2>" << L("Findings", "検出事項") << "</h2>\n";
     out_
         << "<div class=\"filters\"><label>" << L("Verdict", "判定")
@@ -613,7 +604,7 @@ class Renderer {
   // ---- per-finding event-by-event view ---------------------------------------------------------
 
   void finding_details() {
-    const json& findings = array_of(check_, "findings");
+    const json& findings = array_member(check_, "findings");
     if (findings.empty()) return;
     out_ << "<section id=\"paths\"><h2>" << L("Event by event", "イベントごとの経過")
          << "</h2>\n<p class=\"sub\">"
@@ -643,7 +634,7 @@ class Renderer {
 
   void step_flow(const json& f) {
     out_ << "<div class=\"step\"><h4>" << L("1 Flow", "1 フロー") << "</h4><ol class=\"flow\">";
-    for (const auto& step : array_of(f, "path")) {
+    for (const auto& step : array_member(f, "path")) {
       const json& via = member(step, "via");
       out_ << "<li>";
       if (via.is_object()) {
@@ -688,7 +679,7 @@ class Renderer {
     }
     out_ << "<dt>" << L("Parties holding it", "データを保持する者") << "</dt><dd>";
     bool first = true;
-    for (const auto& p : array_of(scope, "parties")) {
+    for (const auto& p : array_member(scope, "parties")) {
       out_ << (first ? "" : ", ") << party_name(text(p));
       first = false;
     }
@@ -696,10 +687,10 @@ class Renderer {
     // Why each authority reaches, per node of the path (distinct lines).
     std::vector<std::string> reasons;
     std::set<std::string> seen;
-    for (const auto& step : array_of(f, "path")) {
+    for (const auto& step : array_member(f, "path")) {
       auto it = nodes_.find(get(step, "node"));
       if (it == nodes_.end()) continue;
-      for (const auto& r : array_of(*it->second, "reach")) {
+      for (const auto& r : array_member(*it->second, "reach")) {
         const std::string line = get(r, "authority") +
                                  (member(r, "certain") == json(false) ? " (possible)" : "") +
                                  " — " + get(r, "why");
@@ -737,13 +728,13 @@ class Renderer {
       return out.empty() ? std::string("—") : out;
     };
     int n = 0;
-    for (const auto& step : array_of(f, "path")) {
+    for (const auto& step : array_member(f, "path")) {
       const std::string id = get(step, "node"), cc = get(step, "country");
       std::set<std::string> new_countries, new_authorities, new_holders;
       if (add(countries_so_far, cc)) new_countries.insert(cc);
       auto it = nodes_.find(id);
       if (it != nodes_.end()) {
-        for (const auto& r : array_of(*it->second, "reach")) {
+        for (const auto& r : array_member(*it->second, "reach")) {
           std::string a = get(r, "authority");
           if (member(r, "certain") == json(false)) a += "?";
           if (add(authorities, a)) new_authorities.insert(a);
@@ -932,7 +923,7 @@ class Renderer {
            << "</code> — " << dataset_name(get(d, "dataset")) << ": "
            << party_name(get(d, "exporter")) << " → " << party_name(get(d, "importer")) << " ("
            << country(get(d, "importer_country")) << ")</summary>";
-      for (const auto& s : array_of(d, "steps")) {
+      for (const auto& s : array_member(d, "steps")) {
         out_ << "<h4>" << esc(get(s, "step")) << ". " << L(member(s, "title")) << "</h4>";
         const json& known = member(s, "known");
         if (known.is_array() && !known.empty()) out_ << list_html(known);

@@ -7,49 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "reports/input_view.hpp"
+
 namespace xborder {
 namespace {
 
+using input::array_member;
+using input::citation_text;
+using input::find_by_id;
+using input::join;
+using input::member;
+using input::str;
 using nlohmann::json;
 
 const char* const kPpcForeignRegimesUrl =
     "https://www.ppc.go.jp/personalinfo/legal/kaiseihogohou/#gaikoku";
 
 // ---- lookups in the report input ----
-
-const json& empty_array() {
-  static const json a = json::array();
-  return a;
-}
-const json& empty_object() {
-  static const json o = json::object();
-  return o;
-}
-
-const json& member(const json& j, const char* key) {
-  if (j.is_object()) {
-    auto it = j.find(key);
-    if (it != j.end()) return *it;
-  }
-  return empty_object();
-}
-
-const json& array_member(const json& j, const char* key) {
-  const json& m = member(j, key);
-  return m.is_array() ? m : empty_array();
-}
-
-std::string str(const json& j, const char* key, const std::string& fallback = "") {
-  const json& m = member(j, key);
-  return m.is_string() ? m.get<std::string>() : fallback;
-}
-
-const json* find_by_id(const json& array, const std::string& id) {
-  for (const auto& item : array) {
-    if (item.is_object() && str(item, "id") == id) return &item;
-  }
-  return nullptr;
-}
 
 struct Input {
   const json& check;
@@ -97,29 +71,12 @@ void push_unique(json& array, const json& value) {
   if (std::find(array.begin(), array.end(), value) == array.end()) array.push_back(value);
 }
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
 std::vector<std::string> strings(const json& array) {
   std::vector<std::string> out;
   for (const auto& s : array) {
     if (s.is_string()) out.push_back(s.get<std::string>());
   }
   return out;
-}
-
-std::string citation_text(const json& citation) {
-  const auto instrument = str(citation, "instrument");
-  const auto article = str(citation, "article");
-  if (instrument.empty()) return article;
-  if (article.empty()) return instrument;
-  return instrument + ", " + article;
 }
 
 std::string scalar_text(const json& v) {

@@ -7,9 +7,13 @@
 #include <tuple>
 #include <vector>
 
+#include "reports/input_view.hpp"
+
 namespace xborder {
 namespace {
 
+using input::citation_text;
+using input::find_by_id;
 using nlohmann::json;
 
 bool crosses_border(const json& edge) {
@@ -25,25 +29,8 @@ int severity(const std::string& verdict) {
   return 0;
 }
 
-const json* find_by_id(const json& array, const std::string& id) {
-  if (!array.is_array()) return nullptr;
-  for (const auto& item : array) {
-    if (item.is_object() && item.value("id", "") == id) return &item;
-  }
-  return nullptr;
-}
-
 json string_or_null(const json& value) {
   return value.is_string() ? value : json();
-}
-
-std::string citation_text(const json& citation) {
-  if (!citation.is_object()) return "";
-  const auto instrument = citation.value("instrument", "");
-  const auto article = citation.value("article", "");
-  if (instrument.empty()) return article;
-  if (article.empty()) return instrument;
-  return instrument + ", " + article;
 }
 
 void push_unique(json& array, const json& value) {

@@ -8,9 +8,13 @@
 #include <vector>
 
 #include "reports/check_report.hpp"
+#include "reports/input_view.hpp"
 
 namespace xborder {
 
+using input::citation_text;
+using input::join;
+using input::str;
 using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------
@@ -264,18 +268,6 @@ namespace {
 constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr const char* kFingerprintKey = "xborderFinding/v1";
 
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
-  return out;
-}
-
 // FNV-1a, 64 bits: stable across runs, platforms and compilers (std::hash is not).
 std::string fingerprint(const std::string& text) {
   std::uint64_t h = 14695981039346656037ULL;
@@ -353,13 +345,6 @@ class Names {
   }
   std::map<std::string, std::string> parties_, datasets_, countries_;
 };
-
-std::string citation_text(const json& c) {
-  const auto instrument = str(c, "instrument");
-  const auto article = str(c, "article");
-  if (article.empty()) return instrument;
-  return instrument.empty() ? article : instrument + ", " + article;
-}
 
 std::string event_words(const std::string& event) {
   if (event == "remote_access") return "remote access";

@@ -3,25 +3,17 @@
 #include <map>
 #include <vector>
 
+#include "reports/input_view.hpp"
 #include "reports/register.hpp"
 
 namespace xborder {
 
+using input::citation_text;
+using input::join;
+using input::str;
 using nlohmann::json;
 
 namespace {
-
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
-  return out;
-}
 
 // A scalar or a list of scalars as text; lists joined with "; ", null as "".
 std::string plain(const json& j) {
@@ -103,13 +95,6 @@ std::string link(const std::string& text, const std::string& url) {
 
 std::string code(const std::string& id) {
   return id.empty() ? "" : "`" + id + "`";
-}
-
-std::string citation_text(const json& c) {
-  const auto instrument = str(c, "instrument");
-  const auto article = str(c, "article");
-  if (article.empty()) return instrument;
-  return instrument.empty() ? article : instrument + ", " + article;
 }
 
 std::string event_words(const std::string& event) {
