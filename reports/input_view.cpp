@@ -42,4 +42,36 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   return out;
 }
 
+Names::Names(const json& input, std::string unknown_country)
+    : unknown_country_(std::move(unknown_country)) {
+  const json& model = member(input, "model");
+  for (const auto& p : array_member(model, "parties")) parties_[str(p, "id")] = str(p, "name");
+  for (const auto& d : array_member(model, "datasets")) datasets_[str(d, "id")] = str(d, "name");
+  const json& countries = member(input, "countries");
+  if (countries.is_object()) {
+    for (const auto& [code, c] : countries.items()) countries_[code] = str(c, "name");
+  }
+  for (const auto& n : array_member(member(input, "graph"), "nodes"))
+    holders_[str(n, "id")] = str(n, "holder");
+}
+
+std::string Names::country(const json& code) const {
+  if (!code.is_string()) return unknown_country_;
+  const auto c = code.get<std::string>();
+  const auto it = countries_.find(c);
+  return it != countries_.end() && !it->second.empty() ? it->second + " (" + c + ")" : c;
+}
+
+std::string Names::holder(const std::string& node) const {
+  const auto it = holders_.find(node);
+  return it == holders_.end() ? "" : it->second;
+}
+
+std::string Names::named(const std::map<std::string, std::string>& names, const std::string& id) {
+  if (id.empty()) return "";
+  const auto it = names.find(id);
+  if (it == names.end() || it->second.empty() || it->second == id) return "`" + id + "`";
+  return it->second + " (`" + id + "`)";
+}
+
 }  // namespace xborder::input

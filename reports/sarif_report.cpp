@@ -313,39 +313,6 @@ std::string file_uri(std::string path) {
   return out;
 }
 
-class Names {
- public:
-  explicit Names(const json& input) {
-    const json& model = input.contains("model") ? input["model"] : json::object();
-    for (const char* section : {"parties", "datasets"}) {
-      if (!model.contains(section) || !model[section].is_array()) continue;
-      for (const auto& item : model[section]) {
-        (std::string(section) == "parties" ? parties_ : datasets_)[str(item, "id")] =
-            str(item, "name");
-      }
-    }
-    if (input.contains("countries") && input["countries"].is_object()) {
-      for (const auto& [code, c] : input["countries"].items()) countries_[code] = str(c, "name");
-    }
-  }
-  std::string party(const std::string& id) const { return named(parties_, id); }
-  std::string dataset(const std::string& id) const { return named(datasets_, id); }
-  std::string country(const json& code) const {
-    if (!code.is_string()) return "an unknown country";
-    const auto c = code.get<std::string>();
-    const auto it = countries_.find(c);
-    return it != countries_.end() && !it->second.empty() ? it->second + " (" + c + ")" : c;
-  }
-
- private:
-  static std::string named(const std::map<std::string, std::string>& m, const std::string& id) {
-    const auto it = m.find(id);
-    if (it == m.end() || it->second.empty() || it->second == id) return "`" + id + "`";
-    return it->second + " (`" + id + "`)";
-  }
-  std::map<std::string, std::string> parties_, datasets_, countries_;
-};
-
 std::string event_words(const std::string& event) {
   if (event == "remote_access") return "remote access";
   return event;
@@ -353,7 +320,7 @@ std::string event_words(const std::string& event) {
 
 // One paragraph a lawyer can read without the JSON: what happens, where, which rule, and what is
 // missing (violation) or which unknown facts decide it (undetermined).
-std::string message_text(const json& f, const Names& names) {
+std::string message_text(const json& f, const input::Names& names) {
   const json& edge = f["edge"];
   const auto verdict = str(f, "verdict");
   std::string text = "The " + event_words(str(f, "event")) + " of " +
@@ -426,7 +393,7 @@ json rule_json(const json& f) {
 json render_sarif(const json& input, const std::string& model_text) {
   const json& check = input.at("check");
   const json& findings = check.at("findings");
-  const Names names(input);
+  const input::Names names(input, "an unknown country");
 
   // Rules, sorted by id, from every finding (compliant ones included: they are checked rules).
   std::map<std::string, json> by_id;

@@ -101,46 +101,6 @@ std::string event_words(const std::string& event) {
   return event == "remote_access" ? "remote access" : event;
 }
 
-class Names {
- public:
-  explicit Names(const json& input) {
-    const json& model = input.contains("model") ? input["model"] : json::object();
-    for (const char* section : {"parties", "datasets"}) {
-      if (!model.contains(section) || !model[section].is_array()) continue;
-      for (const auto& item : model[section]) {
-        (std::string(section) == "parties" ? parties_ : datasets_)[str(item, "id")] =
-            str(item, "name");
-      }
-    }
-    if (input.contains("countries") && input["countries"].is_object()) {
-      for (const auto& [code, c] : input["countries"].items()) countries_[code] = str(c, "name");
-    }
-    if (input.contains("graph") && input["graph"].contains("nodes")) {
-      for (const auto& n : input["graph"]["nodes"]) holders_[str(n, "id")] = str(n, "holder");
-    }
-  }
-  std::string party(const std::string& id) const { return named(parties_, id); }
-  std::string dataset(const std::string& id) const { return named(datasets_, id); }
-  std::string country(const json& code) const {
-    if (!code.is_string()) return "unknown";
-    const auto c = code.get<std::string>();
-    const auto it = countries_.find(c);
-    return it != countries_.end() && !it->second.empty() ? it->second + " (" + c + ")" : c;
-  }
-  std::string holder(const std::string& node) const {
-    const auto it = holders_.find(node);
-    return it == holders_.end() ? "" : it->second;
-  }
-
- private:
-  static std::string named(const std::map<std::string, std::string>& m, const std::string& id) {
-    const auto it = m.find(id);
-    if (it == m.end() || it->second.empty() || it->second == id) return code(id);
-    return it->second + " (" + code(id) + ")";
-  }
-  std::map<std::string, std::string> parties_, datasets_, countries_, holders_;
-};
-
 std::string scope_text(const json& scope) {
   std::vector<std::string> parts;
   parts.push_back("parties: " + (scope.value("parties", json::array()).empty()
@@ -185,7 +145,7 @@ std::string risk_text(const json& f) {
          (deciding.empty() ? std::string("facts the model leaves open") : join(deciding, "; "));
 }
 
-std::string finding_section(std::size_t number, const json& f, const Names& names) {
+std::string finding_section(std::size_t number, const json& f, const input::Names& names) {
   std::string out;
   const auto verdict = str(f, "verdict");
   out += "### " + std::to_string(number) + ". " + verdict + " — " + str(f, "rule") + ": " +
@@ -281,7 +241,7 @@ std::vector<std::string> register_cells(const json& r) {
 std::string render_markdown(const json& input) {
   const json& check = input.at("check");
   const json& model = input.at("model");
-  const Names names(input);
+  const input::Names names(input, "unknown");
   std::string out;
   out += "# Cross-border transfer report: " + str(model, "name") + "\n\n";
   if (!str(model, "description").empty()) out += str(model, "description") + "\n\n";
