@@ -1,0 +1,162 @@
+// Regression vectors: every jurisdictions/<pack>/vectors/*.json is a small model taken from a
+// regulator's own example, with the verdicts the example states. Each is checked with all the
+// shipped packs; the listed findings must appear (and the `absent` ones must not).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "model/json_reader.hpp"
+#include "tests/test_support.hpp"
+
+namespace xborder {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> vector_files() {
+  std::vector<std::string> out;
+  const auto root = testing::source_dir() / "jurisdictions";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+        entry.path().parent_path().filename() == "vectors") {
+      out.push_back(std::filesystem::relative(entry.path(), root).generic_string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Expectation {
+  std::string rule, edge, verdict;
+};
+
+// Reads a vector strictly: unknown keys and missing parts are failures, like any other input.
+struct Vector {
+  std::string title;
+  Citation source;
+  json model;
+  std::vector<std::pair<Date, std::vector<Expectation>>> expect;
+  std::vector<std::pair<Date, std::vector<Expectation>>> absent;
+};
+
+std::optional<Vector> read_vector(const std::filesystem::path& file, Diagnostics& diags) {
+  auto doc = read_json_file(file, diags, "XB-VECTOR");
+  if (!doc) return std::nullopt;
+  ReadContext ctx{file, &diags, "XB-VECTOR"};
+  ObjectReader top(*doc, "", ctx);
+  Vector v;
+  if (auto f = top.string("format", true); f && *f != "xborder-vector/1")
+    ctx.error("013", "/format", "unknown vector format");
+  v.title = top.string("title", true).value_or("");
+  if (const Json* s = top.get("source", true)) {
+    ObjectReader r(*s, "/source", ctx);
+    v.source.instrument = r.string("instrument", true).value_or("");
+    v.source.article = r.string("article", true).value_or("");
+    v.source.url = r.string("url", true).value_or("");
+    v.source.verified = r.string("verified", true).value_or("");
+    r.string("note", false);
+    r.finish();
+  }
+  if (const Json* m = top.get("model", true)) v.model = *m;
+  auto expectations = [&](ObjectReader& r, const char* key, bool with_verdict) {
+    std::vector<Expectation> out;
+    r.array(key, false, [&](const Json& e, const std::string& ptr) {
+      ObjectReader er(e, ptr, ctx);
+      Expectation x;
+      x.rule = er.string("rule", true).value_or("");
+      x.edge = er.string("edge", true).value_or("");
+      if (with_verdict)
+        x.verdict =
+            er.one_of("verdict", true, {"violation", "undetermined", "compliant"}, "verdict")
+                .value_or("");
+      er.string("note", false);
+      if (er.finish()) out.push_back(x);
+    });
+    return out;
+  };
+  top.array("checks", true, [&](const Json& c, const std::string& ptr) {
+    ObjectReader r(c, ptr, ctx);
+    const auto at = r.date("at", true);
+    auto expect = expectations(r, "expect", true);
+    auto absent = expectations(r, "absent", false);
+    r.string("note", false);
+    if (!r.finish() || !at) return;
+    if (expect.empty() && absent.empty()) ctx.error("020", ptr, "a check with nothing to expect");
+    v.expect.emplace_back(*at, expect);
+    v.absent.emplace_back(*at, absent);
+  });
+  top.string("note", false);
+  top.finish();
+  if (diags.has_errors()) return std::nullopt;
+  return v;
+}
+
+class RegressionVector : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RegressionVector, RegulatorsExampleHolds) {
+  const auto file = testing::source_dir() / "jurisdictions" / GetParam();
+  Diagnostics diags;
+  auto v = read_vector(file, diags);
+  ASSERT_TRUE(v) << testing::render_all(diags);
+  EXPECT_FALSE(v->source.url.empty());
+  auto loaded = load_model_json(v->model, file, testing::reference());
+  ASSERT_TRUE(loaded.model) << testing::render_all(loaded.diagnostics);
+  PathChecker checker(*loaded.model, testing::shipped_rules());
+  // An expectation about an edge that does not exist would pass vacuously.
+  std::set<std::string> edges;
+  const auto& g = checker.graph().graph();
+  for (auto [it, end] = boost::edges(g); it != end; ++it) edges.insert(g[*it].id);
+  for (const auto* list : {&v->expect, &v->absent}) {
+    for (const auto& [at, expectations] : *list) {
+      for (const auto& e : expectations)
+        EXPECT_TRUE(edges.count(e.edge)) << "no edge `" << e.edge << "` in the model";
+    }
+  }
+  for (std::size_t k = 0; k < v->expect.size(); ++k) {
+    const Date at = v->expect[k].first;
+    const auto result = checker.check(at);
+    auto listing = [&] {
+      std::string out;
+      for (const auto& f : result.findings)
+        out += "  " + f.rule_id + " " + f.edge + " " + std::string(to_string(f.verdict)) + "\n";
+      return out;
+    };
+    for (const auto& e : v->expect[k].second) {
+      const bool found =
+          std::any_of(result.findings.begin(), result.findings.end(), [&](const Finding& f) {
+            return f.rule_id == e.rule && f.edge == e.edge && to_string(f.verdict) == e.verdict;
+          });
+      EXPECT_TRUE(found) << v->title << "\n  expected " << e.rule << " " << e.edge << " "
+                         << e.verdict << " at " << at.to_string() << ", found:\n"
+                         << listing();
+    }
+    for (const auto& e : v->absent[k].second) {
+      const bool found =
+          std::any_of(result.findings.begin(), result.findings.end(),
+                      [&](const Finding& f) { return f.rule_id == e.rule && f.edge == e.edge; });
+      EXPECT_FALSE(found) << v->title << "\n  " << e.rule << " must not apply to " << e.edge
+                          << " at " << at.to_string() << ", found:\n"
+                          << listing();
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Packs, RegressionVector, ::testing::ValuesIn(vector_files()),
+                         [](const auto& info) { return testing::param_name(info.param); });
+
+// Issue 3: every pack with rules ships at least five vectors from official examples.
+TEST(RegressionVectors, EveryPackWithRulesHasFive) {
+  std::map<std::string, int> count;
+  for (const auto& f : vector_files()) ++count[std::filesystem::path(f).begin()->string()];
+  for (const auto& pack : testing::shipped_rules().packs) {
+    if (pack.rules.empty()) continue;
+    const auto folder =
+        std::filesystem::relative(pack.file, testing::source_dir() / "jurisdictions")
+            .begin()
+            ->string();
+    EXPECT_GE(count[folder], 5) << pack.place.id << " (" << folder << "/vectors/)";
+  }
+}
+
+}  // namespace
+}  // namespace xborder
