@@ -29,6 +29,14 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
   out["at"] = result.at.to_string();
   out["model"] = {{"file", context.model_file}, {"name", context.model_name}};
   out["places"] = result.places;
+  json details = json::array();
+  for (const auto& p : result.place_details) {
+    details.push_back({{"id", p.id},
+                       {"name", text_json(p.name)},
+                       {"category", p.category},
+                       {"jurisdiction", p.jurisdiction}});
+  }
+  out["place_details"] = details;
   const auto& s = result.summary;
   out["summary"] = {{"paths", s.paths},
                     {"violations", s.violations},

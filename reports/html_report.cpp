@@ -147,8 +147,11 @@ class Renderer {
   explicit Renderer(const json& input)
       : in_(input), check_(member(input, "check")), graph_(member(input, "graph")) {
     for (const auto& n : array_member(graph_, "nodes")) nodes_[get(n, "id")] = &n;
+    for (const auto& p : array_member(check_, "place_details"))
+      place_names_[get(p, "id")] = member(p, "name");
     for (const auto& f : array_member(check_, "findings")) {
       const std::string place = get(f, "place");
+      finding_places_.insert(place);
       if (!place_names_.count(place)) place_names_[place] = member(f, "place_name");
       mark_path(f);
     }
@@ -186,6 +189,7 @@ class Renderer {
   std::ostringstream out_;
   std::map<std::string, const json*> nodes_;
   std::map<std::string, json> place_names_;
+  std::set<std::string> finding_places_;  // the place filter offers only places with findings
   std::map<std::string, int> node_mark_;  // node id -> worst verdict rank on a finding's path
   std::map<std::string, int> edge_mark_;  // "edge|from|to" -> worst verdict rank
 
@@ -563,6 +567,7 @@ class Renderer {
         << "</select></label><label>" << L("Place", "法域") << " <select id=\"filter-place\">"
         << "<option value=\"\" data-en=\"all places\" data-ja=\"すべての法域\">all places</option>";
     for (const auto& [id, name] : place_names_) {
+      if (!finding_places_.count(id)) continue;
       const std::string en = get(name, "en"), ja = get(name, "ja");
       out_ << "<option value=\"" << esc(id) << "\" data-en=\"" << esc(en.empty() ? id : en)
            << "\" data-ja=\"" << esc(ja.empty() ? (en.empty() ? id : en) : ja) << "\">"

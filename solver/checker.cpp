@@ -570,7 +570,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   CheckResult result;
   result.at = at;
   result.warnings.append(literal_warnings);
-  for (const auto& p : rules.packs) result.places.push_back(p.place.id);
+  for (const auto& p : rules.packs) {
+    result.places.push_back(p.place.id);
+    result.place_details.push_back(p.place);
+  }
   const GraphType& g = graph.graph();
   const std::uint64_t queries_before = compiled->solver_queries;
   const std::uint64_t hits_before = compiled->cache_hits;

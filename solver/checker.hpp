@@ -89,7 +89,8 @@ struct CheckSummary {
 
 struct CheckResult {
   Date at;
-  std::vector<std::string> places;  // places (rule packs) the check used
+  std::vector<std::string> places;   // places (rule packs) the check used
+  std::vector<Place> place_details;  // the same, with names, category and jurisdiction
   std::vector<Finding> findings;  // sorted: violations, undetermined, compliant; then by rule, edge
   CheckSummary summary;
   Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to

@@ -46,6 +46,13 @@ TEST(Report, JsonCarriesTheContractFields) {
   EXPECT_EQ(v["path"].size(), 3u);
   EXPECT_TRUE(std::find(v["missing"].begin(), v["missing"].end(), "scc") != v["missing"].end());
   EXPECT_EQ(v["disclosure_scope"]["authorities"], nlohmann::json::array({"DE", "US"}));
+  ASSERT_EQ(j["place_details"].size(), j["places"].size());
+  for (const auto& p : j["place_details"]) {
+    EXPECT_FALSE(p["name"]["en"].get<std::string>().empty()) << p;
+    if (p["id"] == "eu-gdpr") {
+      EXPECT_EQ(p["category"], "personal_data");
+    }
+  }
 }
 
 }  // namespace
