@@ -13,12 +13,14 @@
 #include "model/model_loader.hpp"
 #include "model/reference_data.hpp"
 #include "reports/check_report.hpp"
+#include "reports/compare_report.hpp"
 #include "reports/html_report.hpp"
 #include "reports/legal_drafts.hpp"
 #include "reports/report_input.hpp"
 #include "reports/sarif_report.hpp"
 #include "reports/tabular_report.hpp"
 #include "solver/checker.hpp"
+#include "solver/compare.hpp"
 #include "solver/rule_catalog.hpp"
 #include "solver/rule_pack.hpp"
 
@@ -42,6 +44,11 @@ const char* const kUsage = R"(usage:
   xborder rules list [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
   xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--format text|json]
   xborder rules lint [--rules DIR] [--error-format human|json]      (exit 1 when a pack has a defect)
+  xborder compare REGIME REGIME [REGIME…] [--at YYYY-MM-DD] [--scope EXPR] [--where N=EXPR]
+                  [--frame home|shared] [--kind basis|all] [--detail] [--max-cells N]
+                  [--format text|json|md|csv] [--rules DIR] [--error-format human|json]
+      REGIME: a jurisdiction or place id, joined by `+`, optionally @YYYY-MM-DD (EU, JP@2021-01-01,
+      eu-gdpr+us-access); compare exits 1 when the regimes differ
   xborder --help | --version
 
 exit codes: 0 nothing violated (report: written), 1 violations found, 2 invalid input, 3 internal error
@@ -340,6 +347,115 @@ int run_rules(const Args& a) {
   return kExitOk;
 }
 
+// `compare` has arguments of its own: several regimes and per-regime conditions.
+int run_compare(const std::vector<std::string>& args) {
+  std::vector<std::string> regimes;
+  std::filesystem::path rules_dir = default_rules_dir();
+  std::optional<std::string> at_text;
+  std::string format = "text";
+  std::vector<std::pair<std::size_t, std::string>> wheres;
+  CompareOptions options;
+  bool json_errors = false;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& arg = args[k];
+    auto value = [&]() -> std::string {
+      if (k + 1 >= args.size()) throw UsageError{"`" + arg + "` needs a value"};
+      return args[++k];
+    };
+    if (arg == "--rules") {
+      rules_dir = value();
+    } else if (arg == "--at") {
+      at_text = value();
+    } else if (arg == "--format") {
+      format = value();
+      if (format != "text" && format != "json" && format != "md" && format != "csv")
+        throw UsageError{"`compare --format` is text, json, md or csv"};
+    } else if (arg == "--scope") {
+      options.scope = value();
+    } else if (arg == "--where") {
+      const std::string v = value();
+      const auto eq = v.find('=');
+      std::size_t n = 0;
+      try {
+        n = eq == std::string::npos ? 0 : std::stoul(v.substr(0, eq));
+      } catch (const std::exception&) {
+        n = 0;
+      }
+      if (n == 0) throw UsageError{"`--where` is N=EXPR, N the regime's position (1, 2, …)"};
+      wheres.emplace_back(n, v.substr(eq + 1));
+    } else if (arg == "--frame") {
+      auto f = parse_enum<CompareFrame>(value());
+      if (!f) throw UsageError{"`--frame` is home or shared"};
+      options.frame = *f;
+    } else if (arg == "--detail") {
+      options.detail = true;
+    } else if (arg == "--kind") {
+      const std::string v = value();
+      if (v != "basis" && v != "all") throw UsageError{"`--kind` is basis or all"};
+      options.basis_only = v == "basis";
+    } else if (arg == "--max-cells") {
+      const std::string v = value();
+      try {
+        options.max_cells = std::stoul(v);
+      } catch (const std::exception&) {
+        throw UsageError{"`--max-cells` needs a number"};
+      }
+    } else if (arg == "--error-format") {
+      const std::string f = value();
+      if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
+      json_errors = f == "json";
+    } else if (!arg.empty() && arg[0] == '-') {
+      throw UsageError{"unknown option `" + arg + "`"};
+    } else {
+      regimes.push_back(arg);
+    }
+  }
+  if (regimes.size() < 2) throw UsageError{"`compare` needs at least two regimes"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto loaded = load_rule_base(rules_dir, reference->country_codes());
+  diags.append(loaded.diagnostics);
+  if (!loaded.rules) return report_diagnostics(diags, json_errors);
+  Date at = today();
+  if (at_text) {
+    auto d = Date::parse(*at_text);
+    if (!d) {
+      diags.error("XB-CLI-001", "<command line>", "", "`--at " + *at_text + "` is not a date",
+                  "write --at YYYY-MM-DD");
+      return report_diagnostics(diags, json_errors);
+    }
+    at = *d;
+  }
+  std::vector<Regime> resolved;
+  for (std::size_t i = 0; i < regimes.size(); ++i) {
+    auto r = resolve_regime(*loaded.rules, regimes[i], at, "/regimes/" + std::to_string(i), diags);
+    if (r) resolved.push_back(std::move(*r));
+  }
+  for (const auto& [n, expr] : wheres) {
+    if (n > regimes.size())
+      throw UsageError{"`--where " + std::to_string(n) + "=…`: no such regime"};
+    if (n <= resolved.size()) {
+      resolved[n - 1].where = expr;
+      resolved[n - 1].label += " where " + expr;  // two sides of one regime stay apart
+    }
+  }
+  if (diags.has_errors()) return report_diagnostics(diags, json_errors);
+  options.country_codes = reference->country_codes();
+  auto result = compare_regimes(*loaded.rules, resolved, options, diags);
+  if (!result) return report_diagnostics(diags, json_errors);
+  if (format == "json") {
+    std::cout << compare_result_to_json(*result).dump(2) << "\n";
+  } else if (format == "md") {
+    std::cout << compare_result_to_markdown(*result);
+  } else if (format == "csv") {
+    std::cout << compare_result_to_csv(*result);
+  } else {
+    std::cout << compare_result_to_text(*result);
+  }
+  return result->stats.cells > 0 ? kExitViolations : kExitOk;
+}
+
 int run(const Args& a) {
   if (a.command == "rules") return run_rules(a);
   Diagnostics diags;
@@ -424,6 +540,8 @@ int main(int argc, char** argv) {
                 << ")\n";
       return kExitOk;
     }
+    if (argc >= 2 && std::string(argv[1]) == "compare")
+      return run_compare(std::vector<std::string>(argv + 2, argv + argc));
     const Args args = parse_args(argc, argv);
     if (args.command != "check" && args.command != "graph" && args.command != "validate" &&
         args.command != "report" && args.command != "rules") {

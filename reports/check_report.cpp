@@ -8,7 +8,6 @@ namespace xborder {
 
 using nlohmann::json;
 
-namespace {
 json text_json(const Text& t) {
   return json{{"en", t.en}, {"ja", t.ja}};
 }
@@ -20,7 +19,6 @@ json citation_json(const Citation& c) {
   if (!c.note.empty()) j["note"] = c.note;
   return j;
 }
-}  // namespace
 
 json check_result_to_json(const CheckResult& result, const ReportContext& context) {
   json out;

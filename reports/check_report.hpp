@@ -20,6 +20,10 @@ struct ReportContext {
   std::string rules_dir;
 };
 
+// The JSON shape of texts and citations shared by every output format.
+nlohmann::json text_json(const Text& t);
+nlohmann::json citation_json(const Citation& c);
+
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant);

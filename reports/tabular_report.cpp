@@ -39,8 +39,9 @@ std::vector<std::string> strings(const json& j) {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-// A table cell: `|` escaped, line breaks folded into spaces.
-std::string cell(const std::string& text) {
+}  // namespace
+
+std::string markdown_cell(const std::string& text) {
   std::string out;
   for (std::size_t k = 0; k < text.size(); ++k) {
     const char c = text[k];
@@ -58,9 +59,11 @@ std::string cell(const std::string& text) {
   return out;
 }
 
+namespace {
+
 std::string row(const std::vector<std::string>& cells) {
   std::string out = "|";
-  for (const auto& c : cells) out += " " + cell(c) + " |";
+  for (const auto& c : cells) out += " " + markdown_cell(c) + " |";
   return out + "\n";
 }
 
@@ -325,7 +328,6 @@ std::string render_markdown(const json& input) {
 
 // ---------------------------------------------------------------------------------------------
 // CSV (RFC 4180, CRLF line ends)
-namespace {
 
 std::string csv_field(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
@@ -336,8 +338,6 @@ std::string csv_field(const std::string& value) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::string render_register_csv(const json& input) {
   static const std::vector<const char*> columns = {

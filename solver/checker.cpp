@@ -125,12 +125,6 @@ struct Vars {
   }
 };
 
-void collect_literals(const Expr& e, Universe& u) {
-  visit(e, [&](const Expr& x) {
-    if (x.op == ExprOp::kStringLit && domain_is_open(x.type.domain)) u.add(x.type.domain, x.text);
-  });
-}
-
 }  // namespace
 
 struct PathChecker::Impl {
@@ -196,22 +190,8 @@ struct PathChecker::Impl {
           country(*f.measures->reid_key_country.value());
       }
     }
-    for (const auto& [name, fs] : rules.facts) {
-      for (const auto& e : fs->entries) {
-        if (domain_is_open(fs->domain)) universe.add(fs->domain, e.value);
-        if (e.when) collect_literals(*e.when, universe);
-      }
-    }
-    for (const auto& [name, d] : rules.definitions) collect_literals(d->expr, universe);
-    for (const Rule* r : rules.rules) {
-      collect_literals(r->applies, universe);
-      for (const auto& route : r->requires_any) collect_literals(route.expr, universe);
-      warn_about_undeclared_parties(*r);
-    }
-    for (const auto& reach : rules.reach) {
-      country(reach.authority);
-      for (const auto& c : reach.control_countries) country(c);
-    }
+    add_rule_base_values(rules, universe);
+    for (const Rule* r : rules.rules) warn_about_undeclared_parties(*r);
     universe.seal();
   }
 

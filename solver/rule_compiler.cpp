@@ -50,6 +50,32 @@ std::string AtomTable::describe_value(std::size_t atom, int value) const {
 // ------------------------------------------------------------------------------ compilation
 
 namespace {
+void collect_literals(const Expr& e, Universe& u) {
+  visit(e, [&](const Expr& x) {
+    if (x.op == ExprOp::kStringLit && domain_is_open(x.type.domain)) u.add(x.type.domain, x.text);
+  });
+}
+}  // namespace
+
+void add_rule_base_values(const RuleBase& rules, Universe& universe) {
+  for (const auto& [name, fs] : rules.facts) {
+    for (const auto& e : fs->entries) {
+      if (domain_is_open(fs->domain)) universe.add(fs->domain, e.value);
+      if (e.when) collect_literals(*e.when, universe);
+    }
+  }
+  for (const auto& [name, d] : rules.definitions) collect_literals(d->expr, universe);
+  for (const Rule* r : rules.rules) {
+    collect_literals(r->applies, universe);
+    for (const auto& route : r->requires_any) collect_literals(route.expr, universe);
+  }
+  for (const auto& reach : rules.reach) {
+    universe.add(Domain::kCountry, reach.authority);
+    for (const auto& c : reach.control_countries) universe.add(Domain::kCountry, c);
+  }
+}
+
+namespace {
 void add_support(std::vector<std::size_t>& support, std::size_t atom) {
   support.push_back(atom);
 }
@@ -86,8 +112,10 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
   const auto& vars = context_variables();
   for (std::size_t v = 0; v < vars.size(); ++v) {
     if (vars[v].type.kind == VarKind::kEnum && !vars[v].optional) {
-      solver_->add(atom_expr(atoms_.scalar(v)) !=
-                   enum_value(vars[v].type.domain, universe_.none_index(vars[v].type.domain)));
+      well_formed_.push_back(
+          atom_expr(atoms_.scalar(v)) !=
+          enum_value(vars[v].type.domain, universe_.none_index(vars[v].type.domain)));
+      solver_->add(well_formed_.back());
     }
   }
 
@@ -109,8 +137,9 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
       solver_->add(literal == formula);
       return literal;
     };
+    RuleFormulas formulas{applies, applies && !z3::mk_or(any), routes};
     z3::expr applies_literal = name_it("applies", applies);
-    z3::expr violated = name_it("violated", applies && !z3::mk_or(any));
+    z3::expr violated = name_it("violated", formulas.violated);
     for (std::size_t k = 0; k < routes.size(); ++k)
       routes[k] = name_it("route" + std::to_string(k), routes[k]);
     bool symmetric = !names_a_party(rule->applies);
@@ -120,7 +149,8 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
       const auto& type = context_variables()[atoms_.var_of(atom)].type;
       if (type.kind == VarKind::kSet && type.domain == Domain::kParty) symmetric = false;
     }
-    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, support, symmetric});
+    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, std::move(formulas),
+                                  support, symmetric});
   }
 }
 

@@ -59,6 +59,10 @@ struct RuleAnswer {
   std::vector<DecidingFact> deciding;
 };
 
+// Adds to `universe` every value of an open domain (countries, parties, purposes) that the rule
+// base mentions: fact values, literals in rules, definitions and fact conditions, reach.
+void add_rule_base_values(const RuleBase& rules, Universe& universe);
+
 class CompiledRules {
  public:
   CompiledRules(const RuleBase& rules, const Universe& universe);
@@ -84,12 +88,32 @@ class CompiledRules {
   std::uint64_t solver_queries = 0;
   std::uint64_t cache_hits = 0;
 
+  // For symbolic analyses over the whole space of contexts (compare): the formulas themselves,
+  // over the atoms' constants, in this compiler's context. The fact guards must be assumed true
+  // and the well-formedness constraints added (required enums are never `none`).
+  struct RuleFormulas {
+    z3::expr applies;
+    z3::expr violated;
+    std::vector<z3::expr> routes;
+  };
+  [[nodiscard]] const RuleFormulas& formulas(std::size_t k) const { return rules_[k].formulas; }
+  [[nodiscard]] z3::context& context() { return *ctx_; }
+  [[nodiscard]] z3::expr atom_constant(std::size_t atom) { return atom_expr(atom); }
+  [[nodiscard]] z3::expr enum_constant(Domain d, int index) { return enum_value(d, index); }
+  [[nodiscard]] const std::vector<z3::expr>& fact_guards() const { return fact_guards_; }
+  [[nodiscard]] const std::vector<z3::expr>& well_formedness() const { return well_formed_; }
+  // A condition written outside the packs (a scope), type-checked against this rule base.
+  z3::expr compile_condition(const Expr& e, std::vector<std::size_t>& support) {
+    return compile(e, support);
+  }
+
  private:
   struct CompiledRule {
     const Rule* rule = nullptr;
     z3::expr applies;
     z3::expr violated;
     std::vector<z3::expr> routes;
+    RuleFormulas formulas;
     std::vector<std::size_t> support;  // sorted atoms
     bool party_symmetric = false;      // names no party: renaming parties keeps the answer
   };
@@ -126,7 +150,8 @@ class CompiledRules {
   std::vector<std::optional<z3::expr>> atom_exprs_;
   std::map<std::pair<std::size_t, int>, z3::expr> literals_;  // (atom, value) → tracking literal
   std::map<std::string, std::pair<std::size_t, int>> literal_meaning_;
-  std::vector<z3::expr> fact_guards_;                 // one per fact entry, always assumed
+  std::vector<z3::expr> fact_guards_;  // one per fact entry, always assumed
+  std::vector<z3::expr> well_formed_;
   std::map<std::string, std::string> guard_meaning_;  // guard name → "fact eu_adequacy: JP (…)"
   std::map<std::string, std::pair<z3::expr, std::vector<std::size_t>>> definitions_;
   std::vector<CompiledRule> rules_;

@@ -150,6 +150,7 @@ class PackReader {
     place.category = r.one_of("category", true, kPlaceCategories, "place category").value_or("");
     place.jurisdiction = r.string("jurisdiction", true).value_or("");
     place.description = r.string("description", false).value_or("");
+    place.home = r.string("home", false).value_or("");
     r.finish();
   }
 
@@ -247,6 +248,49 @@ class PackReader {
 
 }  // namespace
 
+ExprEnvironment expression_environment(const RuleBase& base,
+                                       const std::set<std::string>& countries) {
+  ExprEnvironment env;
+  env.fact_domain = [&base](const std::string& name) -> std::optional<Domain> {
+    auto it = base.facts.find(name);
+    if (it == base.facts.end()) return std::nullopt;
+    return it->second->domain;
+  };
+  env.is_definition = [&base](const std::string& name) { return base.definitions.count(name) > 0; };
+  env.names = [&base]() {
+    std::vector<std::string> out;
+    for (const auto& [name, d] : base.definitions) out.push_back(name);
+    return out;
+  };
+  env.check_literal = [&countries](Domain d, const std::string& value) -> std::string {
+    if (d == Domain::kCountry && !countries.empty() && !countries.count(value) &&
+        value != kNoneValue) {
+      if (value == "UK")
+        return "unknown country code `UK`: the ISO code of the United Kingdom is `GB`";
+      return "unknown country code `" + value + "` (ISO 3166-1 alpha-2 expected)";
+    }
+    return "";
+  };
+  return env;
+}
+
+std::variant<Expr, std::string> compile_condition(const RuleBase& base,
+                                                  const std::set<std::string>& countries,
+                                                  std::string_view text) {
+  auto parsed = parse_expression(text);
+  if (auto* err = std::get_if<ExprError>(&parsed)) {
+    return "syntax error at column " + std::to_string(err->column) + ": " + err->message + "\n  " +
+           caret_excerpt(text, err->column);
+  }
+  Expr out = std::get<Expr>(std::move(parsed));
+  if (auto err = check_expression(out, expression_environment(base, countries))) {
+    return err->message + " (column " + std::to_string(err->column) + ")" +
+           (err->hint.empty() ? std::string() : "; " + err->hint) + "\n  " +
+           caret_excerpt(text, err->column);
+  }
+  return out;
+}
+
 RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::string>& country_codes,
                               const std::vector<std::string>& only) {
@@ -326,30 +370,23 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
     }
     for (const auto& reach : pack.reach) base.reach.push_back(reach);
   }
+  for (const auto& pack : base.packs) {
+    if (pack.place.home.empty()) continue;
+    auto it = base.facts.find(pack.place.home);
+    if (it == base.facts.end() || it->second->domain != Domain::kCountry) {
+      std::vector<std::string> names;
+      for (const auto& [name, fs] : base.facts) {
+        if (fs->domain == Domain::kCountry) names.push_back(name);
+      }
+      diags.error("XB-RULES-033", pack.file, "/place/home",
+                  "`home` names `" + pack.place.home + "`, which is not a fact set of countries",
+                  suggestion_hint(pack.place.home, names));
+    }
+  }
 
   // Parse and type-check every expression now, so nothing fails half-way through a check.
   const std::set<std::string> countries(country_codes.begin(), country_codes.end());
-  ExprEnvironment env;
-  env.fact_domain = [&](const std::string& name) -> std::optional<Domain> {
-    auto it = base.facts.find(name);
-    if (it == base.facts.end()) return std::nullopt;
-    return it->second->domain;
-  };
-  env.is_definition = [&](const std::string& name) { return base.definitions.count(name) > 0; };
-  env.names = [&]() {
-    std::vector<std::string> out;
-    for (const auto& [name, d] : base.definitions) out.push_back(name);
-    return out;
-  };
-  env.check_literal = [&](Domain d, const std::string& value) -> std::string {
-    if (d == Domain::kCountry && !countries.empty() && !countries.count(value) &&
-        value != kNoneValue) {
-      if (value == "UK")
-        return "unknown country code `UK`: the ISO code of the United Kingdom is `GB`";
-      return "unknown country code `" + value + "` (ISO 3166-1 alpha-2 expected)";
-    }
-    return "";
-  };
+  const ExprEnvironment env = expression_environment(base, countries);
   auto compile = [&](const std::filesystem::path& file, const std::string& pointer,
                      const std::string& text, Expr& out) {
     auto parsed = parse_expression(text);

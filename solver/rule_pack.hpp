@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "model/date.hpp"
@@ -97,6 +100,9 @@ struct Place {
                          // | organisation
   std::string jurisdiction;  // "EU", "JP", "US", or an organisation's name
   std::string description;
+  // The countries where the regime is at home, as a fact set of countries ("eea_members"); when
+  // empty and the jurisdiction is a country code, that country. Used by `compare`.
+  std::string home;
 };
 
 struct RulePack {
@@ -137,5 +143,16 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::string>& country_codes,
                               const std::vector<std::string>& only = {});
 std::filesystem::path default_rules_dir();
+
+// What an expression may refer to in this rule base, for conditions written outside packs (such
+// as `compare --scope`). Both arguments must outlive the result; empty `countries` accepts any
+// code.
+ExprEnvironment expression_environment(const RuleBase& base,
+                                       const std::set<std::string>& countries);
+// Parses and type-checks a condition against the rule base: the expression, or an error message
+// with the column and a caret excerpt.
+std::variant<Expr, std::string> compile_condition(const RuleBase& base,
+                                                  const std::set<std::string>& countries,
+                                                  std::string_view text);
 
 }  // namespace xborder
