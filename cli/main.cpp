@@ -35,7 +35,7 @@ constexpr int kExitInternal = 3;
 
 const char* const kUsage = R"(usage:
   xborder check MODEL.json [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
-                           [--places ID,ID] [--all] [--error-format human|json]
+                           [--places ID,ID] [--regimes A,B] [--all] [--error-format human|json]
   xborder graph MODEL.json [--rules DIR] [--format json|dot]
   xborder validate MODEL.json [--rules DIR]
   xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--at YYYY-MM-DD] [--places ID,ID]
@@ -69,6 +69,7 @@ struct Args {
   std::string output;  // report: write here instead of standard output
   std::string from;    // report: render a saved report input; rules diff: the earlier date
   std::string to;      // rules diff: the later date
+  std::vector<std::string> regimes;  // check: where these regimes disagree
 };
 
 struct UsageError {
@@ -109,6 +110,8 @@ Args parse_args(int argc, char** argv) {
       a.format = value();
     } else if (arg == "--places") {
       a.places = split(value(), ',');
+    } else if (arg == "--regimes") {
+      a.regimes = split(value(), ',');
     } else if (arg == "-o" || arg == "--output") {
       a.output = value();
     } else if (arg == "--from") {
@@ -143,6 +146,9 @@ Args parse_args(int argc, char** argv) {
   if (!a.from.empty() && a.command != "report")
     throw UsageError{"`--from` is only for `report` and `rules diff`"};
   if (!a.to.empty()) throw UsageError{"`--to` is only for `rules diff`"};
+  if (!a.regimes.empty() && a.command != "check")
+    throw UsageError{"`--regimes` is only for `check`"};
+  if (a.regimes.size() == 1) throw UsageError{"`--regimes` needs two regimes or more: A,B"};
   if (!a.from.empty() && !a.model.empty())
     throw UsageError{"give either MODEL.json or --from, not both"};
   if (a.model.empty() && a.from.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
@@ -437,7 +443,7 @@ int run_compare(const std::vector<std::string>& args) {
       throw UsageError{"`--where " + std::to_string(n) + "=…`: no such regime"};
     if (n <= resolved.size()) {
       resolved[n - 1].where = expr;
-      resolved[n - 1].label += " where " + expr;  // two sides of one regime stay apart
+      resolved[n - 1].label += "#" + std::to_string(n);  // two sides of one regime stay apart
     }
   }
   if (diags.has_errors()) return report_diagnostics(diags, json_errors);
@@ -511,6 +517,13 @@ int run(const Args& a) {
     }
     return kExitOk;
   }
+  std::vector<Regime> regimes;
+  for (std::size_t i = 0; i < a.regimes.size(); ++i) {
+    if (auto r =
+            resolve_regime(loaded->rules, a.regimes[i], at, "/regimes/" + std::to_string(i), diags))
+      regimes.push_back(std::move(*r));
+  }
+  if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
   const CheckResult result = checker.check(at);
   ReportContext context{a.model, loaded->model.name, a.rules.generic_string()};
   if (a.command == "report") {
@@ -518,10 +531,17 @@ int run(const Args& a) {
         make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
     return write_output(render_report(input, a.format), a.output, a.json_errors);
   }
+  const auto disagreements = regime_disagreements(result, regimes);
   if (a.format == "json") {
-    std::cout << check_result_to_json(result, context).dump(2) << "\n";
+    auto j = check_result_to_json(result, context);
+    if (!regimes.empty()) {
+      j["regimes"] = regimes_to_json(regimes);
+      j["regime_disagreements"] = regime_disagreements_to_json(disagreements);
+    }
+    std::cout << j.dump(2) << "\n";
   } else {
     std::cout << check_result_to_text(result, context, a.all);
+    if (!regimes.empty()) std::cout << regime_disagreements_to_text(regimes, disagreements);
   }
   return result.summary.violations > 0 ? kExitViolations : kExitOk;
 }

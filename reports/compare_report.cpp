@@ -1,5 +1,6 @@
 #include "reports/compare_report.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "reports/check_report.hpp"
@@ -32,7 +33,17 @@ json rule_json(const CellRule& r, const char* routes_key) {
 std::string rule_line(const CellRule& r) {
   std::string routes;
   for (const auto& id : r.routes) routes += (routes.empty() ? "" : ", ") + id;
-  return r.rule_id + " (" + r.citation.label() + ")" + (routes.empty() ? "" : ": " + routes);
+  return r.rule_id + (routes.empty() ? "" : " (" + routes + ")");
+}
+
+// The conditions of one side (with the shared ones when `with_shared`), joined with `and`.
+std::string side_text(const GapCell& cell, const std::string& side, bool with_shared) {
+  std::string out;
+  for (const auto& c : cell.conditions) {
+    if (c.side != side && !(with_shared && c.side.empty())) continue;
+    out += (out.empty() ? "" : " and ") + c.text;
+  }
+  return out.empty() ? (with_shared ? "every flow in scope" : "whatever its own rules say") : out;
 }
 
 std::string rules_text(const std::vector<CellRule>& rules) {
@@ -44,6 +55,9 @@ std::string rules_text(const std::vector<CellRule>& rules) {
 std::string witness_text(const GapCell& cell) {
   std::string out;
   for (const auto& [name, value] : cell.witness) {
+    // In the home frame a side's exporter-side variables follow from its exporter.country.
+    if (name.find(": ") != std::string::npos && name.find("exporter.country") == std::string::npos)
+      continue;
     // The plain defaults say nothing about the class.
     if (value == "[]" || value == "false" || value == "none" || value == "0" ||
         value == "1970-01-01")
@@ -153,31 +167,33 @@ std::string compare_result_to_text(const CompareResult& result) {
         << allows << " allows, " << forbids << " forbids: " << t.cells.size()
         << (t.cells.size() == 1 ? " class" : " classes") << " of flows"
         << (t.complete ? "" : " (incomplete: --max-cells reached)") << "\n";
-    std::size_t k = 0;
+    // Classes that the forbidding side rejects for the same reasons are told together, with
+    // the allowing side's alternatives listed under them.
+    std::vector<std::pair<std::string, std::vector<const GapCell*>>> groups;
     for (const auto& c : t.cells) {
-      out << "  " << ++k << ". " << conjunction(c) << "\n";
-      out << "     witness: " << witness_text(c) << "\n";
-      if (!c.allowing.empty()) {
-        out << "     " << allows << " allows it: " << rules_text(c.allowing) << "\n";
-      } else {
-        out << "     " << allows << " allows it: no rule applies\n";
-      }
-      if (!c.flows.empty()) {
-        out << "     as flows" << (c.flows_complete ? "" : " (incomplete)") << ":\n";
-        for (const auto& f : c.flows) out << "       - " << conjunction(f) << "\n";
-      }
-      out << "     " << forbids << " forbids it: ";
-      for (std::size_t r = 0; r < c.forbidding.size(); ++r) {
-        const auto& rule = c.forbidding[r];
-        out << (r ? "; " : "") << rule.rule_id << " (" << rule.citation.label() << ")";
-        if (!rule.routes.empty()) {
-          out << ", none of ";
-          for (std::size_t j = 0; j < rule.routes.size(); ++j)
-            out << (j ? ", " : "") << rule.routes[j];
-          out << " holds";
+      const std::string key = side_text(c, forbids, true);
+      auto it =
+          std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+      if (it == groups.end()) it = groups.insert(groups.end(), {key, {}});
+      it->second.push_back(&c);
+    }
+    std::size_t k = 0;
+    for (const auto& [key, cells] : groups) {
+      out << "  " << forbids << " forbids: " << key << "\n";
+      out << "  while " << allows << " allows";
+      if (cells.size() > 1) out << " in " << cells.size() << " ways";
+      out << ":\n";
+      for (const GapCell* c : cells) {
+        out << "    " << ++k << ". " << side_text(*c, allows, false) << "\n";
+        out << "       e.g. " << witness_text(*c) << "\n";
+        out << "       " << allows << ": "
+            << (c->allowing.empty() ? "no rule applies" : rules_text(c->allowing)) << "; "
+            << forbids << ": " << rules_text(c->forbidding) << "\n";
+        if (!c->flows.empty()) {
+          out << "       as flows" << (c->flows_complete ? "" : " (incomplete)") << ":\n";
+          for (const auto& f : c->flows) out << "         - " << conjunction(f) << "\n";
         }
       }
-      out << "\n";
     }
   }
   if (result.regimes.size() > 2) {
@@ -250,6 +266,64 @@ std::string compare_result_to_csv(const CompareResult& result) {
     }
   }
   return out;
+}
+
+json regimes_to_json(const std::vector<Regime>& regimes) {
+  json out = json::array();
+  for (const auto& r : regimes) out.push_back({{"label", r.label}, {"places", r.places}});
+  return out;
+}
+
+json regime_disagreements_to_json(const std::vector<RegimeDisagreement>& disagreements) {
+  json out = json::array();
+  for (const auto& d : disagreements) {
+    json path = json::array();
+    for (const auto& step : d.path) path.push_back(step.node);
+    json verdicts = json::array();
+    for (const auto& v : d.verdicts) {
+      verdicts.push_back({{"regime", v.regime},
+                          {"verdict", v.verdict ? json(std::string(to_string(*v.verdict)))
+                                                : json("not_applicable")},
+                          {"rules", v.rules}});
+    }
+    auto country = [](const std::string& c) { return c.empty() ? json(nullptr) : json(c); };
+    out.push_back({{"edge", d.edge},
+                   {"edge_kind", std::string(to_string(d.edge_kind))},
+                   {"dataset", d.dataset},
+                   {"event", std::string(to_string(d.event))},
+                   {"from", {{"node", d.from_node}, {"country", country(d.from_country)}}},
+                   {"to", {{"node", d.to_node}, {"country", country(d.to_country)}}},
+                   {"path", path},
+                   {"verdicts", verdicts}});
+  }
+  return out;
+}
+
+std::string regime_disagreements_to_text(const std::vector<Regime>& regimes,
+                                         const std::vector<RegimeDisagreement>& disagreements) {
+  std::ostringstream out;
+  out << "\nwhere the regimes disagree (";
+  for (std::size_t i = 0; i < regimes.size(); ++i) out << (i ? ", " : "") << regimes[i].label;
+  out << "): " << disagreements.size() << (disagreements.size() == 1 ? " event" : " events")
+      << "\n";
+  for (const auto& d : disagreements) {
+    out << "  " << d.edge << " (" << to_string(d.event) << " of " << d.dataset << ", "
+        << (d.from_country.empty() ? "?" : d.from_country) << " -> "
+        << (d.to_country.empty() ? "?" : d.to_country) << ")\n    path:";
+    for (std::size_t k = 0; k < d.path.size(); ++k) out << (k ? " -> " : " ") << d.path[k].node;
+    out << "\n";
+    for (const auto& v : d.verdicts) {
+      out << "    " << v.regime << ": "
+          << (v.verdict ? std::string(to_string(*v.verdict)) : "no rule applies");
+      if (!v.rules.empty()) {
+        out << " (";
+        for (std::size_t k = 0; k < v.rules.size(); ++k) out << (k ? "; " : "") << v.rules[k];
+        out << ")";
+      }
+      out << "\n";
+    }
+  }
+  return out.str();
 }
 
 }  // namespace xborder

@@ -18,4 +18,10 @@ std::string compare_result_to_markdown(const CompareResult& result);
 // One row per cell: allows, forbids, conditions, witness, allowing rules, forbidding rules.
 std::string compare_result_to_csv(const CompareResult& result);
 
+// `check --regimes`: the regimes compared and where they disagree (check output 1.2.0).
+nlohmann::json regimes_to_json(const std::vector<Regime>& regimes);
+nlohmann::json regime_disagreements_to_json(const std::vector<RegimeDisagreement>& disagreements);
+std::string regime_disagreements_to_text(const std::vector<Regime>& regimes,
+                                         const std::vector<RegimeDisagreement>& disagreements);
+
 }  // namespace xborder

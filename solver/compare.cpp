@@ -1206,4 +1206,49 @@ std::optional<CompareResult> compare_regimes(const RuleBase& rules,
   return result;
 }
 
+std::vector<RegimeDisagreement> regime_disagreements(const CheckResult& result,
+                                                     const std::vector<Regime>& regimes) {
+  auto severity = [](std::optional<Verdict> v) {
+    if (!v || *v == Verdict::kCompliant) return 0;
+    return *v == Verdict::kUndetermined ? 1 : 2;
+  };
+  std::map<std::pair<std::string, std::string>, RegimeDisagreement> events;
+  for (const auto& f : result.findings) {
+    auto& d = events[{f.edge, f.dataset}];
+    if (d.verdicts.empty()) {
+      d.edge = f.edge;
+      d.dataset = f.dataset;
+      d.event = f.event;
+      d.edge_kind = f.edge_kind;
+      d.from_node = f.from_node;
+      d.to_node = f.to_node;
+      d.from_country = f.from_country;
+      d.to_country = f.to_country;
+      d.path = f.path;
+      for (const auto& r : regimes) d.verdicts.push_back({r.label, std::nullopt, {}});
+    }
+    for (std::size_t i = 0; i < regimes.size(); ++i) {
+      const auto& places = regimes[i].places;
+      if (std::find(places.begin(), places.end(), f.place) == places.end()) continue;
+      auto& v = d.verdicts[i];
+      const std::string line = f.rule_id + ": " + std::string(to_string(f.verdict));
+      if (std::find(v.rules.begin(), v.rules.end(), line) == v.rules.end()) v.rules.push_back(line);
+      if (!v.verdict || severity(f.verdict) > severity(v.verdict)) v.verdict = f.verdict;
+    }
+  }
+  std::vector<RegimeDisagreement> out;
+  for (auto& [key, d] : events) {
+    int low = 2, high = 0;
+    for (const auto& v : d.verdicts) {
+      low = std::min(low, severity(v.verdict));
+      high = std::max(high, severity(v.verdict));
+    }
+    if (low != high) {
+      for (auto& v : d.verdicts) std::sort(v.rules.begin(), v.rules.end());
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
 }  // namespace xborder

@@ -14,6 +14,7 @@
 
 #include "model/date.hpp"
 #include "model/diagnostic.hpp"
+#include "solver/checker.hpp"
 #include "solver/rule_pack.hpp"
 
 namespace xborder {
@@ -111,5 +112,29 @@ struct CompareResult {
 std::optional<CompareResult> compare_regimes(const RuleBase& rules,
                                              const std::vector<Regime>& regimes,
                                              const CompareOptions& options, Diagnostics& diags);
+
+// `check --regimes`: on a model, the events where regimes that apply at the same time disagree
+// (one finds a violation, another finds nothing wrong or no rule of its own applying).
+
+struct RegimeVerdict {
+  std::string regime;              // label
+  std::optional<Verdict> verdict;  // the worst verdict of its rules; nullopt: none applies
+  std::vector<std::string> rules;  // "EU-GDPR-44: violation"
+};
+
+struct RegimeDisagreement {
+  std::string edge;
+  std::string dataset;
+  Event event = Event::kTransfer;
+  EdgeKind edge_kind = EdgeKind::kFlow;
+  std::string from_node, to_node, from_country, to_country;
+  std::vector<PathStep> path;           // a witness path to the event
+  std::vector<RegimeVerdict> verdicts;  // one per regime, in the order given
+};
+
+// Per edge and data set (the checker merges states there), each regime's worst verdict; kept
+// where one regime finds a violation or undetermined verdict and another does not.
+std::vector<RegimeDisagreement> regime_disagreements(const CheckResult& result,
+                                                     const std::vector<Regime>& regimes);
 
 }  // namespace xborder

@@ -358,5 +358,66 @@ TEST(CompareShipped, EuJapanUkMatrixIsSoundAndComplete) {
   EXPECT_EQ(j["matrix"][0][1].get<std::size_t>(), result.table(1, 0)->cells.size());
 }
 
+// `check --regimes`: A's Japanese site backs EU customers' data up to a US IaaS whose operator
+// cannot handle it. For APPI that is no provision at all (the cloud exception, PPC Q&A 12-3); for
+// the GDPR it is an onward transfer to a processor in a third country that needs a transfer tool.
+TEST(RegimeDisagreements, CloudExceptionVersusOnwardTransfer) {
+  auto model = testing::model_from_json(R"json({
+    "format": "xborder-model/1",
+    "name": "EU data on a Japanese company's US IaaS",
+    "parties": [
+      {"id": "a-eu", "name": "A (EU site)", "country": "DE", "parent": null, "roles": ["controller"]},
+      {"id": "a-jp", "name": "A Japan", "country": "JP", "parent": null, "roles": ["controller"]},
+      {"id": "cloud", "name": "US IaaS", "country": "US", "parent": null, "roles": ["processor"]},
+      {"id": "eu-customers", "name": "EU customers", "kind": "data_subjects", "country": "DE"}
+    ],
+    "systems": [
+      {"id": "eu-crm", "name": "EU CRM", "tier": "on_premises", "operator": "a-eu",
+       "regions": [{"location": "country:DE", "role": "primary"}], "operator_handles_data": true},
+      {"id": "jp-app", "name": "A Japan app", "tier": "on_premises", "operator": "a-jp",
+       "regions": [{"location": "country:JP", "role": "primary"}], "operator_handles_data": true},
+      {"id": "us-storage", "name": "US object storage", "tier": "iaas", "operator": "cloud",
+       "regions": [{"location": "country:US", "role": "primary"}], "operator_handles_data": false}
+    ],
+    "datasets": [
+      {"id": "customers", "name": "EU customers", "categories": ["personal_data"],
+       "subjects": ["DE"], "controller": "a-eu"}
+    ],
+    "flows": [
+      {"id": "collect", "event": "collect", "from": "eu-customers", "to": "eu-crm",
+       "datasets": ["customers"], "relationship": "data_subject_to_controller"},
+      {"id": "to-japan", "event": "transfer", "from": "eu-crm", "to": "jp-app",
+       "datasets": ["customers"], "relationship": "controller_to_controller",
+       "safeguards": [{"type": "scc", "module": 1, "set": "2021/914", "signed": "2023-01-10"},
+                      {"type": "tia"}]},
+      {"id": "backup", "event": "store", "from": "jp-app", "to": "us-storage",
+       "datasets": ["customers"], "relationship": "controller_to_processor"}
+    ]
+  })json");
+  ASSERT_TRUE(model);
+  const auto& rules = testing::shipped_rules();
+  PathChecker checker(*model, rules);
+  const auto result = checker.check(*Date::parse("2024-01-01"));
+  const auto rs = regimes(rules, {"EU", "JP"});
+  const auto disagreements = regime_disagreements(result, rs);
+  const RegimeDisagreement* hosting = nullptr;
+  for (const auto& d : disagreements) {
+    if (d.edge == "backup") hosting = &d;
+  }
+  ASSERT_NE(hosting, nullptr) << regime_disagreements_to_text(rs, disagreements);
+  ASSERT_EQ(hosting->verdicts.size(), 2u);
+  EXPECT_EQ(hosting->verdicts[0].regime, "EU");
+  ASSERT_TRUE(hosting->verdicts[0].verdict);
+  EXPECT_NE(*hosting->verdicts[0].verdict, Verdict::kCompliant);
+  EXPECT_FALSE(hosting->verdicts[1].verdict)
+      << "APPI: no provision to an IaaS that cannot see the data";
+  const auto j = regime_disagreements_to_json(disagreements);
+  bool listed = false;
+  for (const auto& d : j) {
+    if (d["edge"] == "backup") listed = d["verdicts"][1]["verdict"] == "not_applicable";
+  }
+  EXPECT_TRUE(listed);
+}
+
 }  // namespace
 }  // namespace xborder
