@@ -32,17 +32,22 @@ constexpr int kExitInvalidInput = 2;
 constexpr int kExitInternal = 3;
 
 const char* const kUsage = R"(usage:
-  xborder check MODEL.json [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
-                           [--places ID,ID] [--all] [--error-format human|json]
+  xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
+                           [--format text|json] [--places ID,ID] [--all] [--error-format human|json]
   xborder graph MODEL.json [--rules DIR] [--format json|dot]
-  xborder validate MODEL.json [--rules DIR]
-  xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--at YYYY-MM-DD] [--places ID,ID]
+  xborder validate MODEL.json [--rules DIR] [--policies FILE|DIR]...
+  xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--policies FILE|DIR]...
+                            [--at YYYY-MM-DD] [--places ID,ID]
   xborder report --from REPORT-INPUT.json --format FORMAT [-o FILE]
       FORMAT: html | md | sarif | csv (transfer register) | appi-notice | tia | json (the report input)
   xborder rules list [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
   xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--format text|json]
-  xborder rules lint [--rules DIR] [--error-format human|json]      (exit 1 when a pack has a defect)
+  xborder rules lint [--rules DIR] [--policies FILE|DIR]... [--error-format human|json]
+                                                                  (exit 1 when a pack has a defect)
   xborder --help | --version
+
+--policies adds your organisation's own packs (internal policies, contract terms) to the shipped
+ones; repeat it for several files or directories.
 
 exit codes: 0 nothing violated (report: written), 1 violations found, 2 invalid input, 3 internal error
 )";
@@ -57,6 +62,7 @@ struct Args {
   std::optional<std::string> at;
   std::string format;
   std::vector<std::string> places;
+  std::vector<std::filesystem::path> policies;  // the organisation's own packs
   bool all = false;
   bool json_errors = false;
   std::string output;  // report: write here instead of standard output
@@ -96,6 +102,8 @@ Args parse_args(int argc, char** argv) {
     };
     if (arg == "--rules") {
       a.rules = value();
+    } else if (arg == "--policies") {
+      a.policies.emplace_back(value());
     } else if (arg == "--at") {
       a.at = value();
     } else if (arg == "--format") {
@@ -176,7 +184,7 @@ std::optional<Loaded> load_inputs(const Args& a, Diagnostics& diags) {
   if (!reference) return std::nullopt;
   auto model = load_model(a.model, *reference);
   diags.append(model.diagnostics);
-  auto rules = load_rule_base(a.rules, reference->country_codes(), a.places);
+  auto rules = load_rule_base(a.rules, reference->country_codes(), a.places, a.policies);
   diags.append(rules.diagnostics);
   if (!model.model || !rules.rules) return std::nullopt;
   return Loaded{std::move(*reference), std::move(*model.model), std::move(*rules.rules)};
@@ -280,7 +288,7 @@ int run_rules(const Args& a) {
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, a.json_errors);
-  auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places);
+  auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places, a.policies);
   diags.append(loaded.diagnostics);
   if (!loaded.rules) return report_diagnostics(diags, a.json_errors);
   auto parse_date = [&](const std::string& text, const std::string& option) -> std::optional<Date> {
