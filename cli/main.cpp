@@ -34,22 +34,31 @@ constexpr int kExitInvalidInput = 2;
 constexpr int kExitInternal = 3;
 
 const char* const kUsage = R"(usage:
-  xborder check MODEL.json [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
-                           [--places ID,ID] [--regimes A,B] [--all] [--error-format human|json]
+  xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
+                           [--format text|json] [--places ID,ID] [--regimes A,B] [--all]
+                           [--error-format human|json]
   xborder graph MODEL.json [--rules DIR] [--format json|dot]
-  xborder validate MODEL.json [--rules DIR]
-  xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--at YYYY-MM-DD] [--places ID,ID]
+  xborder validate MODEL.json [--rules DIR] [--policies FILE|DIR]...
+  xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--policies FILE|DIR]...
+                            [--at YYYY-MM-DD] [--places ID,ID]
   xborder report --from REPORT-INPUT.json --format FORMAT [-o FILE]
       FORMAT: html | md | sarif | csv (transfer register) | appi-notice | tia | json (the report input)
   xborder rules list [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
   xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--format text|json]
-  xborder rules lint [--rules DIR] [--error-format human|json]      (exit 1 when a pack has a defect)
+  xborder rules lint [--rules DIR] [--policies FILE|DIR]... [--error-format human|json]
+                                                                  (exit 1 when a pack has a defect)
   xborder compare REGIME REGIME [REGIME…] [--at YYYY-MM-DD] [--scope EXPR] [--where N=EXPR]
-                  [--frame home|shared] [--kind basis|all] [--detail] [--max-cells N]
-                  [--format text|json|md|csv] [--rules DIR] [--error-format human|json]
+                  [--frame home|shared] [--kind basis|all] [--category CAT,CAT|all] [--detail]
+                  [--max-cells N]
+                  [--format text|json|md|csv] [--rules DIR] [--policies FILE|DIR]...
+                  [--error-format human|json]
       REGIME: a jurisdiction or place id, joined by `+`, optionally @YYYY-MM-DD (EU, JP@2021-01-01,
-      eu-gdpr+us-access); compare exits 1 when the regimes differ
+      eu-gdpr+us-access); a jurisdiction stands for its places of --category (default
+      personal_data); compare exits 1 when the regimes differ
   xborder --help | --version
+
+--policies adds your organisation's own packs (internal policies, contract terms) to the shipped
+ones; repeat it for several files or directories.
 
 exit codes: 0 nothing violated (report: written), 1 violations found, 2 invalid input, 3 internal error
 )";
@@ -64,6 +73,7 @@ struct Args {
   std::optional<std::string> at;
   std::string format;
   std::vector<std::string> places;
+  std::vector<std::filesystem::path> policies;  // the organisation's own packs
   bool all = false;
   bool json_errors = false;
   std::string output;  // report: write here instead of standard output
@@ -104,6 +114,8 @@ Args parse_args(int argc, char** argv) {
     };
     if (arg == "--rules") {
       a.rules = value();
+    } else if (arg == "--policies") {
+      a.policies.emplace_back(value());
     } else if (arg == "--at") {
       a.at = value();
     } else if (arg == "--format") {
@@ -189,7 +201,7 @@ std::optional<Loaded> load_inputs(const Args& a, Diagnostics& diags) {
   if (!reference) return std::nullopt;
   auto model = load_model(a.model, *reference);
   diags.append(model.diagnostics);
-  auto rules = load_rule_base(a.rules, reference->country_codes(), a.places);
+  auto rules = load_rule_base(a.rules, reference->country_codes(), a.places, a.policies);
   diags.append(rules.diagnostics);
   if (!model.model || !rules.rules) return std::nullopt;
   return Loaded{std::move(*reference), std::move(*model.model), std::move(*rules.rules)};
@@ -293,7 +305,7 @@ int run_rules(const Args& a) {
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, a.json_errors);
-  auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places);
+  auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places, a.policies);
   diags.append(loaded.diagnostics);
   if (!loaded.rules) return report_diagnostics(diags, a.json_errors);
   auto parse_date = [&](const std::string& text, const std::string& option) -> std::optional<Date> {
@@ -357,10 +369,12 @@ int run_rules(const Args& a) {
 int run_compare(const std::vector<std::string>& args) {
   std::vector<std::string> regimes;
   std::filesystem::path rules_dir = default_rules_dir();
+  std::vector<std::filesystem::path> policies;
   std::optional<std::string> at_text;
   std::string format = "text";
   std::vector<std::pair<std::size_t, std::string>> wheres;
   CompareOptions options;
+  RegimeSelection selection;
   bool json_errors = false;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
@@ -370,6 +384,8 @@ int run_compare(const std::vector<std::string>& args) {
     };
     if (arg == "--rules") {
       rules_dir = value();
+    } else if (arg == "--policies") {
+      policies.emplace_back(value());
     } else if (arg == "--at") {
       at_text = value();
     } else if (arg == "--format") {
@@ -395,6 +411,9 @@ int run_compare(const std::vector<std::string>& args) {
       options.frame = *f;
     } else if (arg == "--detail") {
       options.detail = true;
+    } else if (arg == "--category") {
+      const std::string v = value();
+      selection.categories = v == "all" ? std::vector<std::string>{} : split(v, ',');
     } else if (arg == "--kind") {
       const std::string v = value();
       if (v != "basis" && v != "all") throw UsageError{"`--kind` is basis or all"};
@@ -420,7 +439,7 @@ int run_compare(const std::vector<std::string>& args) {
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
-  auto loaded = load_rule_base(rules_dir, reference->country_codes());
+  auto loaded = load_rule_base(rules_dir, reference->country_codes(), {}, policies);
   diags.append(loaded.diagnostics);
   if (!loaded.rules) return report_diagnostics(diags, json_errors);
   Date at = today();
@@ -433,9 +452,11 @@ int run_compare(const std::vector<std::string>& args) {
     }
     at = *d;
   }
+  selection.country_codes = reference->country_codes();
   std::vector<Regime> resolved;
   for (std::size_t i = 0; i < regimes.size(); ++i) {
-    auto r = resolve_regime(*loaded.rules, regimes[i], at, "/regimes/" + std::to_string(i), diags);
+    auto r = resolve_regime(*loaded.rules, regimes[i], at, "/regimes/" + std::to_string(i), diags,
+                            selection);
     if (r) resolved.push_back(std::move(*r));
   }
   for (const auto& [n, expr] : wheres) {
@@ -520,7 +541,8 @@ int run(const Args& a) {
   std::vector<Regime> regimes;
   for (std::size_t i = 0; i < a.regimes.size(); ++i) {
     if (auto r =
-            resolve_regime(loaded->rules, a.regimes[i], at, "/regimes/" + std::to_string(i), diags))
+            resolve_regime(loaded->rules, a.regimes[i], at, "/regimes/" + std::to_string(i), diags,
+                           RegimeSelection{{"personal_data"}, loaded->reference.country_codes()}))
       regimes.push_back(std::move(*r));
   }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);

@@ -23,6 +23,7 @@ class ModelReader {
   void read_flow(const Json& j, const std::string& ptr);
   std::optional<Measures> read_measures(ObjectReader& parent, std::string_view key);
   std::optional<Safeguard> read_safeguard(const Json& j, const std::string& ptr);
+  std::vector<Certification> read_certifications(ObjectReader& parent);
   Unknowable<Country> country_or_unknown(ObjectReader& r, std::string_view key, bool required);
   std::optional<Country> country(ObjectReader& r, std::string_view key, bool required);
   bool check_country(const std::string& code, const std::string& ptr);
@@ -113,7 +114,46 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     p.parent = std::optional<Id>{};
   }
   p.roles = r.enumerations<PartyRole>("roles", false);
-  r.array("certifications", false, [&](const Json& cj, const std::string& cptr) {
+  p.certifications = read_certifications(r);
+  if (const Json* n = r.get("nationalities", false);
+      n && n->is_string() && n->get<std::string>() == "unknown") {
+    p.nationalities = Unknowable<std::vector<Country>>::unknown();
+  } else if (n) {
+    std::vector<Country> list;
+    const auto codes = r.strings("nationalities", false);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (check_country(codes[i], r.pointer("nationalities") + "/" + std::to_string(i)))
+        list.push_back(codes[i]);
+    }
+    if (list.empty() && codes.empty() && n->is_array()) {
+      ctx_.error("036", r.pointer("nationalities"), "`nationalities` is empty",
+                 "list at least one country, write \"unknown\", or leave the key out (the "
+                 "establishment country is assumed)");
+    }
+    p.nationalities = list;
+  } else if (p.country.known()) {
+    p.nationalities = std::vector<Country>{p.country.value()};
+  } else {
+    p.nationalities = Unknowable<std::vector<Country>>::unknown();
+  }
+  p.critical_infrastructure = r.tri("critical_infrastructure", false);
+  r.string("note", false);
+  if (!r.finish()) return;
+  if (p.kind == PartyKind::kDataSubjects && !p.certifications.empty()) {
+    ctx_.error("021", ptr + "/certifications", "data subjects cannot hold certifications");
+  }
+  if (ids_.count(p.id)) {
+    ctx_.error("014", ptr + "/id", "duplicate id `" + p.id + "`",
+               "first declared at " + ids_[p.id]);
+    return;
+  }
+  ids_[p.id] = ptr;
+  model_.parties.push_back(std::move(p));
+}
+
+std::vector<Certification> ModelReader::read_certifications(ObjectReader& parent) {
+  std::vector<Certification> out;
+  parent.array("certifications", false, [&](const Json& cj, const std::string& cptr) {
     ObjectReader c(cj, cptr, ctx_);
     Certification cert;
     const std::vector<std::string> schemes(kCertificationSchemes.begin(),
@@ -127,20 +167,9 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
                  "`to` is the first day it no longer holds and must come after `from`");
     }
     c.string("note", false);
-    if (c.finish()) p.certifications.push_back(cert);
+    if (c.finish()) out.push_back(cert);
   });
-  r.string("note", false);
-  if (!r.finish()) return;
-  if (p.kind == PartyKind::kDataSubjects && !p.certifications.empty()) {
-    ctx_.error("021", ptr + "/certifications", "data subjects cannot hold certifications");
-  }
-  if (ids_.count(p.id)) {
-    ctx_.error("014", ptr + "/id", "duplicate id `" + p.id + "`",
-               "first declared at " + ids_[p.id]);
-    return;
-  }
-  ids_[p.id] = ptr;
-  model_.parties.push_back(std::move(p));
+  return out;
 }
 
 void ModelReader::read_location(const Json& j, const std::string& ptr) {
@@ -244,6 +273,7 @@ void ModelReader::read_system(const Json& j, const std::string& ptr) {
   r.array("safeguards", false, [&](const Json& sj, const std::string& sptr) {
     if (auto sg = read_safeguard(sj, sptr)) s.safeguards.push_back(*sg);
   });
+  s.certifications = read_certifications(r);
   r.string("note", false);
   if (!r.finish()) return;
   if (!s.safeguards.empty() && !s.runs_on) {
@@ -376,6 +406,42 @@ void ModelReader::read_dataset(const Json& j, const std::string& ptr) {
   } else if (auto id = r.identifier("controller", false)) {
     d.controller = *id;
   }
+  if (const Json* ps = r.get("permitted_scope", false);
+      ps && ps->is_string() && ps->get<std::string>() == "unknown") {
+    d.permitted_scope = Unknowable<std::vector<Id>>::unknown();
+  } else if (ps) {
+    d.permitted_scope = r.strings("permitted_scope", false);
+  } else {
+    d.permitted_scope = Unknowable<std::vector<Id>>::unknown();  // not stated is not "nobody"
+  }
+  const Unknowable<bool> controlled = d.categories.has(Category::kExportControlled);
+  if (const Json* cl = r.get("control_lists", false);
+      cl && cl->is_string() && cl->get<std::string>() == "unknown") {
+    d.control_lists = Unknowable<std::vector<std::string>>::unknown();
+  } else if (cl) {
+    const std::vector<std::string> allowed(kControlLists.begin(), kControlLists.end());
+    std::vector<std::string> lists;
+    const auto texts = r.strings("control_lists", false);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (std::find(allowed.begin(), allowed.end(), texts[i]) == allowed.end()) {
+        ctx_.error("003", r.pointer("control_lists") + "/" + std::to_string(i),
+                   "unknown control list `" + texts[i] + "`", suggestion_hint(texts[i], allowed));
+      } else {
+        lists.push_back(texts[i]);
+      }
+    }
+    if (!lists.empty() && controlled.known() && !controlled.value()) {
+      ctx_.error("037", r.pointer("control_lists"),
+                 "data set `" + d.id + "` is on a control list but not categorised as controlled",
+                 "add `export_controlled` to its categories");
+    }
+    d.control_lists = lists;
+  } else if (!controlled.known() || controlled.value()) {
+    // Controlled (or possibly controlled) technology whose classification nobody has recorded.
+    d.control_lists = Unknowable<std::vector<std::string>>::unknown();
+  } else {
+    d.control_lists = std::vector<std::string>{};
+  }
   d.rights_holders = r.strings("rights_holders", false);
   if (auto v = r.enumeration_or_unknown<ValueLevel>("value", false)) d.value = *v;
   d.retention = r.string("retention", false).value_or("");
@@ -432,6 +498,11 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
       s.basis = r.one_of("basis", true, {"contract", "group_rules", "cbpr"}, "basis");
       s.periodic_check = r.tri("periodic_check", Unknowable<bool>::unknown());
       break;
+    case SafeguardType::kAuthorisation: {
+      const std::vector<std::string> regimes(kAuthorisations.begin(), kAuthorisations.end());
+      s.regime = r.one_of("regime", true, regimes, "authorisation regime");
+      break;
+    }
     default:
       break;
   }
@@ -495,7 +566,8 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   }
   std::map<SafeguardType, int> counts;
   for (const auto& s : f.safeguards) {
-    if (++counts[s.type] > 1 && s.type != SafeguardType::kDerogation) {
+    if (++counts[s.type] > 1 && s.type != SafeguardType::kDerogation &&
+        s.type != SafeguardType::kAuthorisation) {
       ctx_.error("033", s.pointer,
                  "safeguard `" + std::string(to_string(s.type)) + "` is given twice");
     }
@@ -643,6 +715,13 @@ void ModelReader::resolve() {
     for (std::size_t i = 0; i < d.disclosure_scope.size(); ++i) {
       check_party_ref(d.disclosure_scope[i], d.pointer + "/disclosure_scope/" + std::to_string(i),
                       "disclosure scope member");
+    }
+    if (d.permitted_scope.known()) {
+      for (std::size_t i = 0; i < d.permitted_scope.value().size(); ++i) {
+        check_party_ref(d.permitted_scope.value()[i],
+                        d.pointer + "/permitted_scope/" + std::to_string(i),
+                        "permitted scope member");
+      }
     }
     if (d.origin) check_node_ref(*d.origin, d.pointer + "/origin", "origin");
   }

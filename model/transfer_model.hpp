@@ -32,6 +32,11 @@ struct Party {
   Unknowable<std::optional<Id>> parent;  // known none, known parent, or unknown
   std::vector<PartyRole> roles;
   std::vector<Certification> certifications;
+  // Countries of citizenship / permanent residence of the people who receive data (export
+  // control's "foreign person"); defaults to the establishment country.
+  Unknowable<std::vector<Country>> nationalities;
+  // Designated as a critical (information) infrastructure operator (CIIO, 重要インフラ事業者).
+  Unknowable<bool> critical_infrastructure = false;
   std::string pointer;  // where it was declared, for diagnostics and SARIF
 };
 
@@ -64,6 +69,7 @@ struct Safeguard {
   Unknowable<bool> explicit_consent = Unknowable<bool>::unknown();
   std::optional<std::string> derogation;  // one of kDerogations
   std::optional<std::string> basis;       // appi_standard_system: contract | group_rules | cbpr
+  std::optional<std::string> regime;      // authorisation: one of kAuthorisations
   Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
   std::string pointer;
 };
@@ -93,6 +99,7 @@ struct System {
   std::vector<RemoteAccess> remote_access;
   std::optional<Measures> measures;   // at rest in this system
   std::vector<Safeguard> safeguards;  // of the contract under which its data reaches `runs_on`
+  std::vector<Certification> certifications;  // of the service itself (ISMAP lists services)
   std::string pointer;
 };
 
@@ -114,6 +121,10 @@ struct DataSet {
   Unknowable<long long> subject_count;
   std::vector<std::string> purposes;
   std::vector<Id> disclosure_scope;  // parties allowed to see it at the start
+  // Parties a contract or NDA allows to see it (限定提供データ / trade secrets); unknown when the
+  // model does not say.
+  Unknowable<std::vector<Id>> permitted_scope;
+  Unknowable<std::vector<std::string>> control_lists;  // kControlLists; unknown: not classified
   Unknowable<Id> controller;
   std::vector<Id> rights_holders;
   Unknowable<ValueLevel> value;

@@ -42,6 +42,8 @@ enum class Category {
   kLimitedProvision,     // 限定提供データ
   kExportControlled,     // controlled technology
   kNonPersonal,
+  kGovernmentData,  // information a public body holds for its functions (政府情報)
+  kImportantData,   // important data (China DSL Art. 21, CSL Art. 37)
 };
 enum class ValueLevel { kLow, kHigh, kVeryHigh };
 enum class SafeguardType {
@@ -54,6 +56,7 @@ enum class SafeguardType {
   kAdHocClauses,        // GDPR Art. 46(3)(a)
   kCodeOfConduct,       // GDPR Art. 46(2)(e)
   kCertification,       // GDPR Art. 46(2)(f)
+  kAuthorisation,       // a public authority's licence or approval for the flow, by regime
 };
 enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 
@@ -80,10 +83,11 @@ XBORDER_ENUM_NAMES(PartyRole, "controller", "processor", "sub_processor", "joint
                    "contractor", "data_subject")
 XBORDER_ENUM_NAMES(Category, "personal_data", "special_category", "personally_referable",
                    "pseudonymised", "anonymised", "trade_secret", "limited_provision",
-                   "export_controlled", "non_personal")
+                   "export_controlled", "non_personal", "government_data", "important_data")
 XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
-                   "derogation", "ad_hoc_clauses", "code_of_conduct", "certification")
+                   "derogation", "ad_hoc_clauses", "code_of_conduct", "certification",
+                   "authorisation")
 XBORDER_ENUM_NAMES(EdgeKind, "flow", "hosting", "replication", "remote_access")
 
 template <class E>
@@ -120,11 +124,22 @@ inline constexpr auto kCertificationSchemes = std::to_array<std::string_view>({
     "apec_cbpr",         // APEC Cross-Border Privacy Rules
     "apec_prp",          // APEC Privacy Recognition for Processors
     "global_cbpr",       // Global CBPR Forum
-    "ismap",             // Japan's ISMAP cloud register
+    "ismap",             // Japan's ISMAP cloud service list
+    "ismap_liu",         // ISMAP for Low-Impact Use (ISMAP-LIU), from 2022-11-01
     "iso_27001",
     "iso_27701",
     "iso_27018",
 });
+
+// Control lists a data set (technology) can be listed on, by regime: Japan's FEFTA lists (外為令
+// 別表), the US Commerce Control List / subject to the EAR, Annex I of Regulation (EU) 2021/821.
+inline constexpr auto kControlLists =
+    std::to_array<std::string_view>({"jp_fefta", "us_ear", "eu_dual_use"});
+
+// Regimes under which a public authority licenses or approves a flow (safeguard `authorisation`):
+// the three export-control regimes above and China's CAC security assessment for outbound data.
+inline constexpr auto kAuthorisations = std::to_array<std::string_view>(
+    {"jp_fefta", "us_ear", "eu_dual_use", "cn_security_assessment"});
 
 // SCC sets by the instrument that adopted them.
 inline constexpr auto kSccSets =

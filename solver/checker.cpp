@@ -68,6 +68,8 @@ struct Vars {
   std::size_t m_transit, m_rest, m_key_holder, m_key_country, m_pseudo, m_reid_country, m_split;
   std::size_t d_categories, d_subjects, d_count, d_controller, d_scope, d_authorities, d_visited,
       d_value;
+  std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
+      d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -122,6 +124,15 @@ struct Vars {
     d_authorities = v("data.authorities");
     d_visited = v("data.visited");
     d_value = v("data.value");
+    d_permitted = v("data.permitted_scope");
+    d_control_lists = v("data.control_lists");
+    d_controller_cii = v("data.controller_critical_infrastructure");
+    d_controller_kind = v("data.controller_kind");
+    d_controller_established = v("data.controller_established");
+    im_nationalities = v("importer.nationalities");
+    im_abroad = v("importer.controlled_from_abroad");
+    im_system_certs = v("importer.system_certifications");
+    sg_authorisations = v("safeguard.authorisations");
   }
 };
 
@@ -166,6 +177,9 @@ struct PathChecker::Impl {
     for (const auto& p : model.parties) {
       universe.add(Domain::kParty, p.id);
       if (p.country.known()) country(p.country.value());
+      if (p.nationalities.known()) {
+        for (const auto& c : p.nationalities.value()) country(c);
+      }
     }
     for (const auto& l : model.locations) country(l.country);
     for (const auto& s : model.systems) {
@@ -347,6 +361,25 @@ struct PathChecker::Impl {
     set_elements(v, group_var, group);
   }
 
+  // A member of the party's control chain (a parent, or an individual's employer) is established
+  // in another country than the party itself: 1, 0, or kUnknown when a country or parent is
+  // unknown.
+  int controlled_from_abroad(const Id& party) const {
+    const Party* p = model.party(party);
+    if (!p) return 0;
+    const auto chain = model.control_chain(party);
+    bool unknown = !chain.complete || !p->country.known();
+    for (const Party* member : chain.parties) {
+      if (member == p) continue;
+      if (!member->country.known()) {
+        unknown = true;
+      } else if (p->country.known() && member->country.value() != p->country.value()) {
+        return 1;
+      }
+    }
+    return unknown && chain.parties.size() + (chain.complete ? 0 : 1) > 1 ? kUnknown : 0;
+  }
+
   const Measures* measures_for(const GraphEdge& e, const GraphNode& from,
                                const GraphNode& to) const {
     if (e.flow && e.flow->measures) return &*e.flow->measures;
@@ -386,15 +419,32 @@ struct PathChecker::Impl {
     set_tri(v, vars.im_handles, to.holder_handles_data);
     set_tri(v, vars.im_identifies, e.flow ? e.flow->recipient_identifies : Unknowable<bool>(false));
     // Certifications the importer holds at the date.
-    std::vector<std::int8_t> certs(universe.values(Domain::kScheme).size(), kNo);
-    if (const Party* p = model.party(to.holder)) {
-      for (const auto& c : p->certifications) {
+    auto held_at = [&](const std::vector<Certification>& list) {
+      std::vector<std::int8_t> certs(universe.values(Domain::kScheme).size(), kNo);
+      for (const auto& c : list) {
         if (!c.valid.contains(at)) continue;
         include(certs, enum_index(Domain::kScheme, c.scheme),
                 c.held.known() ? (c.held.value() ? kYes : kNo) : kMaybe);
       }
+      return certs;
+    };
+    const Party* importer = model.party(to.holder);
+    set_elements(v, vars.im_certs,
+                 held_at(importer ? importer->certifications : std::vector<Certification>{}));
+    const System* to_system =
+        to.system && to.kind == NodeKind::kSystemRegion ? model.system(*to.system) : nullptr;
+    set_elements(v, vars.im_system_certs,
+                 held_at(to_system ? to_system->certifications : std::vector<Certification>{}));
+    // The importer's people: nationalities, and whether a parent (employer) sits abroad.
+    std::vector<std::int8_t> nationalities(countries(), kNo);
+    if (importer && importer->nationalities.known()) {
+      for (const auto& c : importer->nationalities.value())
+        include(nationalities, country_index(c), kYes);
+    } else {
+      include_unknown(nationalities);
     }
-    set_elements(v, vars.im_certs, certs);
+    set_elements(v, vars.im_nationalities, nationalities);
+    set(v, vars.im_abroad, controlled_from_abroad(to.holder));
     std::vector<std::int8_t> reach(countries(), kNo);
     add_reach(reach, to, at);
     set_elements(v, vars.im_reach, reach);
@@ -431,7 +481,10 @@ struct PathChecker::Impl {
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
       set_elements(v, vars.sg_derogations, all);
+      std::vector<std::int8_t> any(universe.values(Domain::kAuthorisation).size(), kMaybe);
+      set_elements(v, vars.sg_authorisations, any);
     } else if (safeguards) {
+      std::vector<std::int8_t> authorisations(universe.values(Domain::kAuthorisation).size(), kNo);
       std::vector<std::int8_t> derogations(universe.values(Domain::kDerogation).size(), kNo);
       for (const auto& sg : *safeguards) {
         const int in_place = sg.in_place.known() ? (sg.in_place.value() ? 1 : 0) : kUnknown;
@@ -474,9 +527,15 @@ struct PathChecker::Impl {
           case SafeguardType::kCertification:
             set(v, vars.sg_cert, in_place);
             break;
+          case SafeguardType::kAuthorisation:
+            if (sg.regime)
+              include(authorisations, enum_index(Domain::kAuthorisation, *sg.regime),
+                      in_place == kUnknown ? kMaybe : static_cast<std::int8_t>(in_place));
+            break;
         }
       }
       set_elements(v, vars.sg_derogations, derogations);
+      set_elements(v, vars.sg_authorisations, authorisations);
     }
     // Measures.
     set(v, vars.m_key_holder, universe.none_index(Domain::kParty));
@@ -529,6 +588,37 @@ struct PathChecker::Impl {
     set_elements(v, vars.d_visited, s.visited);
     set(v, vars.d_value,
         d.value.known() ? enum_index(Domain::kValueLevel, to_string(d.value.value())) : kUnknown);
+    std::vector<std::int8_t> permitted(parties(), kNo);
+    if (d.permitted_scope.known()) {
+      for (const auto& p : d.permitted_scope.value()) include(permitted, party_index(p), kYes);
+    } else {
+      include_unknown(permitted);
+    }
+    set_elements(v, vars.d_permitted, permitted);
+    std::vector<std::int8_t> lists(universe.values(Domain::kControlList).size(), kNo);
+    if (d.control_lists.known()) {
+      for (const auto& l : d.control_lists.value())
+        include(lists, enum_index(Domain::kControlList, l), kYes);
+    } else {
+      include_unknown(lists);
+      lists[static_cast<std::size_t>(universe.none_index(Domain::kControlList))] = kNo;
+    }
+    set_elements(v, vars.d_control_lists, lists);
+    // What the rules can see of the controller: its kind, establishment and designation.
+    const Party* controller =
+        s.controller == kUnknown
+            ? nullptr
+            : model.party(universe.values(Domain::kParty)[static_cast<std::size_t>(s.controller)]);
+    if (controller) {
+      set_tri(v, vars.d_controller_cii, controller->critical_infrastructure);
+      set(v, vars.d_controller_kind, enum_index(Domain::kPartyKind, to_string(controller->kind)));
+      set(v, vars.d_controller_established,
+          controller->country.known() ? country_index(controller->country.value()) : kUnknown);
+    } else {
+      for (std::size_t var :
+           {vars.d_controller_cii, vars.d_controller_kind, vars.d_controller_established})
+        set(v, var, kUnknown);
+    }
     return v;
   }
 

@@ -34,7 +34,8 @@ bool is_country_code(const std::string& s) {
          std::isupper(static_cast<unsigned char>(s[1]));
 }
 
-std::vector<std::string> home_of(const RuleBase& rules, const Place& place, Date at) {
+std::vector<std::string> home_of(const RuleBase& rules, const Place& place, Date at,
+                                 const std::vector<std::string>& country_codes) {
   std::vector<std::string> out;
   if (!place.home.empty()) {
     auto it = rules.facts.find(place.home);
@@ -43,7 +44,9 @@ std::vector<std::string> home_of(const RuleBase& rules, const Place& place, Date
         if (e.valid.contains(at)) out.push_back(e.value);
       }
     }
-  } else if (is_country_code(place.jurisdiction)) {
+  } else if (is_country_code(place.jurisdiction) &&
+             (country_codes.empty() || std::find(country_codes.begin(), country_codes.end(),
+                                                 place.jurisdiction) != country_codes.end())) {
     out.push_back(place.jurisdiction);
   }
   return out;
@@ -52,7 +55,8 @@ std::vector<std::string> home_of(const RuleBase& rules, const Place& place, Date
 }  // namespace
 
 std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view text, Date default_at,
-                                     const std::string& pointer, Diagnostics& diags) {
+                                     const std::string& pointer, Diagnostics& diags,
+                                     const RegimeSelection& selection) {
   const std::filesystem::path where = "<command line>";
   Regime regime;
   regime.label = std::string(text);
@@ -88,17 +92,28 @@ std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view tex
       return std::nullopt;
     }
     std::vector<std::string> found;
+    bool other_category = false;
+    const std::string jurisdiction = upper(token) == "UK" ? "GB" : upper(token);
     for (const auto& pack : rules.packs) {
-      std::string jurisdiction = upper(token) == "UK" ? "GB" : upper(token);
-      if (pack.place.id == token || upper(pack.place.jurisdiction) == jurisdiction)
+      if (pack.place.id == token) {
         found.push_back(pack.place.id);
+      } else if (upper(pack.place.jurisdiction) == jurisdiction) {
+        const auto& cats = selection.categories;
+        if (cats.empty() || std::find(cats.begin(), cats.end(), pack.place.category) != cats.end())
+          found.push_back(pack.place.id);
+        else
+          other_category = true;
+      }
     }
     if (found.empty()) {
       std::vector<std::string> all = ids;
       all.insert(all.end(), jurisdictions.begin(), jurisdictions.end());
       diags.error("XB-COMPARE-003", where, pointer,
-                  "no place or jurisdiction `" + token + "` in the rule base",
-                  suggestion_hint(token, all));
+                  "no place or jurisdiction `" + token + "` in the rule base" +
+                      (other_category ? " for the categories selected" : ""),
+                  other_category ? "its places are of another category: use --category (e.g. "
+                                   "--category export_control, or all) or name a place id"
+                                 : suggestion_hint(token, all));
       return std::nullopt;
     }
     for (const auto& id : found) {
@@ -108,7 +123,8 @@ std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view tex
   }
   std::set<std::string> home;
   for (const auto& id : regime.places) {
-    for (const auto& c : home_of(rules, *rules.place(id), regime.at)) home.insert(c);
+    for (const auto& c : home_of(rules, *rules.place(id), regime.at, selection.country_codes))
+      home.insert(c);
   }
   regime.home.assign(home.begin(), home.end());
   return regime;

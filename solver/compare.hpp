@@ -29,11 +29,21 @@ struct Regime {
   std::vector<std::string> home;  // countries the regime is at home in, at `at`
 };
 
+// Which places a jurisdiction token selects, and what counts as a country.
+struct RegimeSelection {
+  // Place categories a jurisdiction token selects (a place id is taken whatever its category);
+  // empty: every category.
+  std::vector<std::string> categories = {"personal_data"};
+  // ISO codes: a jurisdiction that is one of them is its own home. Empty: any two capitals.
+  std::vector<std::string> country_codes;
+};
+
 // Resolves a regime written as `TOKEN[+TOKEN…][@YYYY-MM-DD]`, where a token is a place id or a
 // jurisdiction ("EU", "JP", "GB"; "UK" is read as "GB"). Errors go to `diags` (XB-COMPARE-0xx)
 // with `pointer` naming the argument.
 std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view text, Date default_at,
-                                     const std::string& pointer, Diagnostics& diags);
+                                     const std::string& pointer, Diagnostics& diags,
+                                     const RegimeSelection& selection = {});
 
 // How the exporter side of a flow is read. kHome: each regime sees the flow from its own home —
 // the exporter is a company established and located there, the data is about people there and

@@ -158,7 +158,7 @@ class PackReader {
     ObjectReader r(j, fs.pointer, ctx_);
     if (!r.ok()) return;
     std::vector<std::string> domains;
-    for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k)
+    for (int k = 1; k < static_cast<int>(enum_count<Domain>()); ++k)
       domains.emplace_back(domain_name(static_cast<Domain>(k)));
     if (auto of = r.one_of("of", true, domains, "domain")) fs.domain = *parse_domain(*of);
     fs.description = r.string("description", true).value_or("");
@@ -291,9 +291,32 @@ std::variant<Expr, std::string> compile_condition(const RuleBase& base,
   return out;
 }
 
+namespace {
+
+// The packs of one directory, recursively, sorted by path. Test vectors and schemas live beside
+// the packs but are not packs; nor are the examples of the shipped rules directory.
+std::vector<std::filesystem::path> pack_files(const std::filesystem::path& dir,
+                                              bool skip_examples) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    const auto rel = std::filesystem::relative(entry.path(), dir).generic_string();
+    if (rel.find("vectors/") != std::string::npos || rel.find("schema") != std::string::npos)
+      continue;
+    if (skip_examples && rel.rfind("examples/", 0) == 0) continue;
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
 RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::string>& country_codes,
-                              const std::vector<std::string>& only) {
+                              const std::vector<std::string>& only,
+                              const std::vector<std::filesystem::path>& policies) {
   RuleLoadResult result;
   Diagnostics& diags = result.diagnostics;
   std::error_code ec;
@@ -302,19 +325,30 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                 "pass --rules DIR with the rule packs");
     return result;
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-    // Test vectors and schemas live beside the packs but are not packs.
-    const auto rel = std::filesystem::relative(entry.path(), dir).generic_string();
-    if (rel.find("vectors/") != std::string::npos || rel.find("schema") != std::string::npos)
-      continue;
-    files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<std::filesystem::path> files = pack_files(dir, true);
   if (files.empty()) {
     diags.error("XB-RULES-001", dir, "", "no rule packs (*.json) in this directory");
     return result;
+  }
+  // The organisation's own packs (--policies FILE|DIR), after the shipped ones; a file met twice
+  // is read once.
+  std::set<std::filesystem::path> seen;
+  for (const auto& f : files) seen.insert(std::filesystem::weakly_canonical(f, ec));
+  for (const auto& p : policies) {
+    std::vector<std::filesystem::path> more;
+    if (std::filesystem::is_directory(p, ec)) {
+      more = pack_files(p, false);
+      if (more.empty())
+        diags.error("XB-RULES-001", p, "", "no policy packs (*.json) in this directory");
+    } else if (std::filesystem::is_regular_file(p, ec)) {
+      more.push_back(p);
+    } else {
+      diags.error("XB-RULES-001", p, "", "policy pack or directory not found",
+                  "pass --policies FILE.json or --policies DIR with your organisation's packs");
+    }
+    for (const auto& f : more) {
+      if (seen.insert(std::filesystem::weakly_canonical(f, ec)).second) files.push_back(f);
+    }
   }
   RuleBase base;
   for (const auto& file : files) {

@@ -139,9 +139,12 @@ struct RuleLoadResult {
 };
 
 // `only`: place ids to keep (empty keeps all). Countries are checked against `country_codes`.
+// `policies`: the user's own packs (files, or directories read like `dir`), loaded after the
+// packs of `dir` and sharing their facts and definitions. `dir/examples/` is never loaded.
 RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::string>& country_codes,
-                              const std::vector<std::string>& only = {});
+                              const std::vector<std::string>& only = {},
+                              const std::vector<std::filesystem::path>& policies = {});
 std::filesystem::path default_rules_dir();
 
 // What an expression may refer to in this rule base, for conditions written outside packs (such

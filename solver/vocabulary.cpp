@@ -127,6 +127,27 @@ const std::vector<VarSpec>& context_variables() {
       {"data.visited", s(Domain::kCountry), false,
        "countries the data has been in, including exporter.country"},
       {"data.value", e(Domain::kValueLevel), false, "value / privacy level: low, high, very_high"},
+      // Beyond personal data (DOMAIN.md §3): contracts, export control, social functions.
+      {"data.permitted_scope", s(Domain::kParty), false,
+       "parties a contract or NDA allows to see the data (unknown when the model does not say)"},
+      {"data.control_lists", s(Domain::kControlList), false,
+       "export-control lists the data (technology) is on: jp_fefta, us_ear, eu_dual_use"},
+      {"data.controller_kind", e(Domain::kPartyKind), false, "kind of the data's controller"},
+      {"data.controller_established", e(Domain::kCountry), false,
+       "country where the data's controller is established"},
+      {"data.controller_critical_infrastructure", b(), false,
+       "the data's controller is designated a critical (information) infrastructure operator"},
+      {"importer.nationalities", s(Domain::kCountry), false,
+       "countries of citizenship or permanent residence of the importer's people (default: "
+       "its establishment country)"},
+      {"importer.controlled_from_abroad", b(), false,
+       "a corporate parent (or employer) of the importer is established outside the "
+       "importer's own country"},
+      {"importer.system_certifications", s(Domain::kScheme), false,
+       "certifications the receiving system (service) holds at the date; empty off a system"},
+      {"safeguard.authorisations", s(Domain::kAuthorisation), false,
+       "regimes under which a public authority licensed or approved this flow (export licence, "
+       "security assessment)"},
   };
   return vars;
 }
@@ -163,6 +184,8 @@ const std::vector<std::string>& fixed_domain_values(Domain d) {
     m[Domain::kSccSet] = {kSccSets.begin(), kSccSets.end()};
     m[Domain::kDerogation] = {kDerogations.begin(), kDerogations.end()};
     m[Domain::kScheme] = {kCertificationSchemes.begin(), kCertificationSchemes.end()};
+    m[Domain::kControlList] = {kControlLists.begin(), kControlLists.end()};
+    m[Domain::kAuthorisation] = {kAuthorisations.begin(), kAuthorisations.end()};
     m[Domain::kNone] = {};
     m[Domain::kCountry] = {};
     m[Domain::kParty] = {};
@@ -178,7 +201,7 @@ void Universe::add(Domain d, const std::string& value) {
 }
 
 void Universe::seal() {
-  for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k) {
+  for (int k = 1; k < static_cast<int>(enum_count<Domain>()); ++k) {
     const Domain d = static_cast<Domain>(k);
     auto& v = values_[d];
     if (domain_is_open(d)) {

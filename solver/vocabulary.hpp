@@ -29,10 +29,13 @@ enum class Domain {
   kDerogation,
   kScheme,
   kCategory,
+  kControlList,
+  kAuthorisation,
 };
 XBORDER_ENUM_NAMES(Domain, "none", "country", "party", "purpose", "event", "edge_kind",
                    "relationship", "party_kind", "tier", "region_role", "value_level", "scc_set",
-                   "derogation", "certification_scheme", "category")
+                   "derogation", "certification_scheme", "category", "control_list",
+                   "authorisation")
 inline std::string_view domain_name(Domain d) {
   return to_string(d);
 }

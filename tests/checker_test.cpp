@@ -565,3 +565,86 @@ TEST(Checker, RemoteAccessSafeguardsApplyToTheImplicitEdge) {
 
 }  // namespace
 }  // namespace xborder
+
+// ---- The vocabulary beyond personal data: what the new context variables read from the model.
+namespace xborder {
+namespace {
+
+Verdict verdict_of(const Json& m, const std::string& applies, const std::string& requirement,
+                   const std::string& edge = "xfer") {
+  const RuleBase base = rules({simple_pack(applies, requirement)});
+  const TransferModel tm = model(m);
+  PathChecker checker(tm, base);
+  const auto result = checker.check(day("2024-06-01"));
+  const Finding* f = find(result, "S-1", edge);
+  if (!f) throw std::runtime_error("no finding for " + requirement);
+  return f->verdict;
+}
+
+TEST(CheckerPlaces, ControlledFromAbroadFollowsTheParentChain) {
+  Json m = de_to_jp();
+  m["parties"].push_back(Json::parse(R"({"id": "us-parent", "country": "US"})"));
+  m["parties"][1]["parent"] = "us-parent";
+  EXPECT_EQ(verdict_of(m, "true", "importer.controlled_from_abroad"), Verdict::kCompliant);
+  m["parties"][1]["parent"] = "unknown";
+  EXPECT_EQ(verdict_of(m, "true", "importer.controlled_from_abroad"), Verdict::kUndetermined);
+  m["parties"][1].erase("parent");
+  EXPECT_EQ(verdict_of(m, "true", "importer.controlled_from_abroad"), Verdict::kViolation);
+}
+
+TEST(CheckerPlaces, NationalitiesDefaultToTheEstablishment) {
+  Json m = de_to_jp();
+  EXPECT_EQ(verdict_of(m, "true", "'JP' in importer.nationalities"), Verdict::kCompliant);
+  m["parties"][1]["nationalities"] = {"CN"};
+  EXPECT_EQ(verdict_of(m, "true", "'JP' in importer.nationalities"), Verdict::kViolation);
+  m["parties"][1]["nationalities"] = "unknown";
+  EXPECT_EQ(verdict_of(m, "true", "'JP' in importer.nationalities"), Verdict::kUndetermined);
+}
+
+TEST(CheckerPlaces, SystemCertificationsAreTheServicesNotTheOperators) {
+  Json m = de_to_jp();
+  m["parties"][1]["certifications"] = Json::parse(R"([{"scheme": "ismap", "held": true}])");
+  EXPECT_EQ(verdict_of(m, "true", "'ismap' in importer.system_certifications"),
+            Verdict::kViolation);
+  m["systems"][1]["certifications"] = Json::parse(R"([{"scheme": "ismap", "held": true}])");
+  EXPECT_EQ(verdict_of(m, "true", "'ismap' in importer.system_certifications"),
+            Verdict::kCompliant);
+}
+
+TEST(CheckerPlaces, AuthorisationsByRegimeAndUnknownSafeguards) {
+  Json m =
+      de_to_jp(Json::parse(R"({"safeguards": [{"type": "authorisation", "regime": "us_ear"}]})"));
+  EXPECT_EQ(verdict_of(m, "true", "'us_ear' in safeguard.authorisations"), Verdict::kCompliant);
+  EXPECT_EQ(verdict_of(m, "true", "'jp_fefta' in safeguard.authorisations"), Verdict::kViolation);
+  Json unknown = de_to_jp(Json::parse(R"({"safeguards": "unknown"})"));
+  EXPECT_EQ(verdict_of(unknown, "true", "'jp_fefta' in safeguard.authorisations"),
+            Verdict::kUndetermined);
+}
+
+TEST(CheckerPlaces, PermittedScopeAndControlListsStayUnknownWhenNotStated) {
+  Json m = de_to_jp();
+  m["datasets"][0]["categories"] = {"trade_secret", "export_controlled"};
+  EXPECT_EQ(verdict_of(m, "true", "importer.party in data.permitted_scope"),
+            Verdict::kUndetermined);
+  EXPECT_EQ(verdict_of(m, "true", "'jp_fefta' not in data.control_lists"), Verdict::kUndetermined);
+  m["datasets"][0]["permitted_scope"] = {"a", "b"};
+  m["datasets"][0]["control_lists"] = {"us_ear"};
+  EXPECT_EQ(verdict_of(m, "true", "importer.party in data.permitted_scope"), Verdict::kCompliant);
+  EXPECT_EQ(verdict_of(m, "true", "'jp_fefta' not in data.control_lists"), Verdict::kCompliant);
+}
+
+TEST(CheckerPlaces, ControllerAttributesFollowTheData) {
+  Json m = de_to_jp();
+  m["parties"][0]["kind"] = "public_body";
+  m["parties"][0]["critical_infrastructure"] = true;
+  EXPECT_EQ(verdict_of(m, "true",
+                       "data.controller_kind == 'public_body' and data.controller_established == "
+                       "'DE' and data.controller_critical_infrastructure"),
+            Verdict::kCompliant);
+  m["datasets"][0]["controller"] = "unknown";
+  EXPECT_EQ(verdict_of(m, "true", "data.controller_critical_infrastructure"),
+            Verdict::kUndetermined);
+}
+
+}  // namespace
+}  // namespace xborder

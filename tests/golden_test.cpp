@@ -42,7 +42,17 @@ TEST_P(GoldenScenario, VerdictsMatchExpected) {
   std::ifstream in(dir / "expected.json");
   json expected = json::parse(in);
   ASSERT_TRUE(expected.contains("checks")) << "expected.json needs a `checks` array";
-  PathChecker checker(*loaded.model, testing::shipped_rules());
+  // A scenario may add an organisation's own packs, as `--policies` does (paths relative to it).
+  std::optional<RuleBase> with_policies;
+  if (expected.contains("policies")) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& p : expected["policies"]) files.push_back(dir / p.get<std::string>());
+    auto r = load_rule_base(testing::source_dir() / "jurisdictions",
+                            testing::reference().country_codes(), {}, files);
+    ASSERT_TRUE(r.rules) << testing::render_all(r.diagnostics);
+    with_policies = std::move(*r.rules);
+  }
+  PathChecker checker(*loaded.model, with_policies ? *with_policies : testing::shipped_rules());
   json actual_checks = json::array();
   for (const auto& check : expected["checks"]) {
     const auto at = Date::parse(check["at"].get<std::string>());

@@ -455,3 +455,77 @@ TEST(ModelLoader, MissingFileIsAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace xborder
+
+// ---- Beyond personal data: permitted scope, control lists, nationalities, authorisations.
+namespace xborder {
+namespace {
+
+TEST(ModelLoaderPlaces, DefaultsLeaveWhatTheModelDoesNotSayUnknown) {
+  auto j = base_model();
+  j["datasets"][0]["categories"] = {"export_controlled", "trade_secret"};
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  const DataSet& d = r.model->datasets[0];
+  EXPECT_FALSE(d.permitted_scope.known());  // the NDA's scope is not stated
+  EXPECT_FALSE(d.control_lists.known());    // controlled, but not classified
+  const Party& a = r.model->parties[0];
+  ASSERT_TRUE(a.nationalities.known());
+  EXPECT_EQ(a.nationalities.value(), std::vector<Country>{"DE"});
+  EXPECT_EQ(a.critical_infrastructure, Unknowable<bool>(false));
+  // Data that is certainly not controlled is on no list.
+  auto plain = load(base_model());
+  ASSERT_TRUE(plain.model);
+  ASSERT_TRUE(plain.model->datasets[0].control_lists.known());
+  EXPECT_TRUE(plain.model->datasets[0].control_lists.value().empty());
+}
+
+TEST(ModelLoaderPlaces, NewFieldsAreRead) {
+  auto j = base_model();
+  j["parties"][1]["nationalities"] = {"CN"};
+  j["parties"][1]["critical_infrastructure"] = "unknown";
+  j["systems"][1]["certifications"] = Json::parse(R"([{"scheme": "ismap", "held": true}])");
+  j["datasets"][0]["categories"] = {"export_controlled", "trade_secret"};
+  j["datasets"][0]["permitted_scope"] = {"a", "b"};
+  j["datasets"][0]["control_lists"] = {"jp_fefta", "us_ear"};
+  j["flows"][0]["safeguards"] = Json::parse(
+      R"([{"type": "authorisation", "regime": "jp_fefta"}, {"type": "authorisation", "regime": "us_ear"}])");
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  EXPECT_EQ(r.model->parties[1].nationalities.value(), std::vector<Country>{"CN"});
+  EXPECT_FALSE(r.model->parties[1].critical_infrastructure.known());
+  EXPECT_EQ(r.model->systems[1].certifications.size(), 1u);
+  EXPECT_EQ(r.model->datasets[0].permitted_scope.value(), (std::vector<Id>{"a", "b"}));
+  EXPECT_EQ(r.model->datasets[0].control_lists.value().size(), 2u);
+  EXPECT_EQ(r.model->flows[0].safeguards.size(), 2u);  // authorisations may repeat
+  EXPECT_EQ(r.model->flows[0].safeguards[1].regime, "us_ear");
+}
+
+TEST(ModelLoaderPlaces, BadNewFieldsHaveCodesAndHints) {
+  auto j = base_model();
+  j["parties"][0]["nationalities"] = Json::array();
+  j["datasets"][0]["permitted_scope"] = {"nobody"};
+  auto r = load(j);
+  expect_error(r, "XB-MODEL-036", "/parties/0/nationalities");
+
+  auto k = base_model();
+  k["datasets"][0]["control_lists"] = {"us_eer"};
+  auto r2 = load(k);
+  const auto& typo = expect_error(r2, "XB-MODEL-003", "/datasets/0/control_lists/0");
+  ASSERT_TRUE(typo.hint);
+  EXPECT_NE(typo.hint->find("us_ear"), std::string::npos);
+
+  auto l = base_model();
+  l["datasets"][0]["control_lists"] = {"us_ear"};  // personal data, not export_controlled
+  expect_error(load(l), "XB-MODEL-037", "/datasets/0/control_lists");
+
+  auto m = base_model();
+  m["flows"][0]["safeguards"] = Json::parse(R"([{"type": "authorisation"}])");
+  expect_error(load(m), "XB-MODEL-005", "/flows/0/safeguards/0");
+
+  auto n = base_model();
+  n["datasets"][0]["permitted_scope"] = {"nobody"};
+  expect_error(load(n), "XB-MODEL-040", "/datasets/0/permitted_scope/0");
+}
+
+}  // namespace
+}  // namespace xborder

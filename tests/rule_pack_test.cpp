@@ -274,3 +274,48 @@ TEST(RulePack, ShippedPacksLoad) {
 
 }  // namespace
 }  // namespace xborder
+
+// ---- An organisation's own packs (--policies) beside the shipped ones.
+namespace xborder {
+namespace {
+
+TEST(RulePackPolicies, ExamplesAreNotShippedButLoadWithPolicies) {
+  const auto root = testing::source_dir() / "jurisdictions";
+  EXPECT_EQ(testing::shipped_rules().place("acme-policy"), nullptr);
+  auto r = load_rule_base(root, testing::reference().country_codes(), {},
+                          {root / "examples" / "organisation"});
+  ASSERT_TRUE(r.rules) << testing::render_all(r.diagnostics);
+  ASSERT_NE(r.rules->place("acme-policy"), nullptr);
+  EXPECT_EQ(r.rules->place("acme-policy")->category, "organisation");
+  ASSERT_NE(r.rules->place("acme-dpa"), nullptr);
+  EXPECT_NE(r.rules->place("jp-appi"), nullptr);  // the shipped packs are still there
+  // The same file twice is read once (no duplicate-place error).
+  auto twice = load_rule_base(root, testing::reference().country_codes(), {},
+                              {root / "examples" / "organisation" / "acme-data-residency.json",
+                               root / "examples" / "organisation" / "acme-data-residency.json"});
+  EXPECT_TRUE(twice.rules) << testing::render_all(twice.diagnostics);
+}
+
+TEST(RulePackPolicies, MissingPolicyPathIsAnError) {
+  auto r = load_rule_base(testing::source_dir() / "jurisdictions",
+                          testing::reference().country_codes(), {}, {"/nonexistent/policy.json"});
+  EXPECT_FALSE(r.rules);
+  ASSERT_FALSE(r.diagnostics.items().empty());
+  EXPECT_EQ(r.diagnostics.items()[0].code, "XB-RULES-001");
+}
+
+TEST(RulePackPolicies, NewPlacesHaveTheirCategories) {
+  const auto& rules = testing::shipped_rules();
+  const std::map<std::string, std::string> expected = {
+      {"jp-ucpa", "intellectual_property"}, {"jp-fefta", "export_control"},
+      {"us-ear", "export_control"},         {"eu-dual-use", "export_control"},
+      {"jp-ismap", "social_function"},      {"cn-ciio", "social_function"}};
+  for (const auto& [id, category] : expected) {
+    const Place* p = rules.place(id);
+    ASSERT_NE(p, nullptr) << id;
+    EXPECT_EQ(p->category, category) << id;
+  }
+}
+
+}  // namespace
+}  // namespace xborder

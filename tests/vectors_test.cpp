@@ -35,6 +35,7 @@ struct Vector {
   std::string title;
   Citation source;
   json model;
+  std::vector<std::string> policies;  // example policy packs, relative to jurisdictions/
   std::vector<std::pair<Date, std::vector<Expectation>>> expect;
   std::vector<std::pair<Date, std::vector<Expectation>>> absent;
 };
@@ -58,6 +59,7 @@ std::optional<Vector> read_vector(const std::filesystem::path& file, Diagnostics
     r.finish();
   }
   if (const Json* m = top.get("model", true)) v.model = *m;
+  v.policies = top.strings("policies", false);
   auto expectations = [&](ObjectReader& r, const char* key, bool with_verdict) {
     std::vector<Expectation> out;
     r.array(key, false, [&](const Json& e, const std::string& ptr) {
@@ -101,7 +103,17 @@ TEST_P(RegressionVector, RegulatorsExampleHolds) {
   EXPECT_FALSE(v->source.url.empty());
   auto loaded = load_model_json(v->model, file, testing::reference());
   ASSERT_TRUE(loaded.model) << testing::render_all(loaded.diagnostics);
-  PathChecker checker(*loaded.model, testing::shipped_rules());
+  // A vector of an example policy pack loads that pack beside the shipped ones (--policies).
+  std::optional<RuleBase> with_policies;
+  if (!v->policies.empty()) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& p : v->policies) files.push_back(testing::source_dir() / "jurisdictions" / p);
+    auto r = load_rule_base(testing::source_dir() / "jurisdictions",
+                            testing::reference().country_codes(), {}, files);
+    ASSERT_TRUE(r.rules) << testing::render_all(r.diagnostics);
+    with_policies = std::move(*r.rules);
+  }
+  PathChecker checker(*loaded.model, with_policies ? *with_policies : testing::shipped_rules());
   // An expectation about an edge that does not exist would pass vacuously.
   std::set<std::string> edges;
   const auto& g = checker.graph().graph();
@@ -156,6 +168,33 @@ TEST(RegressionVectors, EveryPackWithRulesHasFive) {
             ->string();
     EXPECT_GE(count[folder], 5) << pack.place.id << " (" << folder << "/vectors/)";
   }
+}
+
+// The example policy packs (jurisdictions/examples/) are not shipped rules, but they are what users
+// copy: each has vectors of its own, which load it with `policies`.
+TEST(RegressionVectors, ExamplePoliciesAreNotLoadedByDefaultAndHaveVectors) {
+  const auto root = testing::source_dir() / "jurisdictions";
+  for (const auto& pack : testing::shipped_rules().packs) {
+    EXPECT_NE(std::filesystem::relative(pack.file, root).begin()->string(), "examples")
+        << pack.file;
+  }
+  std::map<std::string, int> count;
+  for (const auto& f : vector_files()) {
+    Diagnostics diags;
+    auto v = read_vector(root / f, diags);
+    ASSERT_TRUE(v) << testing::render_all(diags);
+    for (const auto& p : v->policies) ++count[p];
+  }
+  int examples = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "examples")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json" ||
+        entry.path().parent_path().filename() == "vectors")
+      continue;
+    ++examples;
+    const auto rel = std::filesystem::relative(entry.path(), root).generic_string();
+    EXPECT_GE(count[rel], 5) << rel << " needs five vectors naming it under `policies`";
+  }
+  EXPECT_GE(examples, 2);
 }
 
 }  // namespace

@@ -37,5 +37,15 @@ contains "diff says the US adequacy ended" "$scratch/out" '"change": "ended"'
 check "diff needs both dates" 2 "$xb" rules diff --from 2020-07-15
 check "diff with a bad date" 2 "$xb" rules diff --from 2020-07-15 --to 2020-13-01
 check "unknown rules command" 2 "$xb" rules show
+# An organisation's own packs (--policies) load beside the shipped ones; examples are not shipped.
+check "examples are not loaded by default" 0 "$xb" rules list --at 2026-11-22 --rules "$root/jurisdictions"
+if grep -q "acme-policy" "$scratch/out"; then failed=$((failed + 1)); echo "FAIL examples leaked into the shipped rules"; else passed=$((passed + 1)); echo "ok   examples are not in the shipped list"; fi
+check "list with --policies" 0 "$xb" rules list --at 2026-11-22 --rules "$root/jurisdictions" --policies "$root/jurisdictions/examples/organisation"
+contains "the policy's rule is listed" "$scratch/out" "acme-policy  ACME-RESIDENCY-1"
+check "lint with --policies" 0 "$xb" rules lint --rules "$root/jurisdictions" --policies "$root/jurisdictions/examples/organisation/acme-subprocessors.json"
+check "check with a policy finds the violation" 1 "$xb" check "$root/scenarios/retail-pos/model.json" --rules "$root/jurisdictions" --policies "$root/jurisdictions/examples/organisation/acme-data-residency.json" --places acme-policy --at 2026-11-22
+contains "the finding names the policy's rule" "$scratch/out" "ACME-RESIDENCY-1"
+check "a missing policy is invalid input" 2 "$xb" check "$root/scenarios/retail-pos/model.json" --rules "$root/jurisdictions" --policies "$scratch/nope.json"
+contains "the error says what is missing" "$scratch/err" "XB-RULES-001"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
