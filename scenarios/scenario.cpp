@@ -49,11 +49,22 @@ void apply_failover(const Edit& e, Json& doc,
                     std::vector<std::pair<std::string, std::string>>& origins) {
   if (!doc.contains("systems") || !doc["systems"].is_array()) return;
   auto& systems = doc["systems"];
+  // Systems hosted on a moving system move with it (the loader requires a hosted system to be in
+  // its host's regions): the outage cascades up the tiers.
+  std::set<std::string> moving(e.systems.begin(), e.systems.end());
+  for (bool grew = !moving.empty(); grew;) {
+    grew = false;
+    for (const auto& s : systems) {
+      if (s.is_object() && s.contains("runs_on") && s["runs_on"].is_string() &&
+          moving.count(s["runs_on"].get<std::string>()))
+        grew |= moving.insert(s.value("id", "")).second;
+    }
+  }
   for (std::size_t i = 0; i < systems.size(); ++i) {
     Json& s = systems[i];
     if (!s.is_object() || !s.contains("regions") || !s["regions"].is_array()) continue;
     const std::string id = s.value("id", "");
-    if (!e.systems.empty() && !contains(e.systems, id)) continue;
+    if (!e.systems.empty() && !moving.count(id)) continue;
     Json& regions = s["regions"];
     std::optional<std::size_t> hit;
     for (std::size_t k = 0; k < regions.size(); ++k) {
