@@ -101,6 +101,7 @@ nlohmann::json simulation_to_json(const SimulationReport& r) {
   }
   json out{{"format", kSimulateFormat},
            {"schema_version", kSimulateSchemaVersion},
+           {"tool", "xborder"},
            {"scenario",
             {{"file", r.scenario_file},
              {"name", sc.name},
