@@ -126,7 +126,31 @@ const StateOutcome& Simulator::outcome(std::size_t segment, std::uint64_t stocha
     out->exposed[f.dataset] = count;
   }
   out->findings.assign(keys.begin(), keys.end());
+  {
+    std::lock_guard ids(mutex_);
+    std::set<std::uint32_t> edge_ids;
+    for (const auto& k : out->findings) {
+      if (k.verdict != Verdict::kViolation) continue;
+      auto [it, fresh] = finding_ids_.emplace(k, static_cast<std::uint32_t>(findings_.size()));
+      if (fresh) findings_.push_back(k);
+      out->violation_ids.push_back(it->second);
+      auto [eit, efresh] = edge_ids_.emplace(k.edge, static_cast<std::uint32_t>(edges_.size()));
+      if (efresh) edges_.push_back(k.edge);
+      edge_ids.insert(eit->second);
+    }
+    out->edge_ids.assign(edge_ids.begin(), edge_ids.end());
+  }
   return *world->outcomes.emplace(segment, std::move(out)).first->second;
+}
+
+FindingKey Simulator::finding(std::uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  return findings_.at(id);
+}
+
+std::string Simulator::edge(std::uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  return edges_.at(id);
 }
 
 ReplayResult replay(Simulator& simulator) {
@@ -195,12 +219,8 @@ Estimate wilson_interval(std::size_t successes, std::size_t n) {
 namespace {
 
 struct RunStats {
-  bool violated = false;
-  double days = 0;
-  long long people = 0;
-  bool unknown_count = false;
-  std::map<FindingKey, double> finding_days;
-  std::map<std::string, double> edge_days;
+  // The distinct violating outcomes the run spent time in, with the days spent in each.
+  std::vector<std::pair<const StateOutcome*, double>> visits;
 };
 
 // One run: the stochastic events' alternating exponential times, walked against the segments.
@@ -229,7 +249,6 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
   }
   std::sort(toggles.begin(), toggles.end());
   RunStats stats;
-  std::map<std::string, std::optional<long long>> exposed;
   std::uint64_t mask = 0;
   std::size_t next_toggle = 0;
   for (std::size_t s = 0; s < segments.size(); ++s) {
@@ -243,16 +262,13 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
       if (len > 0) {
         const StateOutcome& o = sim.outcome(s, mask);
         if (o.violated) {
-          stats.violated = true;
-          stats.days += len;
-          for (const auto& [ds, count] : o.exposed) exposed.emplace(ds, count);
-          std::set<std::string> edges;
-          for (const auto& k : o.findings) {
-            if (k.verdict != Verdict::kViolation) continue;
-            stats.finding_days[k] += len;
-            edges.insert(k.edge);
+          auto it = std::find_if(stats.visits.begin(), stats.visits.end(),
+                                 [&](const auto& v) { return v.first == &o; });
+          if (it == stats.visits.end()) {
+            stats.visits.emplace_back(&o, len);
+          } else {
+            it->second += len;
           }
-          for (const auto& e : edges) stats.edge_days[e] += len;
         }
       }
       t = stop;
@@ -263,15 +279,23 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
       }
     }
   }
-  // People exposed: the counts of the data sets that were on a violating path at some time.
-  for (const auto& [ds, count] : exposed) {
-    if (count) {
-      stats.people += *count;
-    } else {
-      stats.unknown_count = true;
-    }
-  }
   return stats;
+}
+
+// Sums of one quantity over runs (runs without it count as 0), for a mean and its interval.
+struct Moments {
+  std::size_t hits = 0;
+  double sum = 0;
+  double sum_sq = 0;
+};
+
+Estimate moments_interval(const Moments& m, std::size_t n) {
+  if (n == 0) return {};
+  const double nn = static_cast<double>(n);
+  const double mean = m.sum / nn;
+  const double var = n > 1 ? std::max(0.0, (m.sum_sq - nn * mean * mean) / (nn - 1)) : 0.0;
+  const double half = kZ95 * std::sqrt(var / nn);
+  return {mean, std::max(0.0, mean - half), mean + half};
 }
 
 Estimate mean_interval(const std::vector<double>& xs) {
@@ -321,38 +345,64 @@ MonteCarloResult monte_carlo(Simulator& sim, const MonteCarloOptions& options) {
   std::size_t violated = 0;
   std::vector<double> days;
   std::vector<long long> people;
-  std::map<FindingKey, std::pair<std::size_t, std::vector<double>>> by_finding;
-  std::map<std::string, std::pair<std::size_t, std::vector<double>>> by_edge;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const RunStats& r = runs[i];
-    violated += r.violated ? 1 : 0;
-    days.push_back(r.days);
-    people.push_back(r.people);
-    result.runs_with_unknown_counts += r.unknown_count ? 1 : 0;
-    for (const auto& [k, d] : r.finding_days) {
-      auto& [hits, v] = by_finding[k];
-      ++hits;
-      v.push_back(d);
+  std::vector<Moments> by_finding, by_edge;
+  std::vector<double> finding_days, edge_days;  // scratch, per run
+  std::vector<std::uint32_t> touched_findings, touched_edges;
+  auto add = [](std::vector<double>& acc, std::vector<std::uint32_t>& touched, std::uint32_t id,
+                double d) {
+    if (acc.size() <= id) acc.resize(id + 1, 0.0);
+    if (acc[id] == 0.0) touched.push_back(id);
+    acc[id] += d;
+  };
+  auto flush = [](std::vector<double>& acc, std::vector<std::uint32_t>& touched,
+                  std::vector<Moments>& out) {
+    for (std::uint32_t id : touched) {
+      if (out.size() <= id) out.resize(id + 1);
+      out[id].hits++;
+      out[id].sum += acc[id];
+      out[id].sum_sq += acc[id] * acc[id];
+      acc[id] = 0.0;
     }
-    for (const auto& [e, d] : r.edge_days) {
-      auto& [hits, v] = by_edge[e];
-      ++hits;
-      v.push_back(d);
+    touched.clear();
+  };
+  for (const RunStats& r : runs) {
+    double total = 0;
+    std::map<std::string, std::optional<long long>> exposed;
+    for (const auto& [o, d] : r.visits) {
+      total += d;
+      for (const auto& [ds, count] : o->exposed) exposed.emplace(ds, count);
+      for (std::uint32_t id : o->violation_ids) add(finding_days, touched_findings, id, d);
+      for (std::uint32_t id : o->edge_ids) add(edge_days, touched_edges, id, d);
     }
+    flush(finding_days, touched_findings, by_finding);
+    flush(edge_days, touched_edges, by_edge);
+    violated += r.visits.empty() ? 0 : 1;
+    days.push_back(total);
+    long long count = 0;
+    bool unknown = false;
+    for (const auto& [ds, c] : exposed) {
+      if (c) {
+        count += *c;
+      } else {
+        unknown = true;
+      }
+    }
+    people.push_back(count);
+    result.runs_with_unknown_counts += unknown ? 1 : 0;
   }
   result.p_violation = wilson_interval(violated, options.runs);
   result.violated_days = mean_interval(days);
-  auto padded = [&](std::vector<double> v) {  // runs without a violation there count as 0 days
-    v.resize(options.runs, 0.0);
-    return mean_interval(v);
-  };
-  for (const auto& [k, hv] : by_finding) {
-    result.findings.push_back(
-        RiskRow{k.edge, k, wilson_interval(hv.first, options.runs), padded(hv.second)});
+  for (std::uint32_t id = 0; id < by_finding.size(); ++id) {
+    if (!by_finding[id].hits) continue;
+    const FindingKey k = sim.finding(id);
+    result.findings.push_back(RiskRow{k.edge, k, wilson_interval(by_finding[id].hits, options.runs),
+                                      moments_interval(by_finding[id], options.runs)});
   }
-  for (const auto& [e, hv] : by_edge) {
-    result.edges.push_back(
-        RiskRow{e, std::nullopt, wilson_interval(hv.first, options.runs), padded(hv.second)});
+  for (std::uint32_t id = 0; id < by_edge.size(); ++id) {
+    if (!by_edge[id].hits) continue;
+    result.edges.push_back(RiskRow{sim.edge(id), std::nullopt,
+                                   wilson_interval(by_edge[id].hits, options.runs),
+                                   moments_interval(by_edge[id], options.runs)});
   }
   auto by_risk = [](const RiskRow& a, const RiskRow& b) {
     if (a.days.value != b.days.value) return a.days.value > b.days.value;

@@ -38,6 +38,10 @@ struct StateOutcome {
   bool violated = false;
   // Data sets on violating paths, with their subject counts (nullopt: unknown).
   std::map<std::string, std::optional<long long>> exposed;
+  // Interned ids (Simulator::finding / Simulator::edge) of the violations and of their edges, so
+  // Monte Carlo runs add up days per id instead of per string.
+  std::vector<std::uint32_t> violation_ids;
+  std::vector<std::uint32_t> edge_ids;
 };
 
 struct Segment {
@@ -61,6 +65,9 @@ class Simulator {
   const StateOutcome& outcome(std::size_t segment, std::uint64_t stochastic_mask);
   [[nodiscard]] std::size_t world_states() const;  // distinct states built so far
   [[nodiscard]] std::size_t checks() const;        // (state, segment) pairs checked so far
+  // The finding and edge behind an interned id (ids depend on the order states were first met).
+  [[nodiscard]] FindingKey finding(std::uint32_t id) const;
+  [[nodiscard]] std::string edge(std::uint32_t id) const;
 
  private:
   struct World;
@@ -70,6 +77,10 @@ class Simulator {
   std::vector<Segment> segments_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::unique_ptr<World>> worlds_;
+  std::map<FindingKey, std::uint32_t> finding_ids_;
+  std::vector<FindingKey> findings_;
+  std::map<std::string, std::uint32_t> edge_ids_;
+  std::vector<std::string> edges_;
 };
 
 // --- replay
