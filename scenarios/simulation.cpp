@@ -74,9 +74,14 @@ std::size_t Simulator::world_states() const {
 }
 
 std::size_t Simulator::checks() const {
-  std::lock_guard lock(mutex_);
+  std::vector<World*> worlds;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [mask, w] : worlds_) worlds.push_back(w.get());
+  }
+  // outcome() takes a world's lock, then mutex_; never hold mutex_ while waiting for a world.
   std::size_t n = 0;
-  for (const auto& [mask, w] : worlds_) {
+  for (World* w : worlds) {
     std::lock_guard wl(w->mutex);
     n += w->outcomes.size();
   }

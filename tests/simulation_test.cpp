@@ -99,15 +99,21 @@ TEST(Replay, EuUsGapsFollowSchremsTwoAndTheDpf) {
   ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
   Simulator sim(*loaded.scenario, *loaded.rules, testing::reference());
   const auto r = replay(sim);
+  // Safe Harbour falls on 2015-10-06 (Directive 95/46/EC then); the importer joins the Privacy
+  // Shield on 2016-09-30.
+  EXPECT_TRUE(has_interval(r, "EU-DPD-25", "to-analytics", "2015-10-06", "2016-09-30"));
   // Privacy Shield falls on 2020-07-16; the importer is on the DPF list from 2023-07-17.
   EXPECT_TRUE(has_interval(r, "EU-GDPR-44", "to-analytics", "2020-07-16", "2023-07-17"));
   // SCCs stay valid, but need a TIA from Schrems II until the shop documents one.
   EXPECT_TRUE(has_interval(r, "EU-GDPR-46-TIA", "to-support", "2020-07-16", "2021-03-01"));
   // A processor seeing the data in the clear in the US: no supplementary measure until the DPF.
   EXPECT_TRUE(has_interval(r, "EU-GDPR-46-UC6", "to-support", "2020-07-16", "2023-07-10"));
+  EXPECT_EQ(r.intervals.size(), 4u);
+  // The SCC transfer is lawful under the Directive throughout (2010/87/EU stayed valid).
   for (const auto& i : r.intervals) {
-    EXPECT_GE(i.from.to_string(), "2020-07-16") << i.key.rule << " " << i.key.edge;
-    EXPECT_LE(i.to.to_string(), "2023-07-17") << i.key.rule << " " << i.key.edge;
+    if (i.key.edge == "to-support") {
+      EXPECT_GE(i.from.to_string(), "2020-07-16") << i.key.rule;
+    }
   }
 }
 
@@ -133,6 +139,25 @@ TEST(Replay, FailoverAcrossTheBorderAddsTheUsCopyForTheOutage) {
   EXPECT_TRUE(has_interval(r, "JP-APPI-28",
                            "remote_access:c-storage@country:JP->access:c-storage/cloud-c-parent",
                            "2027-03-15", "2031-12-01"));
+}
+
+// "A decision falls" and "a law changes" are fact edits of the rule base, active from their date.
+TEST(Replay, FactEditsChangeTheRuleBaseFromTheirDate) {
+  json doc = minimal(json::array(
+      {json{{"id", "japan-adequacy-falls"},
+            {"at", "2025-03-01"},
+            {"event", {{"type", "fact_ends"}, {"fact", "eu_adequacy"}, {"value", "JP"}}}},
+       json{{"id", "japan-adequacy-again"},
+            {"at", "2025-09-01"},
+            {"event", {{"type", "fact_starts"}, {"fact", "eu_adequacy"}, {"value", "JP"}}}}}));
+  doc["places"] = json::array({"eu-gdpr"});
+  auto loaded = load(write_scenario("fact-edits", doc));
+  ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+  Simulator sim(*loaded.scenario, *loaded.rules, testing::reference());
+  const auto r = replay(sim);
+  // Both events are active from 2025-09-01: the new entry holds even though the old one ended.
+  EXPECT_TRUE(has_interval(r, "EU-GDPR-44", "to-japan", "2025-03-01", "2025-09-01"));
+  EXPECT_EQ(r.intervals.size(), 1u);
 }
 
 // --- validation
