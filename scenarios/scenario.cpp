@@ -409,8 +409,17 @@ std::optional<Scenario> ScenarioReader::read(const Json& doc) {
 void ScenarioReader::check_references() {
   // Ids are checked against the model with every event applied, so a fragment can add a party
   // that a later event names.
-  const Json all = apply_model_edits(s_, (std::uint64_t{1} << s_.event_count()) - 1).document;
-  for (std::size_t i = 0; i < s_.event_count(); ++i) check_edit(s_.edit(i), all);
+  const std::uint64_t every = (std::uint64_t{1} << s_.event_count()) - 1;
+  const Json all = apply_model_edits(s_, every).document;
+  // Regions are checked where the systems are before any failover moves them.
+  std::uint64_t no_failovers = every;
+  for (std::size_t i = 0; i < s_.event_count(); ++i) {
+    if (s_.edit(i).kind == EditKind::kRegionFailover) no_failovers &= ~(std::uint64_t{1} << i);
+  }
+  const Json unmoved = apply_model_edits(s_, no_failovers).document;
+  for (std::size_t i = 0; i < s_.event_count(); ++i) {
+    check_edit(s_.edit(i), s_.edit(i).kind == EditKind::kRegionFailover ? unmoved : all);
+  }
 }
 
 void ScenarioReader::check_edit(const Edit& e, const Json& all) {

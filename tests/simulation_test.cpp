@@ -160,6 +160,58 @@ TEST(Replay, FactEditsChangeTheRuleBaseFromTheirDate) {
   EXPECT_EQ(r.intervals.size(), 1u);
 }
 
+// Correlation through the parent chain: the group's certification lapsing takes the subsidiary's
+// with it only when the event says so.
+TEST(Replay, CertificationLapseReachesSubsidiariesThroughTheParentChain) {
+  auto run = [&](bool subsidiaries) {
+    json doc = minimal(json::array({json{{"id", "lapse"},
+                                         {"at", "2025-01-01"},
+                                         {"event",
+                                          {{"type", "certification_ends"},
+                                           {"party", "a-group"},
+                                           {"scheme", "dpf"},
+                                           {"subsidiaries", subsidiaries}}}}}));
+    doc["places"] = json::array({"eu-gdpr"});
+    auto loaded = load(write_scenario("lapse", doc));
+    EXPECT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+    Simulator sim(*loaded.scenario, *loaded.rules, testing::reference());
+    return replay(sim);
+  };
+  EXPECT_TRUE(has_interval(run(true), "EU-GDPR-44", "to-us", "2025-01-01", "2027-01-01"));
+  EXPECT_TRUE(run(false).intervals.empty());
+}
+
+// Without `to`, a system moves to its own failover region; systems without one stay.
+TEST(Replay, RegionOutageMovesSystemsToTheirFailoverRegion) {
+  const auto dir = std::filesystem::temp_directory_path() / "xborder-simulation-test";
+  std::filesystem::create_directories(dir);
+  json model = json::parse(
+      testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
+  for (auto& s : model["systems"]) {
+    if (s["id"] == "eu-crm")
+      s["regions"].push_back(json{{"location", "country:IN"}, {"role", "failover"}});
+  }
+  std::ofstream(dir / "failover-model.json") << model.dump(2);
+  json doc = minimal(
+      json::array({json{{"id", "de-outage"},
+                        {"at", "2025-01-01"},
+                        {"until", "2025-01-15"},
+                        {"event", {{"type", "region_failover"}, {"region", "country:DE"}}}}}));
+  doc["model"] = (dir / "failover-model.json").string();
+  doc["places"] = json::array({"eu-gdpr"});
+  auto loaded = load(write_scenario("outage", doc));
+  ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+  const auto edited = apply_model_edits(*loaded.scenario, 1);
+  json regions;
+  for (const auto& s : edited.document["systems"]) {
+    if (s["id"] == "eu-crm") regions = s["regions"];
+  }
+  EXPECT_EQ(regions, json::array({json{{"location", "country:IN"}, {"role", "primary"}}}));
+  Simulator sim(*loaded.scenario, *loaded.rules, testing::reference());
+  const auto r = replay(sim);
+  EXPECT_EQ(r.segments.size(), 3u);
+}
+
 // --- validation
 
 TEST(ScenarioValidation, DanglingIdsBadDatesAndUnknownKeysPointIntoTheScenario) {
