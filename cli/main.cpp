@@ -1,6 +1,7 @@
 // xborder: the command line. Parses arguments into a request, calls the library, renders.
 // Exit codes: 0 nothing violated, 1 violations, 2 invalid input, 3 internal error.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,10 @@
 #include "reports/report_input.hpp"
 #include "reports/sarif_report.hpp"
 #include "reports/tabular_report.hpp"
+#include "scenarios/markov.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/simulation.hpp"
+#include "scenarios/simulation_report.hpp"
 #include "solver/checker.hpp"
 #include "solver/compare.hpp"
 #include "solver/rule_catalog.hpp"
@@ -55,6 +60,10 @@ const char* const kUsage = R"(usage:
       REGIME: a jurisdiction or place id, joined by `+`, optionally @YYYY-MM-DD (EU, JP@2021-01-01,
       eu-gdpr+us-access); a jurisdiction stands for its places of --category (default
       personal_data); compare exits 1 when the regimes differ
+  xborder simulate SCENARIO.json [--runs N] [--seed S] [--horizon 5y|18m|365d] [--threads N]
+                   [--format text|json] [--rules DIR] [--error-format human|json]
+      replays the scenario's timeline; with --runs N > 0 also N Monte Carlo runs of its
+      stochastic events and the exact Markov answer; exits 1 when any run or the replay violates
   xborder --help | --version
 
 --policies adds your organisation's own packs (internal policies, contract terms) to the shipped
@@ -568,6 +577,106 @@ int run(const Args& a) {
   return result.summary.violations > 0 ? kExitViolations : kExitOk;
 }
 
+// `xborder simulate`: parses its own options, replays the timeline, runs Monte Carlo.
+int run_simulate(const std::vector<std::string>& args) {
+  std::string file, format = "text", horizon;
+  std::filesystem::path rules_dir = default_rules_dir();
+  std::size_t runs = 0;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  bool json_errors = false;
+  auto number = [](const std::string& option, const std::string& text) -> std::uint64_t {
+    if (text.empty() || text.size() > 18 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      throw UsageError{"`" + option + "` needs a non-negative integer, not `" + text + "`"};
+    return std::stoull(text);
+  };
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& arg = args[k];
+    auto value = [&]() -> std::string {
+      if (k + 1 >= args.size()) throw UsageError{"`" + arg + "` needs a value"};
+      return args[++k];
+    };
+    if (arg == "--runs") {
+      runs = number(arg, value());
+    } else if (arg == "--seed") {
+      seed = number(arg, value());
+    } else if (arg == "--threads") {
+      threads = static_cast<unsigned>(std::min<std::uint64_t>(number(arg, value()), 1024));
+    } else if (arg == "--horizon") {
+      horizon = value();
+    } else if (arg == "--format") {
+      format = value();
+      if (format != "text" && format != "json")
+        throw UsageError{"`simulate` --format must be `text` or `json`"};
+    } else if (arg == "--rules") {
+      rules_dir = value();
+    } else if (arg == "--error-format") {
+      const std::string f = value();
+      if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
+      json_errors = f == "json";
+    } else if (!arg.empty() && arg[0] == '-') {
+      throw UsageError{"unknown option `" + arg + "`"};
+    } else if (file.empty()) {
+      file = arg;
+    } else {
+      throw UsageError{"unexpected argument `" + arg + "`"};
+    }
+  }
+  if (file.empty()) throw UsageError{"`simulate` needs a SCENARIO.json"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto all_rules = load_rule_base(rules_dir, reference->country_codes());
+  diags.append(all_rules.diagnostics);
+  if (!all_rules.rules) return report_diagnostics(diags, json_errors);
+  auto loaded = load_scenario(file, *reference, *all_rules.rules);
+  diags.append(loaded.diagnostics);
+  if (!loaded.scenario) return report_diagnostics(diags, json_errors);
+  Scenario& scenario = *loaded.scenario;
+  if (!horizon.empty()) {
+    auto end = add_horizon(scenario.start, horizon);
+    if (!end) {
+      diags.error("XB-CLI-001", "<command line>", "",
+                  "`--horizon " + horizon + "` is not a horizon",
+                  "write a number and a unit: 5y, 18m or 365d");
+      return report_diagnostics(diags, json_errors);
+    }
+    scenario.end = *end;
+  }
+  std::optional<RuleBase> only;
+  if (!scenario.places.empty()) {
+    auto restricted = load_rule_base(rules_dir, reference->country_codes(), scenario.places);
+    diags.append(restricted.diagnostics);
+    if (!restricted.rules) return report_diagnostics(diags, json_errors);
+    only = std::move(restricted.rules);
+  }
+  const RuleBase& rules = only ? *only : *all_rules.rules;
+  SimulationReport report;
+  report.scenario_file = file;
+  report.scenario = &scenario;
+  for (const auto& pack : rules.packs) report.places.push_back(pack.place.id);
+  std::sort(report.places.begin(), report.places.end());
+  Simulator simulator(scenario, rules, *reference);
+  report.replay = replay(simulator);
+  bool violated = report.replay.violated;
+  if (runs > 0) {
+    MonteCarloOptions options;
+    options.runs = runs;
+    options.seed = seed;
+    options.threads = threads;
+    report.monte_carlo = monte_carlo(simulator, options);
+    report.analytic = analytic(simulator, 6);
+    violated |= report.monte_carlo->p_violation.value > 0;
+  }
+  if (format == "json") {
+    std::cout << simulation_to_json(report).dump(2) << "\n";
+  } else {
+    std::cout << simulation_to_text(report);
+  }
+  return violated ? kExitViolations : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -584,6 +693,8 @@ int main(int argc, char** argv) {
     }
     if (argc >= 2 && std::string(argv[1]) == "compare")
       return run_compare(std::vector<std::string>(argv + 2, argv + argc));
+    if (argc >= 2 && std::string(argv[1]) == "simulate")
+      return run_simulate(std::vector<std::string>(argv + 2, argv + argc));
     const Args args = parse_args(argc, argv);
     if (args.command != "check" && args.command != "graph" && args.command != "validate" &&
         args.command != "report" && args.command != "rules") {

@@ -1,0 +1,177 @@
+// Prints Monte Carlo runs per second of the simulation core: the multi-tier cloud failover
+// scenario (scenarios/cloud-failover, 10,000 runs) and generated layered models of growing size
+// with three stochastic events (a failover abroad, a sub-processor added, an adequacy decision
+// falling). Nothing is asserted; the figures go in bench/README.md.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "model/model_loader.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/simulation.hpp"
+
+using namespace xborder;
+
+namespace {
+
+// The layered generator of bench_checker.cpp: layers of systems in alternating countries, every
+// system of a layer sending to every system of the next.
+Json layered_model(int layers, int width) {
+  const char* countries[] = {"DE", "JP", "US", "FR", "KR", "SG"};
+  Json m;
+  m["format"] = "xborder-model/1";
+  m["name"] = "bench";
+  m["parties"] =
+      Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
+  m["systems"] = Json::array();
+  m["flows"] = Json::array();
+  for (int l = 0; l < layers; ++l) {
+    for (int w = 0; w < width; ++w) {
+      const std::string party = "p" + std::to_string(l) + "-" + std::to_string(w);
+      const std::string country = countries[(l + w) % 6];
+      m["parties"].push_back({{"id", party}, {"country", country}});
+      m["systems"].push_back({{"id", "s" + party},
+                              {"tier", "saas"},
+                              {"operator", party},
+                              {"regions", Json::array({Json{{"location", "country:" + country}}})},
+                              {"operator_handles_data", true}});
+    }
+  }
+  m["datasets"] = Json::array({Json{{"id", "d"},
+                                    {"categories", {"personal_data"}},
+                                    {"subjects", {"DE"}},
+                                    {"subject_count", 100000},
+                                    {"controller", "p0-0"}}});
+  int flow = 0;
+  for (int w = 0; w < width; ++w) {
+    m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
+                          {"event", "collect"},
+                          {"from", "subjects"},
+                          {"to", "sp0-" + std::to_string(w)},
+                          {"datasets", {"d"}},
+                          {"relationship", "data_subject_to_controller"}});
+  }
+  for (int l = 0; l + 1 < layers; ++l) {
+    for (int a = 0; a < width; ++a) {
+      for (int b = 0; b < width; ++b) {
+        m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
+                              {"event", "transfer"},
+                              {"from", "sp" + std::to_string(l) + "-" + std::to_string(a)},
+                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)},
+                              {"datasets", {"d"}},
+                              {"relationship", "controller_to_processor"}});
+      }
+    }
+  }
+  return m;
+}
+
+Json layered_scenario(int layers, int width) {
+  const std::string last = "sp" + std::to_string(layers - 1) + "-0";
+  Json fragment = {
+      {"parties", Json::array({Json{{"id", "sub-in"}, {"country", "IN"}}})},
+      {"systems", Json::array({Json{{"id", "sub-in-desk"},
+                                    {"tier", "saas"},
+                                    {"operator", "sub-in"},
+                                    {"regions", Json::array({Json{{"location", "country:IN"}}})},
+                                    {"operator_handles_data", true}}})},
+      {"flows", Json::array({Json{{"id", "to-sub-in"},
+                                  {"event", "transfer"},
+                                  {"from", last},
+                                  {"to", "sub-in-desk"},
+                                  {"datasets", {"d"}},
+                                  {"relationship", "processor_to_processor"}}})}};
+  return Json{
+      {"format", "xborder-scenario/1"},
+      {"name", "bench " + std::to_string(layers) + "x" + std::to_string(width)},
+      {"model", "model.json"},
+      {"start", "2026-12-01"},
+      {"horizon", "5y"},
+      {"stochastic",
+       Json::array(
+           {Json{{"id", "failover"},
+                 {"rate_per_year", 2},
+                 {"recovery_per_year", 52},
+                 {"event",
+                  {{"type", "region_failover"},
+                   {"region", "country:JP"},
+                   {"to", "country:CN"},
+                   {"systems", Json::array({"sp1-0"})}}}},
+            Json{{"id", "sub-processor"},
+                 {"rate_per_year", 0.5},
+                 {"recovery_per_year", 1},
+                 {"event", {{"type", "add"}, {"fragment", fragment}}}},
+            Json{{"id", "adequacy-falls"},
+                 {"rate_per_year", 0.1},
+                 {"event", {{"type", "fact_ends"}, {"fact", "eu_adequacy"}, {"value", "JP"}}}}})}};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+void measure(const char* label, std::size_t nodes, const Scenario& scenario, const RuleBase& rules,
+             const ReferenceData& reference, std::size_t runs) {
+  for (unsigned threads : {1u, 0u}) {
+    Simulator sim(scenario, rules, reference);
+    auto t0 = std::chrono::steady_clock::now();
+    const auto first = monte_carlo(sim, MonteCarloOptions{runs, 1, threads});
+    const double cold = seconds_since(t0);  // builds and checks every world state it meets
+    auto t1 = std::chrono::steady_clock::now();
+    monte_carlo(sim, MonteCarloOptions{runs, 2, threads});
+    const double warm = seconds_since(t1);  // every state already checked
+    std::printf("%-28s %6zu %7u %7zu %6zu %7zu %9.2f %11.0f %9.2f %11.0f %8.3f\n", label, nodes,
+                threads ? threads : std::thread::hardware_concurrency(), runs, first.world_states,
+                first.checks, cold, static_cast<double>(runs) / cold, warm,
+                static_cast<double>(runs) / warm, first.p_violation.value);
+  }
+}
+
+}  // namespace
+
+int main() {
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  auto rules = load_rule_base(default_rules_dir(), reference->country_codes());
+  if (!reference || !rules.rules) {
+    std::fprintf(stderr, "cannot load reference data or rule packs\n");
+    return 2;
+  }
+  std::printf("%-28s %6s %7s %7s %6s %7s %9s %11s %9s %11s %8s\n", "scenario", "nodes", "threads",
+              "runs", "states", "checks", "cold_s", "cold_runs/s", "warm_s", "warm_runs/s",
+              "P(viol)");
+  {
+    const auto file =
+        std::filesystem::path(XBORDER_SOURCE_DIR) / "scenarios/cloud-failover/simulation.json";
+    auto loaded = load_scenario(file, *reference, *rules.rules);
+    if (!loaded.scenario) {
+      for (const auto& d : loaded.diagnostics.items())
+        std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
+      return 2;
+    }
+    auto model = load_model_json(loaded.scenario->model_json, "model.json", *reference);
+    PathChecker probe(*model.model, *rules.rules);
+    measure("cloud-failover (multi-tier)", probe.graph().node_count(), *loaded.scenario,
+            *rules.rules, *reference, 10000);
+  }
+  const auto dir = std::filesystem::temp_directory_path() / "xborder-bench-simulate";
+  for (auto [layers, width] : std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}}) {
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "model.json") << layered_model(layers, width).dump();
+    std::ofstream(dir / "simulation.json") << layered_scenario(layers, width).dump();
+    Diagnostics d;
+    auto loaded = load_scenario(dir / "simulation.json", *reference, *rules.rules);
+    if (!loaded.scenario) {
+      for (const auto& diag : loaded.diagnostics.items())
+        std::fprintf(stderr, "%s\n", render_diagnostic(diag).c_str());
+      return 2;
+    }
+    auto model = load_model_json(loaded.scenario->model_json, "model.json", *reference);
+    PathChecker probe(*model.model, *rules.rules);
+    const std::string label = "layered " + std::to_string(layers) + "x" + std::to_string(width);
+    measure(label.c_str(), probe.graph().node_count(), *loaded.scenario, *rules.rules, *reference,
+            10000);
+  }
+  return 0;
+}

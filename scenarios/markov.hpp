@@ -1,0 +1,35 @@
+// The exact answer for the Markov part of a scenario: each stochastic event is a two-state
+// continuous-time Markov chain (inactive → active at its rate, back at its recovery rate), so the
+// world state is a chain on 2^S states whose generator is constant between segment boundaries.
+// Transient probabilities come from the matrix exponential (Eigen's MatrixFunctions), expected
+// times from the exponential of the generator augmented with a reward column, and the probability
+// of at least one violation from the chain whose violating states are made absorbing. Used to
+// cross-check the Monte Carlo estimates. Eigen stays behind this header.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "scenarios/simulation.hpp"
+
+namespace xborder {
+
+struct EventAnalytics {
+  std::string id;
+  double p_active_at_end = 0;  // probability the event is active at the end of the horizon
+  double active_days = 0;      // expected days active within the horizon
+};
+
+struct AnalyticResult {
+  bool available = false;
+  std::string reason;  // why not, when unavailable
+  double p_violation = 0;
+  double violated_days = 0;
+  std::vector<EventAnalytics> events;
+};
+
+// Checks every world state in every segment (2^S of them): only for S <= max_events.
+AnalyticResult analytic(Simulator& simulator, std::size_t max_events = 8);
+
+}  // namespace xborder

@@ -1,0 +1,111 @@
+#!/bin/sh
+# `xborder simulate`: every shipped scenarios/*/simulation.json runs (exit 0 or 1) and its JSON
+# validates against reports/schema/simulate-result.schema.json; the same seed gives the same bytes
+# with one thread or two; bad scenarios and bad options exit 2 with a located diagnostic and
+# nothing on stdout.
+# usage: simulate_cli.sh PATH/TO/xborder REPO_ROOT WORK_DIR
+set -u
+
+xborder=${1:?usage: simulate_cli.sh XBORDER REPO_ROOT WORK_DIR}
+root=${2:?usage: simulate_cli.sh XBORDER REPO_ROOT WORK_DIR}
+work=${3:?usage: simulate_cli.sh XBORDER REPO_ROOT WORK_DIR}
+schema="$root/reports/schema/simulate-result.schema.json"
+rm -rf "$work" && mkdir -p "$work" || exit 2
+
+python=""
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  echo "simulate_cli: no python3 with the jsonschema module (install python3-jsonschema: scripts/setup)" >&2
+  exit 2
+fi
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+
+if "$python" -c '
+import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1], encoding="utf-8")))
+' "$schema"; then pass "schema is a valid draft 2020-12 schema"; else fail "schema" "not a valid JSON Schema"; fi
+
+found=0
+for scenario in "$root"/scenarios/*/simulation.json; do
+  [ -f "$scenario" ] || continue
+  found=1
+  name=$(basename "$(dirname "$scenario")")
+  "$xborder" simulate "$scenario" --rules "$root/jurisdictions" --runs 300 --seed 5 --threads 1 \
+    --format json >"$work/$name-1.json" 2>"$work/err"
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+    fail "$name" "exit $rc: $(head -c 300 "$work/err")"
+    continue
+  fi
+  if "$python" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+doc = json.load(open(sys.argv[2], encoding="utf-8"))
+errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+for e in errors[:10]:
+    print("    /%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message))
+sys.exit(1 if errors else 0)
+' "$schema" "$work/$name-1.json" >"$work/val" 2>&1; then
+    pass "$name validates (exit $rc)"
+  else
+    fail "$name" "output does not match the schema: $(cat "$work/val")"
+  fi
+  "$xborder" simulate "$scenario" --rules "$root/jurisdictions" --runs 300 --seed 5 --threads 2 \
+    --format json >"$work/$name-2.json" 2>/dev/null
+  if cmp -s "$work/$name-1.json" "$work/$name-2.json"; then
+    pass "$name: same seed, same bytes with 1 and 2 threads"
+  else
+    fail "$name" "output differs between --threads 1 and --threads 2"
+  fi
+done
+[ "$found" -eq 1 ] || fail "scenarios" "no scenarios/*/simulation.json"
+
+# The text output names the timeline and the Monte Carlo figures.
+"$xborder" simulate "$root/scenarios/eu-us-replay/simulation.json" --rules "$root/jurisdictions" >"$work/text" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "NON-COMPLIANT 2020-07-16 to 2023-07-17 (1096 days)  under EU-GDPR-44" "$work/text"; then
+  pass "text replay of eu-us-replay (exit 1)"
+else
+  fail "text replay" "exit $rc: $(head -c 400 "$work/text")"
+fi
+
+# Bad input: exit 2, nothing on stdout, the code and the pointer on stderr.
+expect_invalid() {
+  name=$1
+  needle=$2
+  shift 2
+  "$xborder" simulate "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  if [ "$rc" -ne 2 ]; then
+    fail "$name" "exit $rc, expected 2"
+  elif [ -s "$work/out" ]; then
+    fail "$name" "stdout is not empty"
+  elif ! grep -q -- "$needle" "$work/err"; then
+    fail "$name" "stderr lacks \`$needle\`: $(head -c 300 "$work/err")"
+  else
+    pass "$name"
+  fi
+}
+cat >"$work/bad.json" <<JSON
+{"format": "xborder-scenario/1", "name": "bad", "model": "$root/scenarios/eu-jp-us-transfer/model.json",
+ "start": "2024-01-01", "horizon": "2y",
+ "timeline": [{"id": "x", "at": "2024-05-01",
+               "event": {"type": "certification_ends", "party": "a-uss", "scheme": "dpf"}}]}
+JSON
+expect_invalid "dangling party" "bad.json:/timeline/0/event/party: error\[XB-SIM-032\]" "$work/bad.json"
+expect_invalid "missing scenario file" "error\[XB-SIM-001\]" "$work/none.json"
+expect_invalid "bad --runs" "needs a non-negative integer" "$work/bad.json" --runs many
+expect_invalid "bad --horizon" "is not a horizon" "$root/scenarios/eu-us-replay/simulation.json" --horizon 5x
+expect_invalid "bad --format" "must be \`text\` or \`json\`" "$root/scenarios/eu-us-replay/simulation.json" --format html
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
