@@ -247,9 +247,9 @@ int run_report_from(const Args& a) {
 }
 
 std::string item_line(const CatalogueItem& item) {
-  std::string out = item.kind + "  " + item.place + "  " + item.id + "  " +
-                    item.valid.to_string() + "\n      " + item.citation.label() + "  <" +
-                    item.citation.url + ">  (verified " + item.citation.verified + ")\n";
+  std::string out = item.kind + "  " + item.place + "  " + item.id + "  " + item.valid.to_string() +
+                    "\n      " + item.citation.label() + "  <" + item.citation.url +
+                    ">  (verified " + item.citation.verified + ")\n";
   if (!item.disagreements.empty()) {
     out += "      sources disagree; follows: " + item.follows + "\n";
     for (const auto& d : item.disagreements)
@@ -306,8 +306,8 @@ int run_rules(const Args& a) {
   if (a.model == "lint" && !loaded.rules) {
     // Unknown vocabulary is a lint defect (exit 1); any other load error is invalid input (2).
     diags.append(lint_load_errors(loaded.diagnostics));
-    const bool only_vocabulary = std::all_of(
-        diags.items().begin(), diags.items().end(), [](const Diagnostic& d) {
+    const bool only_vocabulary =
+        std::all_of(diags.items().begin(), diags.items().end(), [](const Diagnostic& d) {
           return d.severity != Severity::kError || d.code == "XB-LINT-008";
         });
     report_diagnostics(diags, a.json_errors);

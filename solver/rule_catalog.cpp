@@ -22,9 +22,16 @@ std::vector<CatalogueItem> catalogue(const RuleBase& rules) {
     for (std::size_t k = 0; k < pack.reach.size(); ++k) {
       const auto& r = pack.reach[k];
       const auto it = pack.reach_citations.find(r.id);
-      out.push_back({"reach", pack.place.id, r.id, r.label,
-                     it == pack.reach_citations.end() ? Citation{} : it->second, r.valid,
-                     "/reach/" + std::to_string(k), pack.file, {}, ""});
+      out.push_back({"reach",
+                     pack.place.id,
+                     r.id,
+                     r.label,
+                     it == pack.reach_citations.end() ? Citation{} : it->second,
+                     r.valid,
+                     "/reach/" + std::to_string(k),
+                     pack.file,
+                     {},
+                     ""});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const CatalogueItem& a, const CatalogueItem& b) {
@@ -95,8 +102,8 @@ void lint_disagreements(Diagnostics& diags, const std::filesystem::path& file,
 Diagnostics lint_load_errors(const Diagnostics& load) {
   Diagnostics out;
   for (const auto& d : load.items()) {
-    const bool vocabulary = d.code == "XB-RULES-003" || d.code == "XB-RULES-041" ||
-                            d.code == "XB-RULES-042";
+    const bool vocabulary =
+        d.code == "XB-RULES-003" || d.code == "XB-RULES-041" || d.code == "XB-RULES-042";
     if (d.severity != Severity::kError || !vocabulary) {
       out.add(d);
       continue;
@@ -132,8 +139,8 @@ Diagnostics lint(const RuleBase& rules, Date today) {
       for (const auto& e : fs.entries) {
         lint_citation(diags, pack.file, e.pointer, "fact `" + name + ":" + e.value + "`",
                       e.citation, today);
-        lint_disagreements(diags, pack.file, "fact `" + name + ":" + e.value + "`",
-                           e.disagreements, today);
+        lint_disagreements(diags, pack.file, "fact `" + name + ":" + e.value + "`", e.disagreements,
+                           today);
         if (e.confidence == "unverified") {
           diags.warning("XB-LINT-007", pack.file, e.pointer + "/confidence",
                         "fact `" + name + ":" + e.value + "` is marked unverified",

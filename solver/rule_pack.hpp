@@ -98,7 +98,7 @@ struct Rule {
   std::string kind = "duty";
   std::vector<Disagreement> disagreements;  // `sources_disagree`
   std::string follows;                      // which source the rule follows, and why
-  std::string place;  // place id of the pack
+  std::string place;                        // place id of the pack
   std::string pointer;
   std::filesystem::path file;
 };
