@@ -281,9 +281,15 @@ int run_report_from(const Args& a) {
 }
 
 std::string item_line(const CatalogueItem& item) {
-  return item.kind + "  " + item.place + "  " + item.id + "  " + item.valid.to_string() +
-         "\n      " + item.citation.label() + "  <" + item.citation.url + ">  (verified " +
-         item.citation.verified + ")\n";
+  std::string out = item.kind + "  " + item.place + "  " + item.id + "  " + item.valid.to_string() +
+                    "\n      " + item.citation.label() + "  <" + item.citation.url +
+                    ">  (verified " + item.citation.verified + ")\n";
+  if (!item.disagreements.empty()) {
+    out += "      sources disagree; follows: " + item.follows + "\n";
+    for (const auto& d : item.disagreements)
+      out += "        ≠ " + d.citation.label() + "  <" + d.citation.url + ">: " + d.says + "\n";
+  }
+  return out;
 }
 
 nlohmann::json item_json(const CatalogueItem& item) {
@@ -305,6 +311,22 @@ nlohmann::json item_json(const CatalogueItem& item) {
           {"pointer", item.pointer}};
 }
 
+// `sources_disagree` and `follows`, only on items that have them.
+void add_disagreements(nlohmann::json& j, const CatalogueItem& item) {
+  if (item.disagreements.empty()) return;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : item.disagreements) {
+    list.push_back({{"citation",
+                     {{"instrument", d.citation.instrument},
+                      {"article", d.citation.article},
+                      {"url", d.citation.url},
+                      {"verified", d.citation.verified}}},
+                    {"says", d.says}});
+  }
+  j["sources_disagree"] = std::move(list);
+  j["follows"] = item.follows;
+}
+
 Date today() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   return Date::from_days(static_cast<int>(now.time_since_epoch().count()));
@@ -315,6 +337,16 @@ int run_rules(const Args& a) {
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, a.json_errors);
   auto loaded = load_rule_base(a.rules, reference->country_codes(), a.places, a.policies);
+  if (a.model == "lint" && !loaded.rules) {
+    // Unknown vocabulary is a lint defect (exit 1); any other load error is invalid input (2).
+    diags.append(lint_load_errors(loaded.diagnostics));
+    const bool only_vocabulary =
+        std::all_of(diags.items().begin(), diags.items().end(), [](const Diagnostic& d) {
+          return d.severity != Severity::kError || d.code == "XB-LINT-008";
+        });
+    report_diagnostics(diags, a.json_errors);
+    return only_vocabulary ? kExitViolations : kExitInvalidInput;
+  }
   diags.append(loaded.diagnostics);
   if (!loaded.rules) return report_diagnostics(diags, a.json_errors);
   auto parse_date = [&](const std::string& text, const std::string& option) -> std::optional<Date> {
@@ -341,7 +373,10 @@ int run_rules(const Args& a) {
     const auto items = in_force(*loaded.rules, *at);
     if (json) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : items) out.push_back(item_json(item));
+      for (const auto& item : items) {
+        out.push_back(item_json(item));
+        add_disagreements(out.back(), item);
+      }
       std::cout << nlohmann::json{{"at", at->to_string()}, {"items", out}}.dump(2) << "\n";
     } else {
       std::cout << "in force at " << at->to_string() << ": " << items.size()
@@ -358,6 +393,7 @@ int run_rules(const Args& a) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& c : changes) {
       auto j = item_json(c.item);
+      add_disagreements(j, c.item);
       j["change"] = c.started ? "started" : "ended";
       out.push_back(j);
     }

@@ -57,6 +57,8 @@ enum class SafeguardType {
   kCodeOfConduct,       // GDPR Art. 46(2)(e)
   kCertification,       // GDPR Art. 46(2)(f)
   kAuthorisation,       // a public authority's licence or approval for the flow, by regime
+  kProvisionRecord,     // APPI Art. 29: the provider's record of a provision
+  kReceiptRecord,       // APPI Art. 30: the recipient's confirmation and record
 };
 enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 
@@ -87,7 +89,7 @@ XBORDER_ENUM_NAMES(Category, "personal_data", "special_category", "personally_re
 XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
                    "derogation", "ad_hoc_clauses", "code_of_conduct", "certification",
-                   "authorisation")
+                   "authorisation", "provision_record", "receipt_record")
 XBORDER_ENUM_NAMES(EdgeKind, "flow", "hosting", "replication", "remote_access")
 
 template <class E>

@@ -11,20 +11,27 @@ std::vector<CatalogueItem> catalogue(const RuleBase& rules) {
   for (const auto& pack : rules.packs) {
     for (const auto& rule : pack.rules) {
       out.push_back({"rule", pack.place.id, rule.id, rule.title.en, rule.citation, rule.valid,
-                     rule.pointer, pack.file});
+                     rule.pointer, pack.file, rule.disagreements, rule.follows});
     }
     for (const auto& [name, fs] : pack.facts) {
       for (const auto& e : fs.entries) {
         out.push_back({"fact", pack.place.id, name + ":" + e.value, fs.description, e.citation,
-                       e.valid, e.pointer, pack.file});
+                       e.valid, e.pointer, pack.file, e.disagreements, e.follows});
       }
     }
     for (std::size_t k = 0; k < pack.reach.size(); ++k) {
       const auto& r = pack.reach[k];
       const auto it = pack.reach_citations.find(r.id);
-      out.push_back({"reach", pack.place.id, r.id, r.label,
-                     it == pack.reach_citations.end() ? Citation{} : it->second, r.valid,
-                     "/reach/" + std::to_string(k), pack.file});
+      out.push_back({"reach",
+                     pack.place.id,
+                     r.id,
+                     r.label,
+                     it == pack.reach_citations.end() ? Citation{} : it->second,
+                     r.valid,
+                     "/reach/" + std::to_string(k),
+                     pack.file,
+                     {},
+                     ""});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const CatalogueItem& a, const CatalogueItem& b) {
@@ -83,13 +90,39 @@ void lint_citation(Diagnostics& diags, const std::filesystem::path& file,
   }
 }
 
+void lint_disagreements(Diagnostics& diags, const std::filesystem::path& file,
+                        const std::string& what, const std::vector<Disagreement>& disagreements,
+                        Date today) {
+  for (const auto& d : disagreements)
+    lint_citation(diags, file, d.pointer, "a source disagreeing with " + what, d.citation, today);
+}
+
 }  // namespace
+
+Diagnostics lint_load_errors(const Diagnostics& load) {
+  Diagnostics out;
+  for (const auto& d : load.items()) {
+    const bool vocabulary =
+        d.code == "XB-RULES-003" || d.code == "XB-RULES-041" || d.code == "XB-RULES-042";
+    if (d.severity != Severity::kError || !vocabulary) {
+      out.add(d);
+      continue;
+    }
+    Diagnostic v = d;
+    v.code = "XB-LINT-008";
+    v.message = "unknown vocabulary: " + d.message;
+    v.hint = (d.hint ? *d.hint + "; " : std::string()) + "the loader rejects it as " + d.code;
+    out.add(std::move(v));
+  }
+  return out;
+}
 
 Diagnostics lint(const RuleBase& rules, Date today) {
   Diagnostics diags;
   for (const auto& pack : rules.packs) {
     for (const auto& rule : pack.rules) {
       lint_citation(diags, pack.file, rule.pointer, "rule `" + rule.id + "`", rule.citation, today);
+      lint_disagreements(diags, pack.file, "rule `" + rule.id + "`", rule.disagreements, today);
       for (const auto& route : rule.requires_any) {
         if (route.citation)
           lint_citation(diags, pack.file, route.pointer, "route `" + route.id + "`",
@@ -106,6 +139,8 @@ Diagnostics lint(const RuleBase& rules, Date today) {
       for (const auto& e : fs.entries) {
         lint_citation(diags, pack.file, e.pointer, "fact `" + name + ":" + e.value + "`",
                       e.citation, today);
+        lint_disagreements(diags, pack.file, "fact `" + name + ":" + e.value + "`", e.disagreements,
+                           today);
         if (e.confidence == "unverified") {
           diags.warning("XB-LINT-007", pack.file, e.pointer + "/confidence",
                         "fact `" + name + ":" + e.value + "` is marked unverified",

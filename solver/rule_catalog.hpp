@@ -21,6 +21,8 @@ struct CatalogueItem {
   Validity valid;
   std::string pointer;
   std::filesystem::path file;
+  std::vector<Disagreement> disagreements;  // sources that say otherwise (rules and facts)
+  std::string follows;                      // which source the item follows
 };
 
 // Everything in the rule base, sorted by kind, place and id.
@@ -39,5 +41,12 @@ std::vector<CatalogueChange> changes_between(const RuleBase& rules, Date from, D
 // before the instrument could exist, non-https sources (warning), overlapping intervals of the
 // same fact (same set, value and instrument), facts marked unverified (warning).
 Diagnostics lint(const RuleBase& rules, Date today);
+
+// Unknown vocabulary: the loader already rejects a pack that spells a variable, a value of a
+// closed kind (event, SCC set, derogation, certification scheme, tier, …) or a country the
+// vocabulary does not know (XB-RULES-003, -041, -042). For `rules lint` those load errors are
+// lint defects: each becomes XB-LINT-008 with the loader's code in its hint; other load errors
+// are returned unchanged.
+Diagnostics lint_load_errors(const Diagnostics& load);
 
 }  // namespace xborder

@@ -126,6 +126,43 @@ class PackReader {
     return c;
   }
 
+  // `"sources_disagree": [{"citation": {…}, "says": "…"}]` with `"follows": "…"`: both or neither.
+  void read_disagreements(ObjectReader& parent, std::vector<Disagreement>& out,
+                          std::string& follows) {
+    const bool listed = parent.has("sources_disagree");
+    if (listed) {
+      parent.array("sources_disagree", true, [&](const Json& dj, const std::string& dptr) {
+        ObjectReader r(dj, dptr, ctx_);
+        if (!r.ok()) return;
+        Disagreement d;
+        d.pointer = dptr;
+        d.citation = read_citation(r, "citation");
+        d.says = r.string("says", true).value_or("");
+        if (r.finish()) {
+          if (d.says.empty()) {
+            ctx_.error("024", r.pointer("says"), "`says` is empty",
+                       "say in a sentence what this source says that the followed one does not");
+          }
+          out.push_back(std::move(d));
+        }
+      });
+      if (out.empty()) {
+        ctx_.error("024", parent.pointer("sources_disagree"), "`sources_disagree` lists no source",
+                   "list each disagreeing source with its citation and what it says, or drop the "
+                   "key");
+      }
+    }
+    follows = parent.string("follows", listed).value_or("");
+    if (!listed && parent.has("follows")) {
+      ctx_.error("024", parent.pointer("follows"), "`follows` without `sources_disagree`",
+                 "`follows` says which of several disagreeing sources the pack follows; list the "
+                 "others under `sources_disagree`");
+    } else if (listed && follows.empty() && parent.has("follows")) {
+      ctx_.error("024", parent.pointer("follows"), "`follows` is empty",
+                 "say which source the pack follows and why");
+    }
+  }
+
   Validity read_validity(ObjectReader& parent, std::string_view key, bool required) {
     Validity v;
     const Json* j = parent.get(key, required);
@@ -174,6 +211,7 @@ class PackReader {
       e.confidence = er.one_of("confidence", false, {"verified", "unverified"}, "confidence")
                          .value_or("verified");
       er.string("condition_note", false);
+      read_disagreements(er, e.disagreements, e.follows);
       if (er.finish()) fs.entries.push_back(std::move(e));
     });
     r.finish();
@@ -210,6 +248,7 @@ class PackReader {
     rule.citation = read_citation(r, "citation");
     rule.valid = read_validity(r, "valid", true);
     rule.kind = r.one_of("kind", false, {"basis", "duty"}, "rule kind").value_or("duty");
+    read_disagreements(r, rule.disagreements, rule.follows);
     rule.applies_text = r.string("applies", true).value_or("true");
     if (const Json* req = r.get("requires", true)) {
       if (req->is_string()) {

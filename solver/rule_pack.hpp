@@ -37,6 +37,15 @@ struct Text {
   std::string ja;
 };
 
+// A source that says something else than the one an entry or rule follows (another date, another
+// number, another reading). Recorded beside the entry with `follows`, which says which one the pack
+// follows and why; shown by `xborder rules list` and linted like any citation.
+struct Disagreement {
+  Citation citation;
+  std::string says;  // what this source says, in a sentence
+  std::string pointer;
+};
+
 struct FactEntry {
   std::string value;
   Validity valid;
@@ -45,6 +54,8 @@ struct FactEntry {
   Citation citation;
   std::string note;
   std::string confidence;  // "verified" (default) or "unverified" while a source is missing
+  std::vector<Disagreement> disagreements;  // `sources_disagree`
+  std::string follows;                      // which source the entry follows, and why
   std::string pointer;
 };
 
@@ -88,7 +99,9 @@ struct Rule {
   // transfer mechanisms (adequacy, SCCs, consent…); "duty": an obligation added on top of a basis
   // (SCC module, TIA, periodic checks). Registers list the mechanisms of basis rules.
   std::string kind = "duty";
-  std::string place;  // place id of the pack
+  std::vector<Disagreement> disagreements;  // `sources_disagree`
+  std::string follows;                      // which source the rule follows, and why
+  std::string place;                        // place id of the pack
   std::string pointer;
   std::filesystem::path file;
 };

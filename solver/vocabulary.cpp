@@ -106,6 +106,11 @@ const std::vector<VarSpec>& context_variables() {
        "an approved code of conduct with binding commitments (GDPR Art. 46(2)(e))"},
       {"safeguard.certification", b(), false,
        "an approved certification mechanism (GDPR Art. 46(2)(f))"},
+      {"safeguard.provision_record", b(), false,
+       "the provider keeps a record of this provision (APPI Art. 29, 記録の作成・保存)"},
+      {"safeguard.receipt_record", b(), false,
+       "the recipient confirmed the provider and how it obtained the data, and keeps a record "
+       "(APPI Art. 30)"},
       {"measures.encryption_in_transit", b(), false, "the data is encrypted in transit"},
       {"measures.encryption_at_rest", b(), false, "the data is encrypted at rest where it arrives"},
       {"measures.key_holder", e(Domain::kParty), true, "party holding the encryption keys"},

@@ -648,3 +648,58 @@ TEST(CheckerPlaces, ControllerAttributesFollowTheData) {
 
 }  // namespace
 }  // namespace xborder
+
+namespace xborder {
+namespace {
+
+// APPI Arts. 29 and 30: the provider's and the recipient's records are safeguards of the flow; a
+// record claimed but not confirmed, or safeguards left unknown, make the duty undetermined and
+// name the record as what decides.
+Verdict record_verdict(const Json& safeguards, const std::string& rule,
+                       std::vector<std::string>* deciding = nullptr) {
+  Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "records",
+    "parties": [{"id": "shop", "country": "JP"}, {"id": "partner", "country": "JP"}],
+    "systems": [],
+    "datasets": [{"id": "members", "categories": ["personal_data"], "subjects": ["JP"], "controller": "shop"}],
+    "flows": [{"id": "give", "event": "transfer", "from": "shop", "to": "partner", "datasets": ["members"],
+               "relationship": "controller_to_controller"}]
+  })J");
+  m["flows"][0]["safeguards"] = safeguards;
+  auto loaded = testing::model_from_json(m.dump());
+  PathChecker checker(*loaded, testing::shipped_rules());
+  const auto r = checker.check(*Date::parse("2024-06-01"));
+  for (const auto& f : r.findings) {
+    if (f.rule_id != rule) continue;
+    if (deciding)
+      for (const auto& d : f.deciding) deciding->push_back(d.variable);
+    return f.verdict;
+  }
+  ADD_FAILURE() << "no " << rule << " finding";
+  return Verdict::kCompliant;
+}
+
+TEST(Checker, AppiRecordsAreSafeguardsOfTheFlow) {
+  const Json consent = {{"type", "consent"}};
+  EXPECT_EQ(record_verdict(Json::array({consent}), "JP-APPI-29"), Verdict::kViolation);
+  EXPECT_EQ(record_verdict(Json::array({consent}), "JP-APPI-30"), Verdict::kViolation);
+  const Json both = Json::array(
+      {consent, {{"type", "provision_record"}}, {{"type", "receipt_record"}, {"in_place", true}}});
+  EXPECT_EQ(record_verdict(both, "JP-APPI-29"), Verdict::kCompliant);
+  EXPECT_EQ(record_verdict(both, "JP-APPI-30"), Verdict::kCompliant);
+  // The provider's record does not stand in for the recipient's.
+  const Json provider_only = Json::array({consent, {{"type", "provision_record"}}});
+  EXPECT_EQ(record_verdict(provider_only, "JP-APPI-30"), Verdict::kViolation);
+  std::vector<std::string> deciding;
+  const Json claimed =
+      Json::array({consent, {{"type", "provision_record"}, {"in_place", "unknown"}}});
+  EXPECT_EQ(record_verdict(claimed, "JP-APPI-29", &deciding), Verdict::kUndetermined);
+  EXPECT_EQ(deciding, std::vector<std::string>{"safeguard.provision_record"});
+  deciding.clear();
+  EXPECT_EQ(record_verdict("unknown", "JP-APPI-30", &deciding), Verdict::kUndetermined);
+  EXPECT_NE(std::find(deciding.begin(), deciding.end(), "safeguard.receipt_record"),
+            deciding.end());
+}
+
+}  // namespace
+}  // namespace xborder

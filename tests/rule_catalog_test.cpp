@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/test_support.hpp"
 
 namespace xborder {
@@ -103,6 +105,64 @@ TEST(RulesLint, UnverifiedFactsAndPlainHttpAreWarnings) {
   EXPECT_FALSE(d.has_errors());
   EXPECT_EQ(codes(d), (std::vector<std::string>{"XB-LINT-002 /facts/safe/entries/0/citation/url",
                                                 "XB-LINT-007 /facts/safe/entries/0/confidence"}));
+}
+
+TEST(RulesLint, DisagreeingSourcesAreLintedLikeCitations) {
+  Json p = pack_with(Json::array({entry("US", "2023-07-10", nullptr)}));
+  Json other = {{"citation", citation("Law firm update")}, {"says", "in force on 2023-07-11"}};
+  p["facts"]["safe"]["entries"][0]["sources_disagree"] = Json::array({other});
+  p["facts"]["safe"]["entries"][0]["follows"] = "the Commission: 2023-07-10";
+  EXPECT_TRUE(lint(load(p), day("2026-01-01")).items().empty());
+  // A disagreeing source without its URL, or verified in the future, is a defect.
+  p["facts"]["safe"]["entries"][0]["sources_disagree"][0]["citation"]["url"] = "";
+  p["rules"][0]["sources_disagree"] = Json::array({other});
+  p["rules"][0]["sources_disagree"][0]["citation"]["verified"] = "2030-01-01";
+  p["rules"][0]["follows"] = "the statute";
+  EXPECT_EQ(
+      codes(lint(load(p), day("2026-01-01"))),
+      (std::vector<std::string>{"XB-LINT-001 /facts/safe/entries/0/sources_disagree/0/citation",
+                                "XB-LINT-003 /rules/0/sources_disagree/0/citation/verified"}));
+}
+
+TEST(RulesLint, CatalogueCarriesDisagreeingSources) {
+  Json p = pack_with(Json::array({entry("US", "2023-07-10", nullptr)}));
+  p["facts"]["safe"]["entries"][0]["sources_disagree"] =
+      Json::array({{{"citation", citation("Law firm update")}, {"says", "from 2023-07-11"}}});
+  p["facts"]["safe"]["entries"][0]["follows"] = "the Commission";
+  const auto items = catalogue(load(p));
+  const auto it = std::find_if(items.begin(), items.end(),
+                               [](const CatalogueItem& i) { return i.id == "safe:US"; });
+  ASSERT_NE(it, items.end());
+  ASSERT_EQ(it->disagreements.size(), 1u);
+  EXPECT_EQ(it->disagreements[0].citation.instrument, "Law firm update");
+  EXPECT_EQ(it->follows, "the Commission");
+}
+
+TEST(RulesLint, UnknownVocabularyIsALintDefect) {
+  // A misspelt certification scheme, SCC set or country is rejected by the loader; lint reports
+  // each as XB-LINT-008 and keeps the loader's code in the hint.
+  Json p = pack_with(Json::array({entry("UK", "2021-06-28", nullptr)}));
+  p["rules"][0]["requires"] = "'dpff' in importer.certifications or safeguard.scc_set == '2021/91'";
+  auto loaded = testing::rules_from_json({p.dump()});
+  ASSERT_FALSE(loaded.rules);
+  const auto d = lint_load_errors(loaded.diagnostics);
+  EXPECT_TRUE(d.has_errors());
+  std::vector<std::string> seen;
+  for (const auto& x : d.sorted()) {
+    seen.push_back(x.code + " " + x.pointer);
+    EXPECT_EQ(x.message.rfind("unknown vocabulary: ", 0), 0u) << x.message;
+    ASSERT_TRUE(x.hint);
+    EXPECT_NE(x.hint->find("XB-RULES-04"), std::string::npos) << *x.hint;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"XB-LINT-008 /facts/safe/entries/0/value",
+                                            "XB-LINT-008 /rules/0/requires"}));
+  // Errors that are not about vocabulary (an unknown key) are passed on unchanged.
+  Json q = pack_with(Json::array({entry("JP", "2019-01-23", nullptr)}));
+  q["rules"][0]["applies_to"] = "true";
+  auto bad = testing::rules_from_json({q.dump()});
+  ASSERT_FALSE(bad.rules);
+  EXPECT_EQ(codes(lint_load_errors(bad.diagnostics)),
+            std::vector<std::string>{"XB-RULES-009 /rules/0/applies_to"});
 }
 
 TEST(RulesLint, ShippedPacksHaveNoErrors) {

@@ -187,6 +187,69 @@ TEST(RulePack, UnknownKey) {
   EXPECT_NE(d.message.find("applies_to"), std::string::npos);
 }
 
+Json disagreement(const std::string& says = "the decision took effect a day later") {
+  return {{"citation", citation()}, {"says", says}};
+}
+
+std::string first_fact(const Json& pack) {
+  return pack["facts"].begin().key();
+}
+
+TEST(RulePack, DisagreeingSourcesAreReadOnFactsAndRules) {
+  auto p = minimal_pack();
+  const std::string name = first_fact(p);
+  p["facts"][name]["entries"][0]["sources_disagree"] = Json::array({disagreement()});
+  p["facts"][name]["entries"][0]["follows"] = "the Commission's date";
+  p["rules"][0]["sources_disagree"] = Json::array({disagreement("a narrower reading")});
+  p["rules"][0]["follows"] = "the regulator's guidance";
+  auto r = load({p});
+  ASSERT_TRUE(r.rules) << dump(r);
+  const FactEntry& e = r.rules->facts.at(name)->entries.at(0);
+  ASSERT_EQ(e.disagreements.size(), 1u);
+  EXPECT_EQ(e.disagreements[0].says, "the decision took effect a day later");
+  EXPECT_EQ(e.disagreements[0].citation.instrument, "Test Act");
+  EXPECT_EQ(e.disagreements[0].pointer, "/facts/" + name + "/entries/0/sources_disagree/0");
+  EXPECT_EQ(e.follows, "the Commission's date");
+  const Rule* rule = r.rules->rule("T-1");
+  ASSERT_EQ(rule->disagreements.size(), 1u);
+  EXPECT_EQ(rule->follows, "the regulator's guidance");
+}
+
+TEST(RulePack, DisagreeingSourcesNeedFollowsAndFollowsNeedsThem) {
+  auto p = minimal_pack();
+  p["rules"][0]["sources_disagree"] = Json::array({disagreement()});
+  expect_error(load({p}), "XB-RULES-005", "/rules/0");  // missing `follows`
+
+  auto q = minimal_pack();
+  q["rules"][0]["follows"] = "the statute";
+  expect_error(load({q}), "XB-RULES-024", "/rules/0/follows");
+
+  auto e = minimal_pack();
+  e["rules"][0]["sources_disagree"] = Json::array();
+  e["rules"][0]["follows"] = "the statute";
+  expect_error(load({e}), "XB-RULES-024", "/rules/0/sources_disagree");
+}
+
+TEST(RulePack, ADisagreeingSourceIsStrict) {
+  auto p = minimal_pack();
+  const std::string name = first_fact(p);
+  Json d = disagreement("");
+  d["claims"] = "x";
+  p["facts"][name]["entries"][0]["sources_disagree"] = Json::array({d});
+  p["facts"][name]["entries"][0]["follows"] = "the Commission";
+  auto r = load({p});
+  expect_error(r, "XB-RULES-009", "/facts/" + name + "/entries/0/sources_disagree/0/claims");
+  auto q = minimal_pack();
+  Json no_citation = {{"says", "another date"}};
+  q["rules"][0]["sources_disagree"] = Json::array({no_citation});
+  q["rules"][0]["follows"] = "the statute";
+  expect_error(load({q}), "XB-RULES-005", "/rules/0/sources_disagree/0");  // no citation
+  auto e = minimal_pack();
+  e["rules"][0]["sources_disagree"] = Json::array({disagreement("")});
+  e["rules"][0]["follows"] = "the statute";
+  expect_error(load({e}), "XB-RULES-024", "/rules/0/sources_disagree/0/says");
+}
+
 TEST(RulePack, UnknownCountryInFact) {
   auto p = minimal_pack();
   std::string name;

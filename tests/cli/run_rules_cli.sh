@@ -30,6 +30,24 @@ json.dump(d, open(p, "w"), ensure_ascii=False, indent=2)
 PY
 check "lint fails a rule without an article" 1 "$xb" rules lint --rules "$scratch/rules"
 contains "lint names the defect and where" "$scratch/err" "gdpr-chapter-v.json:/rules/0/citation: error\[XB-LINT-001\]"
+rm -rf "$scratch/vocab" && mkdir -p "$scratch/vocab" && cp -r "$root/jurisdictions/eu" "$scratch/vocab/"
+/usr/bin/python3 - "$scratch/vocab/eu/gdpr-chapter-v.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+for e in d["facts"]["eu_adequacy"]["entries"]:
+    if e.get("when") == "'dpf' in importer.certifications":
+        e["when"] = "'dpff' in importer.certifications"
+json.dump(d, open(p, "w"), ensure_ascii=False, indent=2)
+PY
+check "lint fails a misspelt certification scheme" 1 "$xb" rules lint --rules "$scratch/vocab"
+contains "lint reports unknown vocabulary" "$scratch/err" "error\[XB-LINT-008\]: unknown vocabulary"
+rm -rf "$scratch/broken" && mkdir -p "$scratch/broken" && printf '{"format": ' >"$scratch/broken/p.json"
+check "lint on invalid JSON is invalid input" 2 "$xb" rules lint --rules "$scratch/broken"
+check "list shows disagreeing sources" 0 "$xb" rules list --at 2026-01-01 --rules "$root/jurisdictions"
+contains "the UK renewal records its disagreeing sources" "$scratch/out" "sources disagree; follows: continuity"
+check "list json carries sources_disagree" 0 "$xb" rules list --at 2026-01-01 --format json --rules "$root/jurisdictions"
+contains "json follows key" "$scratch/out" '"follows": "continuity'
 check "list at a date" 0 "$xb" rules list --at 2020-07-01 --rules "$root/jurisdictions"
 contains "Privacy Shield in force on 2020-07-01" "$scratch/out" "eu_adequacy:US  \[2016-07-12, 2020-07-16)"
 check "diff across Schrems II" 0 "$xb" rules diff --from 2020-07-15 --to 2020-07-17 --format json --rules "$root/jurisdictions"
