@@ -487,7 +487,15 @@ class Comparer {
         s.src.push_back(guard);
         s.dst.push_back(c.bool_val(true));
       }
-      for (std::size_t k = 0; k < compiled_->rule_count(); ++k) {
+      // Rules in force at the side's date first, so that a route shared with a rule out of force
+      // (the same definition) is named after the one in force.
+      std::vector<std::size_t> order;
+      for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t k = 0; k < compiled_->rule_count(); ++k) {
+          if (compiled_->rule(k).valid.contains(regimes_[i].at) == (pass == 0)) order.push_back(k);
+        }
+      }
+      for (std::size_t k : order) {
         const Rule& rule = compiled_->rule(k);
         if (std::find(s.regime->places.begin(), s.regime->places.end(), rule.place) ==
             s.regime->places.end())
