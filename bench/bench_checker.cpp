@@ -5,63 +5,13 @@
 #include <deque>
 #include <set>
 
+#include "bench/layered_model.hpp"
 #include "model/model_loader.hpp"
 #include "solver/checker.hpp"
 
 using namespace xborder;
 
 namespace {
-
-// Layers of systems in alternating countries; every system of a layer sends to every system of
-// the next, so paths multiply while the distinct attribute states stay few.
-Json layered_model(int layers, int width) {
-  const char* countries[] = {"DE", "JP", "US", "FR", "KR", "SG"};
-  Json m;
-  m["format"] = "xborder-model/1";
-  m["name"] = "bench";
-  m["parties"] =
-      Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
-  m["systems"] = Json::array();
-  m["flows"] = Json::array();
-  for (int l = 0; l < layers; ++l) {
-    for (int w = 0; w < width; ++w) {
-      const std::string party = "p" + std::to_string(l) + "-" + std::to_string(w);
-      const std::string country = countries[(l + w) % 6];
-      m["parties"].push_back({{"id", party}, {"country", country}});
-      m["systems"].push_back({{"id", "s" + party},
-                              {"tier", "saas"},
-                              {"operator", party},
-                              {"regions", Json::array({Json{{"location", "country:" + country}}})},
-                              {"operator_handles_data", true}});
-    }
-  }
-  m["datasets"] = Json::array({Json{{"id", "d"},
-                                    {"categories", {"personal_data"}},
-                                    {"subjects", {"DE"}},
-                                    {"controller", "p0-0"}}});
-  int flow = 0;
-  for (int w = 0; w < width; ++w) {
-    m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
-                          {"event", "collect"},
-                          {"from", "subjects"},
-                          {"to", "sp0-" + std::to_string(w)},
-                          {"datasets", {"d"}},
-                          {"relationship", "data_subject_to_controller"}});
-  }
-  for (int l = 0; l + 1 < layers; ++l) {
-    for (int a = 0; a < width; ++a) {
-      for (int b = 0; b < width; ++b) {
-        m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
-                              {"event", "transfer"},
-                              {"from", "sp" + std::to_string(l) + "-" + std::to_string(a)},
-                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)},
-                              {"datasets", {"d"}},
-                              {"relationship", "controller_to_processor"}});
-      }
-    }
-  }
-  return m;
-}
 
 // The floor: propagate the set of countries seen along each path, deduplicated per node.
 std::size_t label_propagation(const TransferGraph& tg) {
@@ -102,7 +52,7 @@ int main() {
               "queries", "cache_hits", "check_ms", "labels_ms", "label_states");
   for (auto [layers, width] :
        std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}, {12, 6}, {20, 6}}) {
-    auto loaded = load_model_json(layered_model(layers, width), "bench.json", *reference);
+    auto loaded = load_model_json(bench::layered_model(layers, width), "bench.json", *reference);
     if (!loaded.model) {
       for (const auto& d : loaded.diagnostics.items())
         std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());

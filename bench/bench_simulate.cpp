@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "bench/layered_model.hpp"
 #include "model/model_loader.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/simulation.hpp"
@@ -14,58 +15,6 @@
 using namespace xborder;
 
 namespace {
-
-// The layered generator of bench_checker.cpp: layers of systems in alternating countries, every
-// system of a layer sending to every system of the next.
-Json layered_model(int layers, int width) {
-  const char* countries[] = {"DE", "JP", "US", "FR", "KR", "SG"};
-  Json m;
-  m["format"] = "xborder-model/1";
-  m["name"] = "bench";
-  m["parties"] =
-      Json::array({Json{{"id", "subjects"}, {"kind", "data_subjects"}, {"country", "DE"}}});
-  m["systems"] = Json::array();
-  m["flows"] = Json::array();
-  for (int l = 0; l < layers; ++l) {
-    for (int w = 0; w < width; ++w) {
-      const std::string party = "p" + std::to_string(l) + "-" + std::to_string(w);
-      const std::string country = countries[(l + w) % 6];
-      m["parties"].push_back({{"id", party}, {"country", country}});
-      m["systems"].push_back({{"id", "s" + party},
-                              {"tier", "saas"},
-                              {"operator", party},
-                              {"regions", Json::array({Json{{"location", "country:" + country}}})},
-                              {"operator_handles_data", true}});
-    }
-  }
-  m["datasets"] = Json::array({Json{{"id", "d"},
-                                    {"categories", {"personal_data"}},
-                                    {"subjects", {"DE"}},
-                                    {"subject_count", 100000},
-                                    {"controller", "p0-0"}}});
-  int flow = 0;
-  for (int w = 0; w < width; ++w) {
-    m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
-                          {"event", "collect"},
-                          {"from", "subjects"},
-                          {"to", "sp0-" + std::to_string(w)},
-                          {"datasets", {"d"}},
-                          {"relationship", "data_subject_to_controller"}});
-  }
-  for (int l = 0; l + 1 < layers; ++l) {
-    for (int a = 0; a < width; ++a) {
-      for (int b = 0; b < width; ++b) {
-        m["flows"].push_back({{"id", "f" + std::to_string(flow++)},
-                              {"event", "transfer"},
-                              {"from", "sp" + std::to_string(l) + "-" + std::to_string(a)},
-                              {"to", "sp" + std::to_string(l + 1) + "-" + std::to_string(b)},
-                              {"datasets", {"d"}},
-                              {"relationship", "controller_to_processor"}});
-      }
-    }
-  }
-  return m;
-}
 
 Json layered_scenario(int layers, int width) {
   const std::string last = "sp" + std::to_string(layers - 1) + "-0";
@@ -158,7 +107,7 @@ int main() {
   const auto dir = std::filesystem::temp_directory_path() / "xborder-bench-simulate";
   for (auto [layers, width] : std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}}) {
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "model.json") << layered_model(layers, width).dump();
+    std::ofstream(dir / "model.json") << bench::layered_model(layers, width, 100000).dump();
     std::ofstream(dir / "simulation.json") << layered_scenario(layers, width).dump();
     Diagnostics d;
     auto loaded = load_scenario(dir / "simulation.json", *reference, *rules.rules);

@@ -31,17 +31,8 @@ for tool in npm node sha256sum; do
     exit 2
   fi
 done
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "check_sarif: no python3 with the jsonschema module (install python3-jsonschema: scripts/setup)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/jsonschema_python.sh"
+find_jsonschema_python check_sarif
 
 mkdir -p "$scratch" || exit 2
 schema="$scratch/sarif-schema-2.1.0.json"

@@ -21,19 +21,8 @@ if [ ! -f "$schema" ]; then
   exit 2
 fi
 
-# Debian's python3-jsonschema (scripts/setup) lives under /usr/bin/python3; a python3 earlier
-# in PATH (pyenv, venv) may lack it.
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "check_schema: no python3 with the jsonschema module (install python3-jsonschema: scripts/setup)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/jsonschema_python.sh"
+find_jsonschema_python check_schema
 
 # The schema itself must be a valid draft 2020-12 schema.
 if ! "$python" -c '

@@ -13,17 +13,8 @@ work=$3
 rules="$root/jurisdictions"
 rm -rf "$work" && mkdir -p "$work" || exit 2
 
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "run_compare_cli: no python3 with the jsonschema module (scripts/setup --test)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/jsonschema_python.sh"
+find_jsonschema_python run_compare_cli
 
 failed=0
 pass() { echo "ok   $1"; }

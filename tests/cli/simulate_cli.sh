@@ -12,17 +12,8 @@ work=${3:?usage: simulate_cli.sh XBORDER REPO_ROOT WORK_DIR}
 schema="$root/reports/schema/simulate-result.schema.json"
 rm -rf "$work" && mkdir -p "$work" || exit 2
 
-python=""
-for candidate in /usr/bin/python3 python3; do
-  if "$candidate" -c 'import jsonschema' >/dev/null 2>&1; then
-    python=$candidate
-    break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "simulate_cli: no python3 with the jsonschema module (install python3-jsonschema: scripts/setup)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/jsonschema_python.sh"
+find_jsonschema_python simulate_cli
 
 passed=0
 failed=0
