@@ -459,6 +459,12 @@ int run_compare(const std::vector<std::string>& args) {
     } else if (arg == "--category") {
       const std::string v = value();
       selection.categories = v == "all" ? std::vector<std::string>{} : split(v, ',');
+      for (const auto& c : selection.categories) {
+        const auto& known = place_categories();
+        if (std::find(known.begin(), known.end(), c) == known.end())
+          throw UsageError{"unknown place category `" + c + "` for --category; " +
+                           suggestion_hint(c, known) + " (or all)"};
+      }
     } else if (arg == "--kind") {
       const std::string v = value();
       if (v != "basis" && v != "all") throw UsageError{"`--kind` is basis or all"};

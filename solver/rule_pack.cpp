@@ -24,6 +24,13 @@ const Place* RuleBase::place(const std::string& id) const {
   return nullptr;
 }
 
+const std::vector<std::string>& place_categories() {
+  static const std::vector<std::string> categories = {"personal_data", "intellectual_property",
+                                                      "export_control", "social_function",
+                                                      "organisation"};
+  return categories;
+}
+
 const Rule* RuleBase::rule(const std::string& id) const {
   for (const Rule* r : rules) {
     if (r->id == id) return r;
@@ -32,9 +39,6 @@ const Rule* RuleBase::rule(const std::string& id) const {
 }
 
 namespace {
-
-const std::vector<std::string> kPlaceCategories = {
-    "personal_data", "intellectual_property", "export_control", "social_function", "organisation"};
 
 class PackReader {
  public:
@@ -184,7 +188,7 @@ class PackReader {
     ObjectReader r(j, ptr, ctx_);
     place.id = r.identifier("id", true).value_or("");
     place.name = read_text(r, "name", true);
-    place.category = r.one_of("category", true, kPlaceCategories, "place category").value_or("");
+    place.category = r.one_of("category", true, place_categories(), "place category").value_or("");
     place.jurisdiction = r.string("jurisdiction", true).value_or("");
     place.description = r.string("description", false).value_or("");
     place.home = r.string("home", false).value_or("");

@@ -118,6 +118,9 @@ struct Place {
   std::string home;
 };
 
+// The place categories a pack may declare (`place.category`).
+const std::vector<std::string>& place_categories();
+
 struct RulePack {
   std::filesystem::path file;
   Place place;

@@ -171,6 +171,22 @@ TEST_F(ToyRegimes, ClassesNameTheRoutesOnEachSide) {
   EXPECT_EQ(routes, (std::vector<std::string>{"safe_country", "safeguard"}));
 }
 
+TEST_F(ToyRegimes, MaxCellsMarksTheTableIncomplete) {
+  auto o = options();
+  o.detail = false;
+  o.verify = false;
+  o.max_cells = 1;
+  o.country_codes = testing::reference().country_codes();
+  Diagnostics diags;
+  const auto result = compare_regimes(rules, regimes(rules, {"toy-a", "toy-b"}), o, diags);
+  ASSERT_TRUE(result) << testing::render_all(diags);
+  const GapTable* a_not_b = result->table(0, 1);
+  ASSERT_NE(a_not_b, nullptr);
+  EXPECT_EQ(a_not_b->cells.size(), 1u);
+  EXPECT_FALSE(a_not_b->complete);
+  EXPECT_FALSE(compare_result_to_json(*result)["tables"][0]["complete"].get<bool>());
+}
+
 TEST_F(ToyRegimes, ARegimeAgainstItselfHasNoGap) {
   const auto result = run(rules, regimes(rules, {"toy-a", "toy-a@2020-01-01"}), options());
   EXPECT_EQ(result.stats.cells, 0u);

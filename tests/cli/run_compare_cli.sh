@@ -67,6 +67,13 @@ expect where 1 -- compare EU EU --at 2021-01-01 --where "1=importer.country == '
   --where "2=importer.country == 'US'" --rules "$rules"
 contains where out "EU#1 allows, EU#2 forbids"
 
+# --category: a jurisdiction stands for its places of these categories (default personal_data).
+expect export-control 1 -- compare EU JP --category export_control --at 2024-06-01 --kind basis --rules "$rules"
+contains export-control out "eu-dual-use"
+contains export-control out "jp-fefta"
+expect bad-category 2 -- compare EU JP --category colour --rules "$rules"
+contains bad-category err "unknown place category"
+
 # A regime against itself: nothing differs, exit 0.
 expect same 0 -- compare EU EU@2024-01-01 --at 2024-01-01 --rules "$rules"
 contains same out "0 classes"
