@@ -10,7 +10,10 @@
 
 namespace xborder::testing {
 
+// XBORDER_TEST_SOURCE_DIR lets a built suite run against another checkout's data (packs, vectors,
+// scenarios) without rebuilding, e.g. a worktree that changes only JSON.
 std::filesystem::path source_dir() {
+  if (const char* dir = std::getenv("XBORDER_TEST_SOURCE_DIR"); dir && *dir) return dir;
   return XBORDER_SOURCE_DIR;
 }
 

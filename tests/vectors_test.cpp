@@ -31,9 +31,14 @@ struct Expectation {
 };
 
 // Reads a vector strictly: unknown keys and missing parts are failures, like any other input.
+// Where a vector comes from. Only `official_example` counts towards the five a pack needs.
+//   official_example: a worked example, case or Q&A answer published by the regulator, the
+//                     government or a court (guidelines, FAQs, statutory illustrations, decisions);
+//   rule_text:        the text of the rule applied to a situation built for the vector.
 struct Vector {
   std::string title;
   Citation source;
+  std::string kind;
   json model;
   std::vector<std::string> policies;  // example policy packs, relative to jurisdictions/
   std::vector<std::pair<Date, std::vector<Expectation>>> expect;
@@ -55,6 +60,7 @@ std::optional<Vector> read_vector(const std::filesystem::path& file, Diagnostics
     v.source.article = r.string("article", true).value_or("");
     v.source.url = r.string("url", true).value_or("");
     v.source.verified = r.string("verified", true).value_or("");
+    v.kind = r.one_of("kind", true, {"official_example", "rule_text"}, "source kind").value_or("");
     r.string("note", false);
     r.finish();
   }
@@ -156,17 +162,44 @@ TEST_P(RegressionVector, RegulatorsExampleHolds) {
 INSTANTIATE_TEST_SUITE_P(Packs, RegressionVector, ::testing::ValuesIn(vector_files()),
                          [](const auto& info) { return testing::param_name(info.param); });
 
+// Packs still short of five official examples, each with why. The test fails when a pack is short
+// and not listed here, and when a listed pack has reached five (so the list only shrinks).
+const std::map<std::string, std::string>& packs_short_of_official_examples() {
+  static const std::map<std::string, std::string> known = {
+      {"br", "no ANPD worked example on international transfers found yet"},
+      {"ca", "OPC 2009 guidelines: two vectors are statements, not examples"},
+      {"cn-ciio", "no CAC worked example on CSL 37 / PIPL 40 found yet"},
+      {"eu-dual-use", "no Commission or national authority example turned into vectors yet"},
+      {"in", "no MeitY example on DPDP s. 16 found yet"},
+      {"jp-ucpa", "one vector rests on the statute's definitions"},
+      {"kr", "the PIPC guide's cases were not yet read"},
+      {"ru", "the Ministry's 2015 clarifications were not yet read"},
+      {"us-ear", "two vectors rest on the regulation's text"},
+  };
+  return known;
+}
+
 // Issue 3: every pack with rules ships at least five vectors from official examples.
-TEST(RegressionVectors, EveryPackWithRulesHasFive) {
+TEST(RegressionVectors, EveryPackWithRulesHasFiveOfficialExamples) {
   std::map<std::string, int> count;
-  for (const auto& f : vector_files()) ++count[std::filesystem::path(f).begin()->string()];
+  const auto root = testing::source_dir() / "jurisdictions";
+  for (const auto& f : vector_files()) {
+    Diagnostics diags;
+    auto v = read_vector(root / f, diags);
+    ASSERT_TRUE(v) << testing::render_all(diags);
+    if (v->kind == "official_example") ++count[std::filesystem::path(f).begin()->string()];
+  }
   for (const auto& pack : testing::shipped_rules().packs) {
     if (pack.rules.empty()) continue;
-    const auto folder =
-        std::filesystem::relative(pack.file, testing::source_dir() / "jurisdictions")
-            .begin()
-            ->string();
-    EXPECT_GE(count[folder], 5) << pack.place.id << " (" << folder << "/vectors/)";
+    const auto folder = std::filesystem::relative(pack.file, root).begin()->string();
+    const auto known = packs_short_of_official_examples().find(folder);
+    if (known == packs_short_of_official_examples().end()) {
+      EXPECT_GE(count[folder], 5) << pack.place.id << " (" << folder
+                                  << "/vectors/) has too few vectors of kind official_example";
+    } else {
+      EXPECT_LT(count[folder], 5) << folder << " now has five official examples: take it off the "
+                                  << "list of packs short of them";
+    }
   }
 }
 
