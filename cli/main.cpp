@@ -694,6 +694,7 @@ int run_simulate(const std::vector<std::string>& args) {
     only = std::move(restricted.rules);
   }
   const RuleBase& rules = only ? *only : *all_rules.rules;
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);  // warnings
   SimulationReport report;
   report.scenario_file = file;
   report.scenario = &scenario;

@@ -39,6 +39,19 @@ std::vector<std::string> used_regions(const Json& doc) {
   return {out.begin(), out.end()};
 }
 
+bool placed_in(const Json& doc, const std::string& system, const std::string& location) {
+  if (!doc.contains("systems") || !doc["systems"].is_array()) return false;
+  for (const auto& s : doc["systems"]) {
+    if (!s.is_object() || !s.contains("id") || s["id"] != system || !s.contains("regions") ||
+        !s["regions"].is_array())
+      continue;
+    for (const auto& r : s["regions"]) {
+      if (r.is_object() && r.contains("location") && r["location"] == location) return true;
+    }
+  }
+  return false;
+}
+
 std::string role_of(const Json& placement) {
   if (placement.contains("role") && placement["role"].is_string())
     return placement["role"].get<std::string>();
@@ -190,6 +203,7 @@ class ScenarioReader {
   std::optional<double> positive_number(ObjectReader& r, std::string_view key, bool required);
   void check_references();
   void check_edit(const Edit& e, const Json& all_applied);
+  void warn_if_no_place_reads(const Edit& e);
   void load_edited(std::uint64_t active, const std::string& what);
 
   ReadContext ctx_;
@@ -434,10 +448,17 @@ void ScenarioReader::check_edit(const Edit& e, const Json& all) {
         return;
       }
       for (std::size_t k = 0; k < e.systems.size(); ++k) {
-        if (!contains(systems, e.systems[k]))
+        if (!contains(systems, e.systems[k])) {
           ctx_.error("030", e.pointer + "/systems/" + std::to_string(k),
                      "unknown system `" + e.systems[k] + "`",
                      suggestion_hint(e.systems[k], systems));
+        } else if (!placed_in(all, e.systems[k], e.region)) {
+          // Not an error: a list shared by several events may name systems elsewhere.
+          ctx_.diags->warning("XB-SIM-038", ctx_.file, e.pointer + "/systems/" + std::to_string(k),
+                              "system `" + e.systems[k] + "` is not placed in `" + e.region +
+                                  "`; the failover does not move it",
+                              "drop it from `systems`, or check the region");
+        }
       }
       if (e.to) return;  // the loader checks the new location
       bool moves = false;
@@ -486,6 +507,7 @@ void ScenarioReader::check_edit(const Edit& e, const Json& all) {
         ctx_.error("034", e.pointer + "/value", "unknown country code `" + e.value + "`",
                    suggestion_hint(e.value, ref_.country_codes()));
       }
+      warn_if_no_place_reads(e);
       return;
     }
     case EditKind::kCertificationEnds:
@@ -495,6 +517,25 @@ void ScenarioReader::check_edit(const Edit& e, const Json& all) {
                    suggestion_hint(e.party, parties));
       return;
   }
+}
+
+// An edit of a fact that none of the scenario's places reads changes no verdict: almost always a
+// scenario that meant another fact set, or forgot a place in `places`.
+void ScenarioReader::warn_if_no_place_reads(const Edit& e) {
+  std::vector<std::string> in_scope, elsewhere;
+  for (const auto& pack : rules_.packs) {
+    if (!rules_.facts_read_by(pack.place.id).count(e.fact)) continue;
+    const bool used = s_.places.empty() || contains(s_.places, pack.place.id);
+    (used ? in_scope : elsewhere).push_back(pack.place.id);
+  }
+  if (!in_scope.empty()) return;
+  std::string readers;
+  for (const auto& id : elsewhere) readers += (readers.empty() ? "" : ", ") + id;
+  ctx_.diags->warning(
+      "XB-SIM-039", ctx_.file, e.pointer + "/fact",
+      "no rule of the scenario's places reads fact set `" + e.fact + "`; the event changes nothing",
+      elsewhere.empty() ? "no rule of any pack reads it; check the fact set's name"
+                        : "it is read by " + readers + "; add one to `places`");
 }
 
 // Loads the model with the given events applied; model errors inside the scenario's own

@@ -24,6 +24,32 @@ const Place* RuleBase::place(const std::string& id) const {
   return nullptr;
 }
 
+std::set<std::string> RuleBase::facts_read_by(const std::string& place_id) const {
+  std::set<std::string> found, definitions_seen;
+  std::vector<const Expr*> pending;
+  for (const Rule* r : rules) {
+    if (r->place != place_id) continue;
+    pending.push_back(&r->applies);
+    for (const auto& route : r->requires_any) pending.push_back(&route.expr);
+  }
+  while (!pending.empty()) {
+    const Expr* e = pending.back();
+    pending.pop_back();
+    if (e->op == ExprOp::kFact && found.insert(e->text).second) {
+      if (auto it = facts.find(e->text); it != facts.end()) {
+        for (const auto& entry : it->second->entries) {
+          if (entry.when) pending.push_back(&*entry.when);
+        }
+      }
+    } else if (e->op == ExprOp::kDefinition && definitions_seen.insert(e->text).second) {
+      if (auto it = definitions.find(e->text); it != definitions.end())
+        pending.push_back(&it->second->expr);
+    }
+    for (const auto& arg : e->args) pending.push_back(&arg);
+  }
+  return found;
+}
+
 const std::vector<std::string>& place_categories() {
   static const std::vector<std::string> categories = {"personal_data", "intellectual_property",
                                                       "export_control", "social_function",

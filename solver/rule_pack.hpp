@@ -147,6 +147,9 @@ struct RuleBase {
   std::vector<ReachDeclaration> reach;
   [[nodiscard]] const Place* place(const std::string& id) const;
   [[nodiscard]] const Rule* rule(const std::string& id) const;
+  // The fact sets the rules of a place read, directly or through definitions and the conditions
+  // of fact entries; an edit of any other fact cannot change that place's verdicts.
+  [[nodiscard]] std::set<std::string> facts_read_by(const std::string& place_id) const;
 };
 
 struct RuleLoadResult {

@@ -156,6 +156,8 @@ TEST(Replay, FactEditsChangeTheRuleBaseFromTheirDate) {
   doc["places"] = json::array({"eu-gdpr"});
   auto loaded = load(write_scenario("fact-edits", doc));
   ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+  EXPECT_EQ(testing::find_diagnostic(loaded.diagnostics, "XB-SIM-039", "/timeline/0/event/fact"),
+            nullptr);
   Simulator sim(*loaded.scenario, *loaded.rules, testing::reference());
   const auto r = replay(sim);
   // Both events are active from 2025-09-01: the new entry holds even though the old one ended.
@@ -259,6 +261,51 @@ TEST(ScenarioValidation, DanglingIdsBadDatesAndUnknownKeysPointIntoTheScenario) 
   testing::expect_error(r2.diagnostics, false, "XB-SIM-035", "/timeline/3/event/flow");
   testing::expect_error(r2.diagnostics, false, "XB-SIM-034", "/timeline/4/event/value");
   for (const auto& d : r2.diagnostics.items()) EXPECT_EQ(d.file, r2.diagnostics.items()[0].file);
+}
+
+// Events that load but cannot do what they say are warnings, so a user learns why a replay shows
+// no change.
+TEST(ScenarioValidation, EventsThatChangeNothingAreWarned) {
+  json doc = minimal(json::array(
+      {json{{"id", "designation-ends"},
+            {"at", "2025-03-01"},
+            {"event",
+             {{"type", "fact_ends"}, {"fact", "appi_designated_countries"}, {"value", "DE"}}}}}));
+  doc["places"] = json::array({"eu-gdpr"});
+  auto loaded = load(write_scenario("unread-fact", doc));
+  ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+  const auto* unread =
+      testing::find_diagnostic(loaded.diagnostics, "XB-SIM-039", "/timeline/0/event/fact");
+  ASSERT_NE(unread, nullptr) << testing::render_all(loaded.diagnostics);
+  EXPECT_EQ(unread->severity, Severity::kWarning);
+  EXPECT_NE(unread->hint.value_or("").find("jp-appi"), std::string::npos) << *unread->hint;
+
+  const auto dir = std::filesystem::temp_directory_path() / "xborder-simulation-test";
+  std::filesystem::create_directories(dir);
+  json model = json::parse(
+      testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
+  for (auto& s : model["systems"]) {
+    if (s["id"] == "eu-crm")
+      s["regions"].push_back(json{{"location", "country:FR"}, {"role", "failover"}});
+  }
+  std::ofstream(dir / "failover-elsewhere-model.json") << model.dump(2);
+  json outage = minimal(json::array({json{{"id", "de-outage"},
+                                          {"at", "2025-01-01"},
+                                          {"until", "2025-01-15"},
+                                          {"event",
+                                           {{"type", "region_failover"},
+                                            {"region", "country:DE"},
+                                            {"systems", json::array({"eu-crm", "us-crm"})}}}}}));
+  outage["model"] = (dir / "failover-elsewhere-model.json").string();
+  auto moved = load(write_scenario("failover-elsewhere", outage));
+  ASSERT_TRUE(moved.scenario) << testing::render_all(moved.diagnostics);
+  const auto* elsewhere =
+      testing::find_diagnostic(moved.diagnostics, "XB-SIM-038", "/timeline/0/event/systems/1");
+  ASSERT_NE(elsewhere, nullptr) << testing::render_all(moved.diagnostics);
+  EXPECT_EQ(elsewhere->severity, Severity::kWarning);
+  EXPECT_EQ(
+      testing::find_diagnostic(moved.diagnostics, "XB-SIM-038", "/timeline/0/event/systems/0"),
+      nullptr);
 }
 
 TEST(ScenarioValidation, FragmentErrorsAreReportedInTheScenarioFile) {

@@ -98,5 +98,25 @@ expect_invalid "bad --runs" "needs a non-negative integer" "$work/bad.json" --ru
 expect_invalid "bad --horizon" "is not a horizon" "$root/scenarios/eu-us-replay/simulation.json" --horizon 5x
 expect_invalid "bad --format" "must be \`text\` or \`json\`" "$root/scenarios/eu-us-replay/simulation.json" --format html
 
+# A warning does not stop the run: it goes to stderr, the result to stdout as usual.
+cat >"$work/unread.json" <<JSON
+{"format": "xborder-scenario/1", "name": "unread", "model": "$root/scenarios/eu-jp-us-transfer/model.json",
+ "start": "2024-01-01", "horizon": "2y", "places": ["eu-gdpr"],
+ "timeline": [{"id": "x", "at": "2024-05-01",
+               "event": {"type": "fact_ends", "fact": "appi_designated_countries", "value": "DE"}}]}
+JSON
+"$xborder" simulate "$work/unread.json" --rules "$root/jurisdictions" --format json \
+  >"$work/out" 2>"$work/err"
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+  fail "warning only" "exit $rc: $(head -c 300 "$work/err")"
+elif ! grep -q "unread.json:/timeline/0/event/fact: warning\[XB-SIM-039\]" "$work/err"; then
+  fail "warning only" "stderr lacks the XB-SIM-039 warning: $(head -c 300 "$work/err")"
+elif ! "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/out"; then
+  fail "warning only" "stdout is not the JSON result"
+else
+  pass "warning only"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
