@@ -169,13 +169,10 @@ const std::map<std::string, std::string>& packs_short_of_official_examples() {
       {"br",
        "the ANPD has published no worked example or FAQ on international transfers that was "
        "found; two vectors rest on its transfer page and a statement, the rest on regulation text"},
-      {"ca", "OPC 2009 guidelines: two vectors are statements, not examples"},
-      {"cn-ciio", "no CAC worked example on CSL 37 / PIPL 40 found yet"},
       {"in",
        "DPDP s. 16 and Rule 15 of the DPDP Rules 2025 have no illustrations, and MeitY has "
        "published no worked example of them (its FAQ on the draft rules only states a policy)"},
       {"jp-ucpa", "one vector rests on the guideline's reading, not an example METI states"},
-      {"us-ear", "two vectors rest on the regulation's text"},
   };
 
   return known;
