@@ -1,7 +1,9 @@
 #include "solver/rule_compiler.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "model/date.hpp"
 
@@ -108,6 +110,7 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     enum_consts_.emplace(d, consts);
   }
   atom_exprs_.resize(atoms_.size());
+  date_atom_ = atoms_.scalar(*find_variable("date"));
   // Required enums never take the value `none`.
   const auto& vars = context_variables();
   for (std::size_t v = 0; v < vars.size(); ++v) {
@@ -129,6 +132,7 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
       routes.push_back(compile(route.expr, support));
       any.push_back(routes.back());
     }
+    const std::vector<z3::expr> routes_unnamed = routes;
     normalise(support);
     // Each formula is asserted once behind a named literal; queries only flip literals.
     const std::string prefix = "rule!" + rule->id + "!";
@@ -149,9 +153,54 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
       const auto& type = context_variables()[atoms_.var_of(atom)].type;
       if (type.kind == VarKind::kSet && type.domain == Domain::kParty) symmetric = false;
     }
-    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, std::move(formulas),
-                                  support, symmetric});
+    std::vector<z3::expr> all = routes_unnamed;
+    all.push_back(applies);
+    auto breakpoints = date_breakpoints(all);
+    rules_.push_back(CompiledRule{
+        rule, applies_literal, violated, routes, std::move(formulas), support, symmetric,
+        breakpoints.value_or(std::vector<long long>{}), breakpoints.has_value()});
   }
+}
+
+// Collects the constants the date is compared with; nullopt when the date occurs anywhere else.
+// A comparison `date OP c` is constant on each interval between the breakpoints c and c + 1, so a
+// rule's answer is the same for all dates of one interval and can be cached by the interval.
+std::optional<std::vector<long long>> CompiledRules::date_breakpoints(
+    const std::vector<z3::expr>& formulas) {
+  const z3::expr date = atom_expr(date_atom_);
+  std::set<long long> points;
+  std::unordered_set<unsigned> seen;
+  bool other_use = false;
+  std::vector<z3::expr> pending(formulas.begin(), formulas.end());
+  while (!pending.empty() && !other_use) {
+    z3::expr e = pending.back();
+    pending.pop_back();
+    if (!seen.insert(e.id()).second) continue;
+    if (z3::eq(e, date)) {
+      other_use = true;
+      break;
+    }
+    if (!e.is_app()) continue;
+    const Z3_decl_kind kind = e.decl().decl_kind();
+    const bool comparison = kind == Z3_OP_LE || kind == Z3_OP_LT || kind == Z3_OP_GE ||
+                            kind == Z3_OP_GT || kind == Z3_OP_EQ || kind == Z3_OP_DISTINCT;
+    auto date_against_constant = [&] {
+      if (!comparison || e.num_args() != 2) return false;
+      for (unsigned side = 0; side < 2; ++side) {
+        int64_t value = 0;
+        if (z3::eq(e.arg(side), date) && e.arg(1 - side).is_numeral_i64(value)) {
+          points.insert(value);
+          points.insert(value + 1);
+          return true;
+        }
+      }
+      return false;
+    };
+    if (date_against_constant()) continue;
+    for (unsigned k = 0; k < e.num_args(); ++k) pending.push_back(e.arg(k));
+  }
+  if (other_use) return std::nullopt;
+  return std::vector<long long>(points.begin(), points.end());
 }
 
 z3::expr CompiledRules::enum_value(Domain d, int index) {
@@ -606,6 +655,11 @@ const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const Valuation& val
       if (it == renamed.end())
         it = renamed.insert(renamed.end(), {v, kRenamedBase + static_cast<int>(renamed.size())});
       v = it->second;
+    }
+    if (r.date_by_interval && atom == date_atom_ && v != kUnknown) {
+      v = static_cast<int>(std::upper_bound(r.date_breakpoints.begin(), r.date_breakpoints.end(),
+                                            static_cast<long long>(v)) -
+                           r.date_breakpoints.begin());
     }
     key.push_back(v);
   }

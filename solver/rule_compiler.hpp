@@ -116,6 +116,11 @@ class CompiledRules {
     RuleFormulas formulas;
     std::vector<std::size_t> support;  // sorted atoms
     bool party_symmetric = false;      // names no party: renaming parties keeps the answer
+    // The dates the rule compares the check date with (validity of the rule and of the fact
+    // entries it reads, date literals), sorted; between two of them the answer cannot change.
+    // Empty when the date is used otherwise (compared with another variable), or not at all.
+    std::vector<long long> date_breakpoints;
+    bool date_by_interval = false;
   };
   struct KeyHash {
     std::size_t operator()(const std::vector<int>& key) const;
@@ -137,6 +142,7 @@ class CompiledRules {
   std::vector<z3::expr> assumptions_for(const CompiledRule& r, const Valuation& values);
   std::vector<Reason> explain_core(const z3::expr_vector& core);
   bool names_a_party(const Expr& e) const;
+  std::optional<std::vector<long long>> date_breakpoints(const std::vector<z3::expr>& formulas);
   RuleAnswer answer(const CompiledRule& r, const Valuation& values);
 
   // Declared first: every expr below refers to it.
@@ -148,6 +154,7 @@ class CompiledRules {
   std::map<Domain, z3::sort> sorts_;
   std::map<Domain, z3::func_decl_vector> enum_consts_;
   std::vector<std::optional<z3::expr>> atom_exprs_;
+  std::size_t date_atom_ = 0;                                 // the check date
   std::map<std::pair<std::size_t, int>, z3::expr> literals_;  // (atom, value) → tracking literal
   std::map<std::string, std::pair<std::size_t, int>> literal_meaning_;
   std::vector<z3::expr> fact_guards_;  // one per fact entry, always assumed
