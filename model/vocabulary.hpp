@@ -44,6 +44,7 @@ enum class Category {
   kNonPersonal,
   kGovernmentData,  // information a public body holds for its functions (政府情報)
   kImportantData,   // important data (China DSL Art. 21, CSL Art. 37)
+  kPaymentData,     // payment system data (e.g. RBI directive of 6 April 2018)
 };
 enum class ValueLevel { kLow, kHigh, kVeryHigh };
 enum class SafeguardType {
@@ -85,7 +86,8 @@ XBORDER_ENUM_NAMES(PartyRole, "controller", "processor", "sub_processor", "joint
                    "contractor", "data_subject")
 XBORDER_ENUM_NAMES(Category, "personal_data", "special_category", "personally_referable",
                    "pseudonymised", "anonymised", "trade_secret", "limited_provision",
-                   "export_controlled", "non_personal", "government_data", "important_data")
+                   "export_controlled", "non_personal", "government_data", "important_data",
+                   "payment_data")
 XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
                    "derogation", "ad_hoc_clauses", "code_of_conduct", "certification",
