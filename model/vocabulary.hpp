@@ -60,6 +60,7 @@ enum class SafeguardType {
   kAuthorisation,       // a public authority's licence or approval for the flow, by regime
   kProvisionRecord,     // APPI Art. 29: the provider's record of a provision
   kReceiptRecord,       // APPI Art. 30: the recipient's confirmation and record
+  kTransferNotice,      // the transfer was disclosed to the people beforehand (policy or notice)
 };
 enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 
@@ -91,7 +92,7 @@ XBORDER_ENUM_NAMES(Category, "personal_data", "special_category", "personally_re
 XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
                    "derogation", "ad_hoc_clauses", "code_of_conduct", "certification",
-                   "authorisation", "provision_record", "receipt_record")
+                   "authorisation", "provision_record", "receipt_record", "transfer_notice")
 XBORDER_ENUM_NAMES(EdgeKind, "flow", "hosting", "replication", "remote_access")
 
 template <class E>

@@ -65,7 +65,7 @@ struct Vars {
   std::size_t sg_scc, sg_scc_module, sg_scc_signed, sg_scc_set, sg_tia, sg_bcr, sg_consent,
       sg_consent_informed, sg_consent_explicit, sg_appi, sg_periodic, sg_derogations, sg_adhoc,
       sg_coc, sg_cert;
-  std::size_t sg_provision_record, sg_receipt_record;
+  std::size_t sg_provision_record, sg_receipt_record, sg_transfer_notice;
   std::size_t m_transit, m_rest, m_key_holder, m_key_country, m_pseudo, m_reid_country, m_split;
   std::size_t d_categories, d_subjects, d_count, d_controller, d_scope, d_authorities, d_visited,
       d_value;
@@ -112,6 +112,7 @@ struct Vars {
     sg_cert = v("safeguard.certification");
     sg_provision_record = v("safeguard.provision_record");
     sg_receipt_record = v("safeguard.receipt_record");
+    sg_transfer_notice = v("safeguard.transfer_notice");
     m_transit = v("measures.encryption_in_transit");
     m_rest = v("measures.encryption_at_rest");
     m_key_holder = v("measures.key_holder");
@@ -480,7 +481,7 @@ struct PathChecker::Impl {
            {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_signed, vars.sg_scc_set, vars.sg_tia,
             vars.sg_bcr, vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit,
             vars.sg_appi, vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert,
-            vars.sg_provision_record, vars.sg_receipt_record}) {
+            vars.sg_provision_record, vars.sg_receipt_record, vars.sg_transfer_notice}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -541,6 +542,9 @@ struct PathChecker::Impl {
             break;
           case SafeguardType::kReceiptRecord:
             set(v, vars.sg_receipt_record, in_place);
+            break;
+          case SafeguardType::kTransferNotice:
+            set(v, vars.sg_transfer_notice, in_place);
             break;
         }
       }

@@ -111,6 +111,9 @@ const std::vector<VarSpec>& context_variables() {
       {"safeguard.receipt_record", b(), false,
        "the recipient confirmed the provider and how it obtained the data, and keeps a record "
        "(APPI Art. 30)"},
+      {"safeguard.transfer_notice", b(), false,
+       "the transfer (recipient, country, purpose) was disclosed to the people beforehand, in the "
+       "privacy policy or by individual notice (e.g. PIPA Art. 28-8(1)3)"},
       {"measures.encryption_in_transit", b(), false, "the data is encrypted in transit"},
       {"measures.encryption_at_rest", b(), false, "the data is encrypted at rest where it arrives"},
       {"measures.key_holder", e(Domain::kParty), true, "party holding the encryption keys"},

@@ -701,6 +701,24 @@ TEST(Checker, AppiRecordsAreSafeguardsOfTheFlow) {
             deciding.end());
 }
 
+// A transfer notice is a safeguard of the flow like the others: declared, absent or unknown.
+TEST(Checker, TransferNoticeIsASafeguardOfTheFlow) {
+  auto rb = rules({simple_pack("event == 'transfer'", "safeguard.transfer_notice")});
+  auto verdict_with = [&](const Json& safeguards) {
+    auto m = model(de_to_jp({{"safeguards", safeguards}}));
+    PathChecker checker(m, rb);
+    auto r = checker.check(day("2024-06-01"));
+    const Finding* f = find(r, "S-1", "xfer");
+    if (!f) throw std::runtime_error("no S-1 finding:\n" + dump(r));
+    return f->verdict;
+  };
+  EXPECT_EQ(verdict_with(Json::array({{{"type", "transfer_notice"}}})), Verdict::kCompliant);
+  EXPECT_EQ(verdict_with(Json::array({{{"type", "consent"}}})), Verdict::kViolation);
+  EXPECT_EQ(verdict_with(Json::array({{{"type", "transfer_notice"}, {"in_place", "unknown"}}})),
+            Verdict::kUndetermined);
+  EXPECT_EQ(verdict_with("unknown"), Verdict::kUndetermined);
+}
+
 // Answers are cached by the interval between the dates a rule compares the check date with, so a
 // second date inside the same interval costs no solver query; across a boundary the answer is
 // recomputed.
