@@ -172,7 +172,6 @@ const std::map<std::string, std::string>& packs_short_of_official_examples() {
       {"in",
        "DPDP s. 16 and Rule 15 of the DPDP Rules 2025 have no illustrations, and MeitY has "
        "published no worked example of them (its FAQ on the draft rules only states a policy)"},
-      {"jp-ucpa", "one vector rests on the guideline's reading, not an example METI states"},
   };
 
   return known;
