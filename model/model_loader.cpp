@@ -137,6 +137,18 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     p.nationalities = Unknowable<std::vector<Country>>::unknown();
   }
   p.critical_infrastructure = r.tri("critical_infrastructure", false);
+  if (auto io = r.string("international_organisation", false)) {
+    if (io->empty()) {
+      ctx_.error("038", r.pointer("international_organisation"),
+                 "`international_organisation` is empty",
+                 "give the organisation's code (e.g. \"EPO\"), or leave the key out");
+    } else if (p.kind != PartyKind::kPublicBody) {
+      ctx_.error("038", r.pointer("international_organisation"),
+                 "an international organisation must be of kind `public_body`",
+                 "add \"kind\": \"public_body\" to the party");
+    }
+    p.international_organisation = *io;
+  }
   r.string("note", false);
   if (!r.finish()) return;
   if (p.kind == PartyKind::kDataSubjects && !p.certifications.empty()) {

@@ -37,6 +37,9 @@ struct Party {
   Unknowable<std::vector<Country>> nationalities;
   // Designated as a critical (information) infrastructure operator (CIIO, 重要インフラ事業者).
   Unknowable<bool> critical_infrastructure = false;
+  // The international organisation this party is (GDPR Art. 4(26)), by code ("EPO"); empty for
+  // every other party. Transfers to it are judged as to the organisation, wherever it sits.
+  std::string international_organisation;
   std::string pointer;  // where it was declared, for diagnostics and SARIF
 };
 

@@ -60,7 +60,7 @@ struct Vars {
   std::size_t date, event, edge_kind, edge_region_role, relationship, purpose;
   std::size_t ex_party, ex_kind, ex_country, ex_established, ex_group;
   std::size_t im_party, im_kind, im_country, im_established, im_group, im_tier, im_handles,
-      im_identifies, im_certs, im_reach;
+      im_identifies, im_certs, im_reach, im_organisation;
   std::size_t same_group;
   std::size_t sg_scc, sg_scc_module, sg_scc_signed, sg_scc_set, sg_tia, sg_bcr, sg_consent,
       sg_consent_informed, sg_consent_explicit, sg_appi, sg_periodic, sg_derogations, sg_adhoc,
@@ -86,6 +86,7 @@ struct Vars {
     ex_group = v("exporter.group_countries");
     im_party = v("importer.party");
     im_kind = v("importer.kind");
+    im_organisation = v("importer.international_organisation");
     im_country = v("importer.country");
     im_established = v("importer.established");
     im_group = v("importer.group_countries");
@@ -180,6 +181,8 @@ struct PathChecker::Impl {
     auto country = [&](const std::string& c) { universe.add(Domain::kCountry, c); };
     for (const auto& p : model.parties) {
       universe.add(Domain::kParty, p.id);
+      if (!p.international_organisation.empty())
+        universe.add(Domain::kOrganisation, p.international_organisation);
       if (p.country.known()) country(p.country.value());
       if (p.nationalities.known()) {
         for (const auto& c : p.nationalities.value()) country(c);
@@ -416,6 +419,13 @@ struct PathChecker::Impl {
     set(v, vars.ex_country, from.country.known() ? country_index(from.country.value()) : kUnknown);
     set_party(v, to, vars.im_party, vars.im_kind, vars.im_established, vars.im_group);
     set(v, vars.im_country, to.country.known() ? country_index(to.country.value()) : kUnknown);
+    {
+      const Party* importer = model.party(to.holder);
+      set(v, vars.im_organisation,
+          importer && !importer->international_organisation.empty()
+              ? enum_index(Domain::kOrganisation, importer->international_organisation)
+              : universe.none_index(Domain::kOrganisation));
+    }
     set(v, vars.im_tier,
         to.tier && to.kind == NodeKind::kSystemRegion
             ? enum_index(Domain::kTier, to_string(*to.tier))

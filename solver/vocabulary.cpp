@@ -62,6 +62,9 @@ const std::vector<VarSpec>& context_variables() {
       {"importer.party", e(Domain::kParty), false,
        "party holding (or reaching) the data after the event"},
       {"importer.kind", e(Domain::kPartyKind), false, "kind of the importing party"},
+      {"importer.international_organisation", e(Domain::kOrganisation), true,
+       "the international organisation the importing party is, by code (`none` for any other "
+       "party)"},
       {"importer.country", e(Domain::kCountry), false,
        "country where the data is after the event, or from where it is accessed"},
       {"importer.established", e(Domain::kCountry), false,
@@ -175,7 +178,8 @@ std::vector<std::string> variable_names() {
 }
 
 bool domain_is_open(Domain d) {
-  return d == Domain::kCountry || d == Domain::kParty || d == Domain::kPurpose;
+  return d == Domain::kCountry || d == Domain::kParty || d == Domain::kPurpose ||
+         d == Domain::kOrganisation;
 }
 
 const std::vector<std::string>& fixed_domain_values(Domain d) {
@@ -198,6 +202,7 @@ const std::vector<std::string>& fixed_domain_values(Domain d) {
     m[Domain::kCountry] = {};
     m[Domain::kParty] = {};
     m[Domain::kPurpose] = {};
+    m[Domain::kOrganisation] = {};
     return m;
   }();
   return fixed.at(d);

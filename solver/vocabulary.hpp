@@ -18,6 +18,7 @@ enum class Domain {
   kCountry,
   kParty,
   kPurpose,
+  kOrganisation,  // international organisations, by code ("EPO")
   kEvent,
   kEdgeKind,
   kRelationship,
@@ -32,10 +33,10 @@ enum class Domain {
   kControlList,
   kAuthorisation,
 };
-XBORDER_ENUM_NAMES(Domain, "none", "country", "party", "purpose", "event", "edge_kind",
-                   "relationship", "party_kind", "tier", "region_role", "value_level", "scc_set",
-                   "derogation", "certification_scheme", "category", "control_list",
-                   "authorisation")
+XBORDER_ENUM_NAMES(Domain, "none", "country", "party", "purpose", "international_organisation",
+                   "event", "edge_kind", "relationship", "party_kind", "tier", "region_role",
+                   "value_level", "scc_set", "derogation", "certification_scheme", "category",
+                   "control_list", "authorisation")
 inline std::string_view domain_name(Domain d) {
   return to_string(d);
 }
