@@ -525,6 +525,20 @@ TEST(ModelLoaderPlaces, BadNewFieldsHaveCodesAndHints) {
   auto n = base_model();
   n["datasets"][0]["permitted_scope"] = {"nobody"};
   expect_error(load(n), "XB-MODEL-040", "/datasets/0/permitted_scope/0");
+
+  auto o = base_model();
+  o["parties"][1]["international_organisation"] = "EPO";  // kind defaults to company
+  auto not_public = load(o);
+  const auto& io =
+      expect_error(not_public, "XB-MODEL-038", "/parties/1/international_organisation");
+  ASSERT_TRUE(io.hint);
+  EXPECT_NE(io.hint->find("public_body"), std::string::npos);
+  o["parties"][1]["kind"] = "public_body";
+  auto ok = load(o);
+  ASSERT_TRUE(ok.model);
+  EXPECT_EQ(ok.model->parties[1].international_organisation, "EPO");
+  o["parties"][1]["international_organisation"] = "";
+  expect_error(load(o), "XB-MODEL-038", "/parties/1/international_organisation");
 }
 
 }  // namespace
