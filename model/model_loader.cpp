@@ -264,6 +264,14 @@ void ModelReader::read_system(const Json& j, const std::string& ptr) {
     RegionPlacement placement;
     placement.location = rr.identifier("location", true).value_or("");
     placement.role = rr.enumeration<RegionRole>("role", false).value_or(RegionRole::kPrimary);
+    rr.array("safeguards", false, [&](const Json& sj, const std::string& sptr) {
+      if (auto sg = read_safeguard(sj, sptr)) placement.safeguards.push_back(*sg);
+    });
+    if (!placement.safeguards.empty() && placement.role == RegionRole::kPrimary) {
+      ctx_.error("039", rptr + "/safeguards", "safeguards on a primary region",
+                 "safeguards here cover the copy into a replica, backup or failover region; put "
+                 "those of the data's arrival on the flow (or on the system, for `runs_on`)");
+    }
     if (rr.finish()) s.regions.push_back(placement);
   });
   s.operator_handles_data = r.tri("operator_handles_data", true);

@@ -164,6 +164,10 @@ TransferGraph TransferGraph::build(const TransferModel& model,
         e.kind = EdgeKind::kReplication;
         e.event = Event::kStore;
         e.region_role = role_of(to);
+        for (const auto& placement : s.regions) {
+          if (placement.location == to_loc && !placement.safeguards.empty())
+            e.region_safeguards = &placement.safeguards;
+        }
         e.why = "`" + to_loc + "` is a " + std::string(to_string(role_of(to))) + " region of `" +
                 s.id + "` (in " + country_text(g[to].country) + ")";
         boost::add_edge(from, to, e, g);

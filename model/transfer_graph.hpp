@@ -57,7 +57,8 @@ struct GraphEdge {
   const Flow* flow = nullptr;             // explicit flows only
   const RemoteAccess* access = nullptr;   // remote-access edges only
   std::optional<RegionRole> region_role;  // replication edges: the target's role
-  std::string why;                        // implicit edges: why the edge exists
+  const std::vector<Safeguard>* region_safeguards = nullptr;  // replication: the target region's
+  std::string why;                                            // implicit edges: why the edge exists
   [[nodiscard]] bool implicit() const { return kind != EdgeKind::kFlow; }
 };
 

@@ -80,6 +80,9 @@ struct Safeguard {
 struct RegionPlacement {
   Id location;
   RegionRole role = RegionRole::kPrimary;
+  // Replica, backup and failover regions: what covers the copy into this region (e.g. the
+  // privacy policy naming the backup location, or clauses with the provider there).
+  std::vector<Safeguard> safeguards;
 };
 
 struct RemoteAccess {

@@ -97,6 +97,9 @@ void apply_failover(const Edit& e, Json& doc,
     }
     if (!failover) continue;  // no failover region: the data stays where it was
     regions[*failover]["role"] = role_of(regions[*hit]);
+    // A region's safeguards cover copies into it; once it is primary, data arrives there by the
+    // flows and hosting that carry their own.
+    if (role_of(regions[*failover]) == "primary") regions[*failover].erase("safeguards");
     regions.erase(*hit);
   }
 }

@@ -472,7 +472,8 @@ struct PathChecker::Impl {
       }
       set(v, vars.same_group, shared ? 1 : ((a.complete && b.complete) ? 0 : kUnknown));
     }
-    // Safeguards: those of the flow, of the hosting system's contract or of the remote access.
+    // Safeguards: those of the flow, of the hosting system's contract, of the remote access or
+    // of the region a replica is copied into.
     const std::vector<Safeguard>* safeguards = nullptr;
     bool safeguards_unknown = false;
     if (e.flow) {
@@ -482,6 +483,8 @@ struct PathChecker::Impl {
       safeguards = &e.access->safeguards;
     } else if (e.kind == EdgeKind::kHosting && from.system) {
       if (const System* sys = model.system(*from.system)) safeguards = &sys->safeguards;
+    } else if (e.kind == EdgeKind::kReplication && e.region_safeguards) {
+      safeguards = e.region_safeguards;
     }
     set(v, vars.sg_scc_module, 0);
     set(v, vars.sg_scc_signed, 0);  // only read together with safeguard.scc

@@ -719,6 +719,26 @@ TEST(Checker, TransferNoticeIsASafeguardOfTheFlow) {
   EXPECT_EQ(verdict_with("unknown"), Verdict::kUndetermined);
 }
 
+// A backup region's safeguards cover the implicit replication edge into it, and only that edge.
+TEST(Checker, RegionSafeguardsCoverTheReplicationIntoThatRegion) {
+  auto rb = rules({simple_pack("event == 'store' and edge.kind == 'replication'",
+                               "safeguard.transfer_notice")});
+  Json m = de_to_jp();
+  m["systems"][0]["regions"] = Json::parse(R"([
+    {"location": "country:DE"},
+    {"location": "country:JP", "role": "backup", "safeguards": [{"type": "transfer_notice"}]},
+    {"location": "country:US", "role": "backup"}])");
+  auto tm = model(m);
+  PathChecker checker(tm, rb);
+  auto r = checker.check(day("2024-06-01"));
+  const Finding* covered = find(r, "S-1", "replication:s1@country:DE->s1@country:JP");
+  const Finding* bare = find(r, "S-1", "replication:s1@country:DE->s1@country:US");
+  ASSERT_NE(covered, nullptr) << dump(r);
+  ASSERT_NE(bare, nullptr) << dump(r);
+  EXPECT_EQ(covered->verdict, Verdict::kCompliant);
+  EXPECT_EQ(bare->verdict, Verdict::kViolation);
+}
+
 // Answers are cached by the interval between the dates a rule compares the check date with, so a
 // second date inside the same interval costs no solver query; across a boundary the answer is
 // recomputed.

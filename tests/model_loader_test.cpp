@@ -539,6 +539,10 @@ TEST(ModelLoaderPlaces, BadNewFieldsHaveCodesAndHints) {
   EXPECT_EQ(ok.model->parties[1].international_organisation, "EPO");
   o["parties"][1]["international_organisation"] = "";
   expect_error(load(o), "XB-MODEL-038", "/parties/1/international_organisation");
+
+  auto q = base_model();
+  q["systems"][0]["regions"][0]["safeguards"] = Json::parse(R"([{"type": "transfer_notice"}])");
+  expect_error(load(q), "XB-MODEL-039", "/systems/0/regions/0/safeguards");
 }
 
 }  // namespace

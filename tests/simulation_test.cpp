@@ -194,7 +194,9 @@ TEST(Replay, RegionOutageMovesSystemsToTheirFailoverRegion) {
       testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
   for (auto& s : model["systems"]) {
     if (s["id"] == "eu-crm")
-      s["regions"].push_back(json{{"location", "country:IN"}, {"role", "failover"}});
+      s["regions"].push_back(json{{"location", "country:IN"},
+                                  {"role", "failover"},
+                                  {"safeguards", json::array({{{"type", "transfer_notice"}}})}});
   }
   std::ofstream(dir / "failover-model.json") << model.dump(2);
   json doc = minimal(
