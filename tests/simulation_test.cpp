@@ -52,6 +52,20 @@ std::filesystem::path write_scenario(const std::string& name, json doc,
   return file;
 }
 
+// The seed model eu-jp-us-transfer with one more region for `eu-crm`, written to a temporary file.
+std::filesystem::path model_with_eu_crm_region(const std::string& name, const json& region) {
+  const auto dir = std::filesystem::temp_directory_path() / "xborder-simulation-test";
+  std::filesystem::create_directories(dir);
+  json model = json::parse(
+      testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
+  for (auto& s : model["systems"]) {
+    if (s["id"] == "eu-crm") s["regions"].push_back(region);
+  }
+  const auto file = dir / (name + ".json");
+  std::ofstream(file) << model.dump(2);
+  return file;
+}
+
 json minimal(json timeline, json stochastic = json::array()) {
   return json{{"format", "xborder-scenario/1"},  {"name", "test"},
               {"start", "2024-01-01"},           {"horizon", "3y"},
@@ -188,23 +202,16 @@ TEST(Replay, CertificationLapseReachesSubsidiariesThroughTheParentChain) {
 
 // Without `to`, a system moves to its own failover region; systems without one stay.
 TEST(Replay, RegionOutageMovesSystemsToTheirFailoverRegion) {
-  const auto dir = std::filesystem::temp_directory_path() / "xborder-simulation-test";
-  std::filesystem::create_directories(dir);
-  json model = json::parse(
-      testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
-  for (auto& s : model["systems"]) {
-    if (s["id"] == "eu-crm")
-      s["regions"].push_back(json{{"location", "country:IN"},
-                                  {"role", "failover"},
-                                  {"safeguards", json::array({{{"type", "transfer_notice"}}})}});
-  }
-  std::ofstream(dir / "failover-model.json") << model.dump(2);
+  const auto model_file = model_with_eu_crm_region(
+      "failover-model", {{"location", "country:IN"},
+                         {"role", "failover"},
+                         {"safeguards", json::array({{{"type", "transfer_notice"}}})}});
   json doc = minimal(
       json::array({json{{"id", "de-outage"},
                         {"at", "2025-01-01"},
                         {"until", "2025-01-15"},
                         {"event", {{"type", "region_failover"}, {"region", "country:DE"}}}}}));
-  doc["model"] = (dir / "failover-model.json").string();
+  doc["model"] = model_file.string();
   doc["places"] = json::array({"eu-gdpr"});
   auto loaded = load(write_scenario("outage", doc));
   ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
@@ -265,6 +272,20 @@ TEST(ScenarioValidation, DanglingIdsBadDatesAndUnknownKeysPointIntoTheScenario) 
   for (const auto& d : r2.diagnostics.items()) EXPECT_EQ(d.file, r2.diagnostics.items()[0].file);
 }
 
+// The scenario loaded, with a warning of this code at this pointer (nullptr, and a failure, if
+// not).
+const Diagnostic* loaded_with_warning(const Loaded& loaded, const std::string& code,
+                                      const std::string& pointer) {
+  EXPECT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
+  const Diagnostic* d = testing::find_diagnostic(loaded.diagnostics, code, pointer);
+  EXPECT_NE(d, nullptr) << code << " at " << pointer << "\n"
+                        << testing::render_all(loaded.diagnostics);
+  if (d) {
+    EXPECT_EQ(d->severity, Severity::kWarning);
+  }
+  return loaded.scenario ? d : nullptr;
+}
+
 // Events that load but cannot do what they say are warnings, so a user learns why a replay shows
 // no change.
 TEST(ScenarioValidation, EventsThatChangeNothingAreWarned) {
@@ -275,22 +296,12 @@ TEST(ScenarioValidation, EventsThatChangeNothingAreWarned) {
              {{"type", "fact_ends"}, {"fact", "appi_designated_countries"}, {"value", "DE"}}}}}));
   doc["places"] = json::array({"eu-gdpr"});
   auto loaded = load(write_scenario("unread-fact", doc));
-  ASSERT_TRUE(loaded.scenario) << testing::render_all(loaded.diagnostics);
-  const auto* unread =
-      testing::find_diagnostic(loaded.diagnostics, "XB-SIM-039", "/timeline/0/event/fact");
-  ASSERT_NE(unread, nullptr) << testing::render_all(loaded.diagnostics);
-  EXPECT_EQ(unread->severity, Severity::kWarning);
+  const Diagnostic* unread = loaded_with_warning(loaded, "XB-SIM-039", "/timeline/0/event/fact");
+  ASSERT_NE(unread, nullptr);
   EXPECT_NE(unread->hint.value_or("").find("jp-appi"), std::string::npos) << *unread->hint;
 
-  const auto dir = std::filesystem::temp_directory_path() / "xborder-simulation-test";
-  std::filesystem::create_directories(dir);
-  json model = json::parse(
-      testing::read_text(testing::source_dir() / "scenarios" / "eu-jp-us-transfer" / "model.json"));
-  for (auto& s : model["systems"]) {
-    if (s["id"] == "eu-crm")
-      s["regions"].push_back(json{{"location", "country:FR"}, {"role", "failover"}});
-  }
-  std::ofstream(dir / "failover-elsewhere-model.json") << model.dump(2);
+  const auto model_file = model_with_eu_crm_region(
+      "failover-elsewhere-model", {{"location", "country:FR"}, {"role", "failover"}});
   json outage = minimal(json::array({json{{"id", "de-outage"},
                                           {"at", "2025-01-01"},
                                           {"until", "2025-01-15"},
@@ -298,13 +309,9 @@ TEST(ScenarioValidation, EventsThatChangeNothingAreWarned) {
                                            {{"type", "region_failover"},
                                             {"region", "country:DE"},
                                             {"systems", json::array({"eu-crm", "us-crm"})}}}}}));
-  outage["model"] = (dir / "failover-elsewhere-model.json").string();
+  outage["model"] = model_file.string();
   auto moved = load(write_scenario("failover-elsewhere", outage));
-  ASSERT_TRUE(moved.scenario) << testing::render_all(moved.diagnostics);
-  const auto* elsewhere =
-      testing::find_diagnostic(moved.diagnostics, "XB-SIM-038", "/timeline/0/event/systems/1");
-  ASSERT_NE(elsewhere, nullptr) << testing::render_all(moved.diagnostics);
-  EXPECT_EQ(elsewhere->severity, Severity::kWarning);
+  ASSERT_NE(loaded_with_warning(moved, "XB-SIM-038", "/timeline/0/event/systems/1"), nullptr);
   EXPECT_EQ(
       testing::find_diagnostic(moved.diagnostics, "XB-SIM-038", "/timeline/0/event/systems/0"),
       nullptr);
