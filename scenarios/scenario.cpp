@@ -617,10 +617,15 @@ EditedModel apply_model_edits(const Scenario& scenario, std::uint64_t active) {
 }
 
 bool edits_rules(const Scenario& scenario, std::uint64_t active) {
+  return (active & rule_edit_events(scenario)) != 0;
+}
+
+std::uint64_t rule_edit_events(const Scenario& scenario) {
+  std::uint64_t out = 0;
   for (std::size_t i = 0; i < scenario.event_count(); ++i) {
-    if ((active & (std::uint64_t{1} << i)) && is_rule_edit(scenario.edit(i).kind)) return true;
+    if (is_rule_edit(scenario.edit(i).kind)) out |= std::uint64_t{1} << i;
   }
-  return false;
+  return out;
 }
 
 RuleBase apply_rule_edits(const Scenario& scenario, const RuleBase& base, std::uint64_t active) {

@@ -117,5 +117,7 @@ EditedModel apply_model_edits(const Scenario& scenario, std::uint64_t active);
 RuleBase apply_rule_edits(const Scenario& scenario, const RuleBase& base, std::uint64_t active);
 // Whether any active event edits the rule base.
 bool edits_rules(const Scenario& scenario, std::uint64_t active);
+// The events (bit i: event i, timeline then stochastic) that edit the rule base.
+std::uint64_t rule_edit_events(const Scenario& scenario);
 
 }  // namespace xborder

@@ -44,6 +44,12 @@ Simulator::Simulator(const Scenario& scenario, const RuleBase& rules,
     cut(item.valid.to);
   }
   const auto all = apply_model_edits(scenario, (std::uint64_t{1} << scenario.event_count()) - 1);
+  rule_edit_events_ = rule_edit_events(scenario);
+  for (const Json* doc : {&scenario.model_json, &all.document}) {
+    auto loaded = load_model_json(*doc, scenario.model_file, reference);
+    if (loaded.model)
+      universe_models_.push_back(std::make_unique<TransferModel>(std::move(*loaded.model)));
+  }
   for (const Json* doc : {&scenario.model_json, &all.document}) {
     if (!doc->contains("parties")) continue;
     for (const auto& p : (*doc)["parties"]) {
@@ -112,8 +118,18 @@ const StateOutcome& Simulator::outcome(std::size_t segment, std::uint64_t stocha
     world->model = std::make_unique<TransferModel>(std::move(*loaded.model));
     if (edits_rules(scenario_, mask))
       world->rules = std::make_unique<RuleBase>(apply_rule_edits(scenario_, rules_, mask));
-    world->checker =
-        std::make_unique<PathChecker>(*world->model, world->rules ? *world->rules : rules_);
+    const CheckerSharing* sharing = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      CheckerSharing& shared = sharing_[mask & rule_edit_events_];
+      if (!shared.answers) {
+        shared.answers = new_shared_answers();
+        for (const auto& m : universe_models_) shared.universe_models.push_back(m.get());
+      }
+      sharing = &shared;
+    }
+    world->checker = std::make_unique<PathChecker>(*world->model,
+                                                   world->rules ? *world->rules : rules_, sharing);
   }
   CheckOptions options;
   options.keep_compliant = false;

@@ -75,6 +75,11 @@ class Simulator {
   const RuleBase& rules_;
   const ReferenceData& reference_;
   std::vector<Segment> segments_;
+  // World states with the same rule-base edits share solver answers; their checkers' universes
+  // include the values of the base model and of the model with every event applied.
+  std::vector<std::unique_ptr<TransferModel>> universe_models_;
+  std::uint64_t rule_edit_events_ = 0;
+  std::map<std::uint64_t, CheckerSharing> sharing_;  // by the rule-base edits active
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::unique_ptr<World>> worlds_;
   std::map<FindingKey, std::uint32_t> finding_ids_;

@@ -151,10 +151,15 @@ struct PathChecker::Impl {
   std::unique_ptr<CompiledRules> compiled;
   Vars vars;
 
-  Impl(const TransferModel& m, const RuleBase& r)
+  Impl(const TransferModel& m, const RuleBase& r, const CheckerSharing* sharing)
       : model(m), rules(r), graph(TransferGraph::build(m, r.reach)) {
+    if (sharing) {
+      for (const TransferModel* other : sharing->universe_models) add_model_values(*other);
+    }
     build_universe();
     compiled = std::make_unique<CompiledRules>(rules, universe);
+    if (sharing && sharing->answers && sharing->answers->join(universe_signature(universe)))
+      compiled->share(sharing->answers);
     observed.assign(compiled->atoms().size(), false);
     for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
       for (std::size_t atom : compiled->support(r)) observed[atom] = true;
@@ -178,8 +183,16 @@ struct PathChecker::Impl {
   }
 
   void build_universe() {
+    add_model_values(model);
+    add_rule_base_values(rules, universe);
+    for (const Rule* r : rules.rules) warn_about_undeclared_parties(*r);
+    universe.seal();
+  }
+
+  // Every value of an open domain the model mentions.
+  void add_model_values(const TransferModel& m) {
     auto country = [&](const std::string& c) { universe.add(Domain::kCountry, c); };
-    for (const auto& p : model.parties) {
+    for (const auto& p : m.parties) {
       universe.add(Domain::kParty, p.id);
       if (!p.international_organisation.empty())
         universe.add(Domain::kOrganisation, p.international_organisation);
@@ -188,21 +201,21 @@ struct PathChecker::Impl {
         for (const auto& c : p.nationalities.value()) country(c);
       }
     }
-    for (const auto& l : model.locations) country(l.country);
-    for (const auto& s : model.systems) {
+    for (const auto& l : m.locations) country(l.country);
+    for (const auto& s : m.systems) {
       for (const auto& a : s.remote_access) {
         if (a.country.known()) country(a.country.value());
       }
       if (s.measures && s.measures->key_country.known() && s.measures->key_country.value())
         country(*s.measures->key_country.value());
     }
-    for (const auto& d : model.datasets) {
+    for (const auto& d : m.datasets) {
       if (d.subjects.known()) {
         for (const auto& c : d.subjects.value()) country(c);
       }
       for (const auto& p : d.purposes) universe.add(Domain::kPurpose, p);
     }
-    for (const auto& f : model.flows) {
+    for (const auto& f : m.flows) {
       if (!f.purpose.empty()) universe.add(Domain::kPurpose, f.purpose);
       if (f.measures) {
         if (f.measures->key_country.known() && f.measures->key_country.value())
@@ -211,9 +224,6 @@ struct PathChecker::Impl {
           country(*f.measures->reid_key_country.value());
       }
     }
-    add_rule_base_values(rules, universe);
-    for (const Rule* r : rules.rules) warn_about_undeclared_parties(*r);
-    universe.seal();
   }
 
   // An organisation's own pack may name parties; one this model does not declare can never
@@ -653,8 +663,15 @@ struct PathChecker::Impl {
   CheckResult run(Date at, const CheckOptions& options);
 };
 
-PathChecker::PathChecker(const TransferModel& model, const RuleBase& rules)
-    : impl_(std::make_unique<Impl>(model, rules)) {}
+PathChecker::PathChecker(const TransferModel& model, const RuleBase& rules,
+                         const CheckerSharing* sharing)
+    : impl_(std::make_unique<Impl>(model, rules, sharing)) {}
+bool PathChecker::shares_answers() const {
+  return impl_->compiled->shares();
+}
+std::shared_ptr<SharedAnswers> new_shared_answers() {
+  return std::make_shared<SharedAnswers>();
+}
 PathChecker::~PathChecker() = default;
 const TransferGraph& PathChecker::graph() const {
   return impl_->graph;

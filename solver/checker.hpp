@@ -100,17 +100,34 @@ struct CheckOptions {
   bool keep_compliant = true;
 };
 
+// Solver answers that several checkers of one rule base share (a simulation's world states): a
+// question one checker answered is not asked again by another. Thread-safe. A checker joins only
+// when its universe of values is the one the answers were given in (CheckerSharing).
+class SharedAnswers;
+std::shared_ptr<SharedAnswers> new_shared_answers();
+
+struct CheckerSharing {
+  // Models whose values (parties, countries, purposes, organisations) every sharing checker's
+  // universe includes: a checker whose own model brings no other value has the same universe as
+  // the others, and shares their answers; one that brings more checks alone.
+  std::vector<const TransferModel*> universe_models;
+  std::shared_ptr<SharedAnswers> answers;
+};
+
 // One checker per thread: it owns its Z3 context, compiles the rules once and keeps its
 // cache of answers across calls to check() (at different dates, say).
 class PathChecker {
  public:
-  PathChecker(const TransferModel& model, const RuleBase& rules);
+  PathChecker(const TransferModel& model, const RuleBase& rules,
+              const CheckerSharing* sharing = nullptr);
   ~PathChecker();
   PathChecker(const PathChecker&) = delete;
   PathChecker& operator=(const PathChecker&) = delete;
 
   CheckResult check(Date at, const CheckOptions& options = {});
   [[nodiscard]] const TransferGraph& graph() const;
+  // Whether this checker shares answers with others (see CheckerSharing).
+  [[nodiscard]] bool shares_answers() const;
 
  private:
   struct Impl;

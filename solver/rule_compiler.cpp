@@ -633,7 +633,7 @@ RuleAnswer CompiledRules::answer(const CompiledRule& r, const Valuation& values)
   return a;
 }
 
-std::size_t CompiledRules::KeyHash::operator()(const std::vector<int>& key) const {
+std::size_t IntVectorHash::operator()(const std::vector<int>& key) const {
   std::size_t h = 1469598103934665603ull;
   for (int v : key) h = (h ^ static_cast<std::size_t>(static_cast<unsigned>(v))) * 1099511628211ull;
   return h;
@@ -668,7 +668,45 @@ const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const Valuation& val
     ++cache_hits;
     return it->second;
   }
-  return cache.emplace(std::move(key), answer(r, values)).first->second;
+  if (shared_) {
+    if (auto known = shared_->find(rule, key)) {
+      ++cache_hits;
+      return cache.emplace(std::move(key), std::move(*known)).first->second;
+    }
+  }
+  RuleAnswer fresh = answer(r, values);
+  if (shared_) shared_->store(rule, key, fresh);
+  return cache.emplace(std::move(key), std::move(fresh)).first->second;
+}
+
+bool SharedAnswers::join(const std::string& universe_signature) {
+  std::lock_guard lock(mutex_);
+  if (!signature_) signature_ = universe_signature;
+  return *signature_ == universe_signature;
+}
+
+std::optional<RuleAnswer> SharedAnswers::find(std::size_t rule, const std::vector<int>& key) const {
+  std::lock_guard lock(mutex_);
+  auto r = answers_.find(rule);
+  if (r == answers_.end()) return std::nullopt;
+  auto it = r->second.find(key);
+  if (it == r->second.end()) return std::nullopt;
+  return it->second;
+}
+
+void SharedAnswers::store(std::size_t rule, const std::vector<int>& key, const RuleAnswer& answer) {
+  std::lock_guard lock(mutex_);
+  answers_[rule].emplace(key, answer);
+}
+
+std::string universe_signature(const Universe& universe) {
+  std::string out;
+  for (int k = 1; k < static_cast<int>(enum_count<Domain>()); ++k) {
+    out += std::string(domain_name(static_cast<Domain>(k))) + ":";
+    for (const auto& v : universe.values(static_cast<Domain>(k))) out += v + ",";
+    out += ";";
+  }
+  return out;
 }
 
 }  // namespace xborder

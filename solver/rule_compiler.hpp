@@ -7,6 +7,7 @@
 #include <climits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -63,6 +64,27 @@ struct RuleAnswer {
 // base mentions: fact values, literals in rules, definitions and fact conditions, reach.
 void add_rule_base_values(const RuleBase& rules, Universe& universe);
 
+struct IntVectorHash {
+  std::size_t operator()(const std::vector<int>& key) const;
+};
+
+class SharedAnswers {
+ public:
+  // The first caller fixes the universe; later callers join only with the same one.
+  bool join(const std::string& universe_signature);
+  std::optional<RuleAnswer> find(std::size_t rule, const std::vector<int>& key) const;
+  void store(std::size_t rule, const std::vector<int>& key, const RuleAnswer& answer);
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<std::string> signature_;
+  std::map<std::size_t, std::unordered_map<std::vector<int>, RuleAnswer, IntVectorHash>> answers_;
+};
+
+// Every value of every domain, in order: two universes with the same signature give every atom
+// the same meaning.
+std::string universe_signature(const Universe& universe);
+
 class CompiledRules {
  public:
   CompiledRules(const RuleBase& rules, const Universe& universe);
@@ -86,7 +108,11 @@ class CompiledRules {
                                                 const Valuation& values) const;
 
   std::uint64_t solver_queries = 0;
-  std::uint64_t cache_hits = 0;
+  std::uint64_t cache_hits = 0;  // answers found in this compiler's cache or the shared one
+
+  // Answers are looked up in, and given to, `answers` too (same rule base, same universe).
+  void share(std::shared_ptr<SharedAnswers> answers) { shared_ = std::move(answers); }
+  [[nodiscard]] bool shares() const { return shared_ != nullptr; }
 
   // For symbolic analyses over the whole space of contexts (compare): the formulas themselves,
   // over the atoms' constants, in this compiler's context. The fact guards must be assumed true
@@ -121,9 +147,6 @@ class CompiledRules {
     // Empty when the date is used otherwise (compared with another variable), or not at all.
     std::vector<long long> date_breakpoints;
     bool date_by_interval = false;
-  };
-  struct KeyHash {
-    std::size_t operator()(const std::vector<int>& key) const;
   };
 
   z3::expr compile(const Expr& e, std::vector<std::size_t>& support);
@@ -162,7 +185,8 @@ class CompiledRules {
   std::map<std::string, std::string> guard_meaning_;  // guard name → "fact eu_adequacy: JP (…)"
   std::map<std::string, std::pair<z3::expr, std::vector<std::size_t>>> definitions_;
   std::vector<CompiledRule> rules_;
-  std::vector<std::unordered_map<std::vector<int>, RuleAnswer, KeyHash>> cache_;
+  std::vector<std::unordered_map<std::vector<int>, RuleAnswer, IntVectorHash>> cache_;
+  std::shared_ptr<SharedAnswers> shared_;
 };
 
 }  // namespace xborder

@@ -739,6 +739,50 @@ TEST(Checker, RegionSafeguardsCoverTheReplicationIntoThatRegion) {
   EXPECT_EQ(bare->verdict, Verdict::kViolation);
 }
 
+// Checkers of one rule base share solver answers when their universes match (a simulation's world
+// states): the second asks fewer questions and answers exactly as it would alone; a model that
+// brings a value the others do not know checks alone.
+TEST(Checker, CheckersShareAnswersOnlyOverTheSameUniverse) {
+  const auto& rb = testing::shipped_rules();
+  auto base = model(de_to_jp());
+  Json wider = de_to_jp();
+  wider["parties"].push_back({{"id", "c"}, {"country", "US"}});
+  wider["systems"].push_back(Json::parse(
+      R"({"id": "s3", "tier": "on_premises", "operator": "c", "regions": [{"location": "country:US"}]})"));
+  wider["flows"].push_back(Json::parse(R"({"id": "onward", "event": "transfer", "from": "s2",
+      "to": "s3", "datasets": ["d"], "relationship": "controller_to_processor"})"));
+  auto grown = model(wider);
+  auto moved = model(de_to_jp({{"purpose", "newsletter-archive"}}));
+
+  CheckerSharing sharing{{&base, &grown}, new_shared_answers()};
+  auto describe = [](const CheckResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.findings) {
+      std::string line = std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.edge;
+      for (const auto& route : f.routes)
+        line += " " + route.id + "=" + std::string(to_string(route.status));
+      out.push_back(line);
+    }
+    return out;
+  };
+  const Date at = day("2024-06-01");
+  PathChecker first(grown, rb, &sharing);
+  const auto first_result = first.check(at);
+  PathChecker second(base, rb, &sharing);
+  const auto second_result = second.check(at);
+  EXPECT_TRUE(first.shares_answers());
+  EXPECT_TRUE(second.shares_answers());
+  PathChecker alone(base, rb);
+  const auto alone_result = alone.check(at);
+  EXPECT_EQ(describe(second_result), describe(alone_result));
+  EXPECT_LT(second_result.summary.solver_queries, alone_result.summary.solver_queries);
+  EXPECT_EQ(describe(first_result), describe(PathChecker(grown, rb).check(at)));
+
+  PathChecker outsider(moved, rb, &sharing);  // a purpose no model of the sharing has
+  EXPECT_FALSE(outsider.shares_answers());
+  EXPECT_EQ(describe(outsider.check(at)), describe(PathChecker(moved, rb).check(at)));
+}
+
 // Answers are cached by the interval between the dates a rule compares the check date with, so a
 // second date inside the same interval costs no solver query; across a boundary the answer is
 // recomputed.
