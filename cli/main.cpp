@@ -358,6 +358,7 @@ int run_rules(const Args& a) {
   };
   if (a.model == "lint") {
     diags.append(lint(*loaded.rules, today()));
+    diags.append(vector_coverage(*loaded.rules, a.rules));
     if (diags.items().empty()) {
       std::cout << "rules lint: " << loaded.rules->rules.size() << " rules in "
                 << loaded.rules->packs.size() << " packs, no defects\n";

@@ -1,8 +1,12 @@
 #include "solver/rule_catalog.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
+#include <set>
 #include <tuple>
+
+#include "model/json_reader.hpp"
 
 namespace xborder {
 
@@ -181,6 +185,44 @@ Diagnostics lint(const RuleBase& rules, Date today) {
     }
   }
   return diags;
+}
+
+Diagnostics vector_coverage(const RuleBase& rules, const std::filesystem::path& rules_dir) {
+  namespace fs = std::filesystem;
+  Diagnostics out;
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(rules_dir, ec);
+  std::set<fs::path> seen;
+  for (const auto& pack : rules.packs) {
+    if (pack.rules.empty()) continue;
+    const fs::path file = fs::weakly_canonical(pack.file, ec);
+    const fs::path rel = file.lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..") continue;  // not a shipped pack
+    const fs::path folder = root / *rel.begin();
+    if (!seen.insert(folder).second) continue;
+    int official = 0, total = 0;
+    if (fs::is_directory(folder / "vectors", ec)) {
+      for (const auto& entry : fs::directory_iterator(folder / "vectors", ec)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+        ++total;
+        Diagnostics ignored;  // a vector that does not read is the vector test's to report
+        auto doc = read_json_file(entry.path(), ignored, "XB-VECTOR");
+        if (doc && doc->is_object() && doc->contains("source") && (*doc)["source"].is_object() &&
+            (*doc)["source"].value("kind", "") == "official_example")
+          ++official;
+      }
+    }
+    if (official < 5) {
+      out.warning("XB-LINT-009", pack.file, "",
+                  "place `" + pack.place.id + "` has " + std::to_string(official) +
+                      " vectors from official examples (of " + std::to_string(total) + " in " +
+                      (*rel.begin()).generic_string() + "/vectors/); five are expected",
+                  "add vectors that model a regulator's, ministry's or court's own worked "
+                  "examples, with `\"kind\": \"official_example\"` (jurisdictions/README.md, "
+                  "Regression vectors)");
+    }
+  }
+  return out;
 }
 
 }  // namespace xborder

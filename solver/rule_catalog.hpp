@@ -2,6 +2,7 @@
 // between two dates, and a lint of provenance and validity intervals (`xborder rules …`).
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,11 @@ Diagnostics lint(const RuleBase& rules, Date today);
 // lint defects: each becomes XB-LINT-008 with the loader's code in its hint; other load errors
 // are returned unchanged.
 Diagnostics lint_load_errors(const Diagnostics& load);
+
+// Regression vectors: a pack under `rules_dir` that has rules and fewer than five vectors of kind
+// `official_example` in its folder's `vectors/` (`source.kind`, jurisdictions/README.md) gets
+// XB-LINT-009, a warning: its rules are not yet tested against enough of a regulator's own
+// examples. Packs outside `rules_dir` (an organisation's `--policies`) are not counted.
+Diagnostics vector_coverage(const RuleBase& rules, const std::filesystem::path& rules_dir);
 
 }  // namespace xborder

@@ -3,8 +3,11 @@
 #include "solver/rule_catalog.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 
 #include "tests/test_support.hpp"
 
@@ -193,6 +196,38 @@ TEST(RulesCatalogue, SchremsIIIsWhatChangedOnTheShippedPacks) {
   EXPECT_EQ(seen, (std::vector<std::string>{
                       "+EU-GDPR-46-TIA", "+EU-GDPR-46-UC6", "+eu_problematic_government_access:US",
                       "-eu_adequacy:US", "-eu_problematic_government_access:US"}));
+}
+
+// `rules lint` counts the official examples beside each shipped pack; a pack with fewer than five
+// is warned about, an organisation's own pack (outside the rules directory) is not.
+TEST(RuleLint, VectorCoverageCountsOfficialExamplesPerPackFolder) {
+  namespace fs = std::filesystem;
+  const auto dir =
+      fs::temp_directory_path() / ("xborder-vector-coverage-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "acme" / "vectors");
+  std::ofstream(dir / "acme" / "policy.json")
+      << pack_with(Json::array({entry("JP", "2018-05-25", nullptr)})).dump();
+  auto vector = [&](const std::string& name, const char* kind) {
+    Json v = {{"source", {{"kind", kind}}}};
+    std::ofstream(dir / "acme" / "vectors" / (name + ".json")) << v.dump();
+  };
+  for (int k = 0; k < 4; ++k) vector("official-" + std::to_string(k), "official_example");
+  vector("text", "rule_text");
+  auto loaded = load_rule_base(dir, testing::reference().country_codes());
+  ASSERT_TRUE(loaded.rules) << testing::render_all(loaded.diagnostics);
+  auto d = vector_coverage(*loaded.rules, dir);
+  ASSERT_EQ(d.items().size(), 1u) << testing::render_all(d);
+  EXPECT_EQ(d.items()[0].code, "XB-LINT-009");
+  EXPECT_EQ(d.items()[0].severity, Severity::kWarning);
+  EXPECT_NE(d.items()[0].message.find("has 4 vectors from official examples (of 5"),
+            std::string::npos)
+      << d.items()[0].message;
+  vector("official-4", "official_example");
+  EXPECT_TRUE(vector_coverage(*loaded.rules, dir).items().empty());
+  // The same pack given as the user's own policy, outside the rules directory: not counted.
+  EXPECT_TRUE(vector_coverage(*loaded.rules, dir / "elsewhere").items().empty());
+  fs::remove_all(dir);
 }
 
 }  // namespace
