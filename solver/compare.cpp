@@ -368,6 +368,14 @@ class Comparer {
     all.push_back(z3::implies(shared("safeguard.consent_informed"), shared("safeguard.consent")));
     all.push_back(z3::implies(shared("safeguard.consent_explicit"), shared("safeguard.consent")));
     all.push_back(shared("data.subject_count") >= 0);
+    // Only a public body can be an international organisation (the model loader's XB-MODEL-038).
+    all.push_back(z3::implies(
+        shared("importer.international_organisation") !=
+            compiled_->enum_constant(Domain::kOrganisation,
+                                     universe_.none_index(Domain::kOrganisation)),
+        shared("importer.kind") ==
+            compiled_->enum_constant(Domain::kPartyKind,
+                                     *universe_.index(Domain::kPartyKind, "public_body"))));
     all.push_back(
         z3::implies(shared("exporter.party") == shared("importer.party"), shared("same_group")));
     // Rules only compare parties with each other (or name a party of their own), so the parties

@@ -439,5 +439,34 @@ TEST(RegimeDisagreements, CloudExceptionVersusOnwardTransfer) {
   EXPECT_TRUE(listed);
 }
 
+// Since Decision (EU) 2025/1382 the EU lets data go to the European Patent Organisation on
+// adequacy; the UK has no such regulations, so the same filing from London needs a tool. Every
+// witness organisation is a public body (coherence: only a public body can be one).
+TEST(CompareShipped, TheEuAdequacyForTheEpoIsADifferenceWithTheUk) {
+  const auto& rules = testing::shipped_rules();
+  auto rs = regimes(rules, {"EU", "UK"}, *Date::parse("2026-06-01"));
+  CompareOptions o;
+  o.basis_only = true;
+  o.scope =
+      "event == 'transfer' and 'personal_data' in data.categories and importer.country == 'DE'";
+  const auto result = run(rules, rs, o);
+  const GapTable* eu_not_uk = result.table(0, 1);
+  ASSERT_NE(eu_not_uk, nullptr);
+  bool epo = false;
+  for (const auto& cls : eu_not_uk->cells) {
+    std::map<std::string, std::string> w(cls.witness.begin(), cls.witness.end());
+    if (w["importer.international_organisation"] == "EPO") {
+      epo = true;
+      EXPECT_EQ(w["importer.kind"], "public_body");
+      for (const auto& r : cls.allowing) {
+        if (r.rule_id == "EU-GDPR-44") {
+          EXPECT_NE(std::find(r.routes.begin(), r.routes.end(), "adequacy"), r.routes.end());
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(epo) << ::testing::PrintToString(texts(eu_not_uk->cells));
+}
+
 }  // namespace
 }  // namespace xborder
