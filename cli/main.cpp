@@ -42,14 +42,15 @@ const char* const kUsage = R"(usage:
   xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
                            [--format text|json] [--places ID,ID] [--regimes A,B] [--all]
                            [--error-format human|json]
-  xborder graph MODEL.json [--rules DIR] [--format json|dot]
+  xborder graph MODEL.json [--rules DIR] [--policies FILE|DIR]... [--format json|dot]
   xborder validate MODEL.json [--rules DIR] [--policies FILE|DIR]...
   xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--policies FILE|DIR]...
                             [--at YYYY-MM-DD] [--places ID,ID]
   xborder report --from REPORT-INPUT.json --format FORMAT [-o FILE]
       FORMAT: html | md | sarif | csv (transfer register) | appi-notice | tia | json (the report input)
-  xborder rules list [--rules DIR] [--at YYYY-MM-DD] [--format text|json]
-  xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--format text|json]
+  xborder rules list [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD] [--format text|json]
+  xborder rules diff --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR] [--policies FILE|DIR]...
+                     [--format text|json]
   xborder rules lint [--rules DIR] [--policies FILE|DIR]... [--error-format human|json]
                                                                   (exit 1 when a pack has a defect)
   xborder compare REGIME REGIME [REGIME…] [--at YYYY-MM-DD] [--scope EXPR] [--where N=EXPR]
@@ -61,7 +62,8 @@ const char* const kUsage = R"(usage:
       eu-gdpr+us-access); a jurisdiction stands for its places of --category (default
       personal_data); compare exits 1 when the regimes differ
   xborder simulate SCENARIO.json [--runs N] [--seed S] [--horizon 5y|18m|365d] [--threads N]
-                   [--format text|json] [--rules DIR] [--error-format human|json]
+                   [--format text|json] [--rules DIR] [--policies FILE|DIR]...
+                   [--error-format human|json]
       replays the scenario's timeline; with --runs N > 0 also N Monte Carlo runs of its
       stochastic events and the exact Markov answer; exits 1 when any run or the replay violates
   xborder --help | --version
@@ -110,6 +112,12 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// The value after option `args[k]`, advancing `k` past it.
+std::string option_value(const std::vector<std::string>& args, std::size_t& k) {
+  if (k + 1 >= args.size()) throw UsageError{"`" + args[k] + "` needs a value"};
+  return args[++k];
+}
+
 Args parse_args(int argc, char** argv) {
   Args a;
   std::vector<std::string> rest(argv + 1, argv + argc);
@@ -117,10 +125,7 @@ Args parse_args(int argc, char** argv) {
   a.command = rest[0];
   for (std::size_t k = 1; k < rest.size(); ++k) {
     const std::string& arg = rest[k];
-    auto value = [&]() -> std::string {
-      if (k + 1 >= rest.size()) throw UsageError{"`" + arg + "` needs a value"};
-      return rest[++k];
-    };
+    auto value = [&] { return option_value(rest, k); };
     if (arg == "--rules") {
       a.rules = value();
     } else if (arg == "--policies") {
@@ -424,10 +429,7 @@ int run_compare(const std::vector<std::string>& args) {
   bool json_errors = false;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
-    auto value = [&]() -> std::string {
-      if (k + 1 >= args.size()) throw UsageError{"`" + arg + "` needs a value"};
-      return args[++k];
-    };
+    auto value = [&] { return option_value(args, k); };
     if (arg == "--rules") {
       rules_dir = value();
     } else if (arg == "--policies") {
@@ -624,6 +626,7 @@ int run(const Args& a) {
 int run_simulate(const std::vector<std::string>& args) {
   std::string file, format = "text", horizon;
   std::filesystem::path rules_dir = default_rules_dir();
+  std::vector<std::filesystem::path> policies;
   std::size_t runs = 0;
   std::uint64_t seed = 1;
   unsigned threads = 0;
@@ -636,10 +639,7 @@ int run_simulate(const std::vector<std::string>& args) {
   };
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
-    auto value = [&]() -> std::string {
-      if (k + 1 >= args.size()) throw UsageError{"`" + arg + "` needs a value"};
-      return args[++k];
-    };
+    auto value = [&] { return option_value(args, k); };
     if (arg == "--runs") {
       runs = number(arg, value());
     } else if (arg == "--seed") {
@@ -654,6 +654,8 @@ int run_simulate(const std::vector<std::string>& args) {
         throw UsageError{"`simulate` --format must be `text` or `json`"};
     } else if (arg == "--rules") {
       rules_dir = value();
+    } else if (arg == "--policies") {
+      policies.emplace_back(value());
     } else if (arg == "--error-format") {
       const std::string f = value();
       if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
@@ -670,7 +672,7 @@ int run_simulate(const std::vector<std::string>& args) {
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
-  auto all_rules = load_rule_base(rules_dir, reference->country_codes());
+  auto all_rules = load_rule_base(rules_dir, reference->country_codes(), {}, policies);
   diags.append(all_rules.diagnostics);
   if (!all_rules.rules) return report_diagnostics(diags, json_errors);
   auto loaded = load_scenario(file, *reference, *all_rules.rules);
@@ -689,7 +691,8 @@ int run_simulate(const std::vector<std::string>& args) {
   }
   std::optional<RuleBase> only;
   if (!scenario.places.empty()) {
-    auto restricted = load_rule_base(rules_dir, reference->country_codes(), scenario.places);
+    auto restricted =
+        load_rule_base(rules_dir, reference->country_codes(), scenario.places, policies);
     diags.append(restricted.diagnostics);
     if (!restricted.rules) return report_diagnostics(diags, json_errors);
     only = std::move(restricted.rules);

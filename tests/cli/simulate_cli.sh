@@ -118,5 +118,28 @@ else
   pass "warning only"
 fi
 
+# An organisation's own packs (--policies) can be a scenario's places, as on every command that
+# reads rules: ACME's residency policy is broken by the support access from the Philippines.
+cat >"$work/acme.json" <<JSON
+{"format": "xborder-scenario/1", "name": "acme", "model": "$root/scenarios/retail-pos/model.json",
+ "start": "2026-12-01", "horizon": "1y", "places": ["acme-policy"], "timeline": []}
+JSON
+expect_invalid "policy place without --policies" "acme.json:/places: error\[XB-SIM-033\]" "$work/acme.json"
+"$xborder" simulate "$work/acme.json" --rules "$root/jurisdictions" \
+  --policies "$root/jurisdictions/examples/organisation" --format json >"$work/out" 2>"$work/err"
+rc=$?
+if [ "$rc" -ne 1 ]; then
+  fail "policy place with --policies" "exit $rc, expected 1: $(head -c 300 "$work/err")"
+elif ! "$python" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["places"] == ["acme-policy"], r["places"]
+assert "ACME-RESIDENCY-1" in json.dumps(r["replay"]), "no ACME-RESIDENCY-1 in the replay"
+' "$work/out"; then
+  fail "policy place with --policies" "the replay does not carry ACME-RESIDENCY-1"
+else
+  pass "policy place with --policies"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
