@@ -5,7 +5,7 @@
 #include <deque>
 #include <set>
 
-#include "bench/layered_model.hpp"
+#include "bench/bench_support.hpp"
 #include "model/model_loader.hpp"
 #include "solver/checker.hpp"
 
@@ -41,25 +41,22 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 int main() {
-  Diagnostics diags;
-  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
-  auto rules = load_rule_base(default_rules_dir(), reference->country_codes());
-  if (!reference || !rules.rules) {
-    std::fprintf(stderr, "cannot load reference data or rule packs\n");
-    return 2;
-  }
+  auto shipped = bench::load_shipped();
+  if (!shipped) return 2;
+  const ReferenceData& reference = shipped->reference;
+  const RuleBase& rules = shipped->rules;
   std::printf("%7s %6s %22s %8s %10s %12s %10s %12s %12s\n", "layers", "width", "paths", "states",
               "queries", "cache_hits", "check_ms", "labels_ms", "label_states");
   for (auto [layers, width] :
        std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}, {12, 6}, {20, 6}}) {
-    auto loaded = load_model_json(bench::layered_model(layers, width), "bench.json", *reference);
+    auto loaded = load_model_json(bench::layered_model(layers, width), "bench.json", reference);
     if (!loaded.model) {
       for (const auto& d : loaded.diagnostics.items())
         std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
       return 2;
     }
     auto t0 = std::chrono::steady_clock::now();
-    PathChecker checker(*loaded.model, *rules.rules);
+    PathChecker checker(*loaded.model, rules);
     const CheckResult result = checker.check(*Date::parse("2024-06-01"));
     const double check_ms = ms_since(t0);
     auto t1 = std::chrono::steady_clock::now();

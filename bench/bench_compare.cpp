@@ -5,19 +5,17 @@
 #include <string>
 #include <vector>
 
-#include "model/reference_data.hpp"
+#include "bench/bench_support.hpp"
 #include "solver/compare.hpp"
 #include "solver/rule_pack.hpp"
 
 using namespace xborder;
 
 int main() {
+  auto shipped = bench::load_shipped();
+  if (!shipped) return 2;
+  const RuleBase& rules = shipped->rules;
   Diagnostics diags;
-  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
-  if (!reference) return 2;
-  auto loaded = load_rule_base(default_rules_dir(), reference->country_codes());
-  if (!loaded.rules) return 2;
-  const RuleBase& rules = *loaded.rules;
   struct Case {
     std::vector<std::string> regimes;
     bool basis_only;
@@ -48,7 +46,7 @@ int main() {
     options.basis_only = c.basis_only;
     options.detail = c.detail;
     options.scope = c.scope;
-    options.country_codes = reference->country_codes();
+    options.country_codes = shipped->reference.country_codes();
     const auto started = std::chrono::steady_clock::now();
     auto result = compare_regimes(rules, regimes, options, diags);
     const double seconds =

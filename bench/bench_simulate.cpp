@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "bench/layered_model.hpp"
+#include "bench/bench_support.hpp"
 #include "model/model_loader.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/simulation.hpp"
@@ -80,29 +80,26 @@ void measure(const char* label, std::size_t nodes, const Scenario& scenario, con
 }  // namespace
 
 int main() {
-  Diagnostics diags;
-  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
-  auto rules = load_rule_base(default_rules_dir(), reference->country_codes());
-  if (!reference || !rules.rules) {
-    std::fprintf(stderr, "cannot load reference data or rule packs\n");
-    return 2;
-  }
+  auto shipped = bench::load_shipped();
+  if (!shipped) return 2;
+  const ReferenceData& reference = shipped->reference;
+  const RuleBase& rules = shipped->rules;
   std::printf("%-28s %6s %7s %7s %6s %7s %9s %11s %9s %11s %8s\n", "scenario", "nodes", "threads",
               "runs", "states", "checks", "cold_s", "cold_runs/s", "warm_s", "warm_runs/s",
               "P(viol)");
   {
     const auto file =
         std::filesystem::path(XBORDER_SOURCE_DIR) / "scenarios/cloud-failover/simulation.json";
-    auto loaded = load_scenario(file, *reference, *rules.rules);
+    auto loaded = load_scenario(file, reference, rules);
     if (!loaded.scenario) {
       for (const auto& d : loaded.diagnostics.items())
         std::fprintf(stderr, "%s\n", render_diagnostic(d).c_str());
       return 2;
     }
-    auto model = load_model_json(loaded.scenario->model_json, "model.json", *reference);
-    PathChecker probe(*model.model, *rules.rules);
-    measure("cloud-failover (multi-tier)", probe.graph().node_count(), *loaded.scenario,
-            *rules.rules, *reference, 10000);
+    auto model = load_model_json(loaded.scenario->model_json, "model.json", reference);
+    PathChecker probe(*model.model, rules);
+    measure("cloud-failover (multi-tier)", probe.graph().node_count(), *loaded.scenario, rules,
+            reference, 10000);
   }
   const auto dir = std::filesystem::temp_directory_path() / "xborder-bench-simulate";
   for (auto [layers, width] : std::vector<std::pair<int, int>>{{3, 3}, {5, 4}, {8, 5}}) {
@@ -110,17 +107,16 @@ int main() {
     std::ofstream(dir / "model.json") << bench::layered_model(layers, width, 100000).dump();
     std::ofstream(dir / "simulation.json") << layered_scenario(layers, width).dump();
     Diagnostics d;
-    auto loaded = load_scenario(dir / "simulation.json", *reference, *rules.rules);
+    auto loaded = load_scenario(dir / "simulation.json", reference, rules);
     if (!loaded.scenario) {
       for (const auto& diag : loaded.diagnostics.items())
         std::fprintf(stderr, "%s\n", render_diagnostic(diag).c_str());
       return 2;
     }
-    auto model = load_model_json(loaded.scenario->model_json, "model.json", *reference);
-    PathChecker probe(*model.model, *rules.rules);
+    auto model = load_model_json(loaded.scenario->model_json, "model.json", reference);
+    PathChecker probe(*model.model, rules);
     const std::string label = "layered " + std::to_string(layers) + "x" + std::to_string(width);
-    measure(label.c_str(), probe.graph().node_count(), *loaded.scenario, *rules.rules, *reference,
-            10000);
+    measure(label.c_str(), probe.graph().node_count(), *loaded.scenario, rules, reference, 10000);
   }
   return 0;
 }

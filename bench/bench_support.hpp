@@ -1,12 +1,38 @@
-// The layered transfer model the benchmarks share (bench_checker, bench_simulate).
+// What the benchmarks share: the shipped inputs, and the layered transfer model (bench_checker,
+// bench_simulate).
 #pragma once
 
+#include <cstdio>
 #include <optional>
 #include <string>
 
 #include "model/json_reader.hpp"
+#include "model/reference_data.hpp"
+#include "solver/rule_pack.hpp"
 
 namespace xborder::bench {
+
+struct ShippedInputs {
+  ReferenceData reference;
+  RuleBase rules;
+};
+
+// The reference data and the shipped rule packs; nullopt, having said why on stderr, when either
+// does not load.
+inline std::optional<ShippedInputs> load_shipped() {
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) {
+    std::fprintf(stderr, "cannot load the reference data\n");
+    return std::nullopt;
+  }
+  auto rules = load_rule_base(default_rules_dir(), reference->country_codes());
+  if (!rules.rules) {
+    std::fprintf(stderr, "cannot load the rule packs\n");
+    return std::nullopt;
+  }
+  return ShippedInputs{std::move(*reference), std::move(*rules.rules)};
+}
 
 // Layers of systems in alternating countries; every system of a layer sends to every system of
 // the next, so paths multiply while the distinct attribute states stay few.
