@@ -96,6 +96,7 @@ expect_invalid "dangling party" "bad.json:/timeline/0/event/party: error\[XB-SIM
 expect_invalid "missing scenario file" "error\[XB-SIM-001\]" "$work/none.json"
 expect_invalid "bad --runs" "needs a non-negative integer" "$work/bad.json" --runs many
 expect_invalid "bad --horizon" "is not a horizon" "$root/scenarios/eu-us-replay/simulation.json" --horizon 5x
+expect_invalid "option without its value" "\`--policies\` needs a value" "$work/bad.json" --policies
 expect_invalid "bad --format" "must be \`text\` or \`json\`" "$root/scenarios/eu-us-replay/simulation.json" --format html
 
 # A warning does not stop the run: it goes to stderr, the result to stdout as usual.
