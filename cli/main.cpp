@@ -1,6 +1,7 @@
 // xborder: the command line. Parses arguments into a request, calls the library, renders.
 // Exit codes: 0 nothing violated, 1 violations, 2 invalid input, 3 internal error.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -91,6 +92,7 @@ struct Args {
   std::string from;    // report: render a saved report input; rules diff: the earlier date
   std::string to;      // rules diff: the later date
   std::vector<std::string> regimes;  // check: where these regimes disagree
+  bool stats = false;                // check, report: how the work was spent, on stderr
 };
 
 struct UsageError {
@@ -146,6 +148,8 @@ Args parse_args(int argc, char** argv) {
       a.to = value();
     } else if (arg == "--all") {
       a.all = true;
+    } else if (arg == "--stats") {
+      a.stats = true;
     } else if (arg == "--error-format") {
       const std::string f = value();
       if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
@@ -203,6 +207,23 @@ int report_diagnostics(const Diagnostics& diags, bool json_errors) {
   }
   return diags.has_errors() ? kExitInvalidInput : kExitOk;
 }
+
+// Wall-clock time per phase of a command, for --stats.
+class PhaseClock {
+ public:
+  void lap(const std::string& phase) {
+    const auto now = std::chrono::steady_clock::now();
+    phases_.emplace_back(phase, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+  [[nodiscard]] const std::vector<std::pair<std::string, double>>& phases() const {
+    return phases_;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> phases_;
+};
 
 struct Loaded {
   ReferenceData reference;
@@ -571,11 +592,14 @@ int run(const Args& a) {
                 "use --format json or --format dot");
     return report_diagnostics(diags, a.json_errors);
   }
+  PhaseClock clock;
   auto loaded = load_inputs(a, diags);
   if (!loaded) return report_diagnostics(diags, a.json_errors);
   if (!diags.items().empty()) report_diagnostics(diags, a.json_errors);  // warnings
+  clock.lap("load");
 
   PathChecker checker(loaded->model, loaded->rules);
+  clock.lap("graph and rules");
   if (a.command == "validate") {
     std::cout << a.model << ": valid (" << loaded->model.parties.size() << " parties, "
               << loaded->model.systems.size() << " systems, " << loaded->model.datasets.size()
@@ -601,6 +625,18 @@ int run(const Args& a) {
   }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
   const CheckResult result = checker.check(at);
+  clock.lap("check");
+  // On every way out: the figures of the run, when asked for.
+  struct StatsOnExit {
+    const Args& a;
+    const CheckResult& result;
+    PhaseClock& clock;
+    ~StatsOnExit() {
+      if (!a.stats) return;
+      clock.lap("output");
+      std::cerr << check_stats_to_text(result, clock.phases());
+    }
+  } stats_on_exit{a, result, clock};
   ReportContext context{a.model, loaded->model.name, a.rules.generic_string()};
   if (a.command == "report") {
     const auto input =

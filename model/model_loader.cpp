@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 namespace xborder {
 namespace {
@@ -41,6 +42,7 @@ class ModelReader {
   TransferModel model_;
   std::map<Id, std::string> ids_;  // party and system ids share one namespace: flows name either
   std::map<Id, Location> locations_;
+  std::unordered_set<Id> flow_ids_;  // duplicate flow ids, found in linear time
 };
 
 std::optional<Country> ModelReader::country(ObjectReader& r, std::string_view key, bool required) {
@@ -592,8 +594,7 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
                  "safeguard `" + std::string(to_string(s.type)) + "` is given twice");
     }
   }
-  if (std::any_of(model_.flows.begin(), model_.flows.end(),
-                  [&](const Flow& o) { return o.id == f.id; })) {
+  if (!flow_ids_.insert(f.id).second) {
     ctx_.error("014", ptr + "/id", "duplicate flow id `" + f.id + "`");
     return;
   }

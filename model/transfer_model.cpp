@@ -2,27 +2,121 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 namespace xborder {
+
+struct TransferModel::IdIndex {
+  std::unordered_map<Id, std::size_t> parties, systems, datasets, locations;
+};
+
 namespace {
 template <class T>
-const T* find_by_id(const std::vector<T>& items, const Id& id) {
+std::unordered_map<Id, std::size_t> index_of(const std::vector<T>& items) {
+  std::unordered_map<Id, std::size_t> out;
+  out.reserve(items.size());
+  for (std::size_t k = 0; k < items.size(); ++k) out.emplace(items[k].id, k);  // first wins
+  return out;
+}
+
+// A hit is checked against the item (the vectors may have changed since the index was built); a
+// miss is confirmed by a scan, and a scan that finds the item means the index is stale.
+template <class T>
+const T* find_by_id(const std::vector<T>& items, const std::unordered_map<Id, std::size_t>& index,
+                    const Id& id, bool& stale) {
+  if (auto it = index.find(id); it != index.end() && it->second < items.size()) {
+    const T& item = items[it->second];
+    if (item.id == id) return &item;
+  }
   auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.id == id; });
-  return it == items.end() ? nullptr : &*it;
+  if (it == items.end()) return nullptr;
+  stale = true;
+  return &*it;
 }
 }  // namespace
 
+TransferModel::TransferModel(const TransferModel& o)
+    : file(o.file),
+      name(o.name),
+      description(o.description),
+      parties(o.parties),
+      locations(o.locations),
+      systems(o.systems),
+      datasets(o.datasets),
+      flows(o.flows) {}
+TransferModel& TransferModel::operator=(const TransferModel& o) {
+  if (this == &o) return *this;
+  TransferModel copy(o);
+  return *this = std::move(copy);
+}
+TransferModel::TransferModel(TransferModel&& o) noexcept
+    : file(std::move(o.file)),
+      name(std::move(o.name)),
+      description(std::move(o.description)),
+      parties(std::move(o.parties)),
+      locations(std::move(o.locations)),
+      systems(std::move(o.systems)),
+      datasets(std::move(o.datasets)),
+      flows(std::move(o.flows)) {}
+TransferModel& TransferModel::operator=(TransferModel&& o) noexcept {
+  file = std::move(o.file);
+  name = std::move(o.name);
+  description = std::move(o.description);
+  parties = std::move(o.parties);
+  locations = std::move(o.locations);
+  systems = std::move(o.systems);
+  datasets = std::move(o.datasets);
+  flows = std::move(o.flows);
+  std::lock_guard lock(index_mutex_);
+  index_.reset();
+  return *this;
+}
+TransferModel::~TransferModel() = default;
+
+std::shared_ptr<const TransferModel::IdIndex> TransferModel::index() const {
+  std::lock_guard lock(index_mutex_);
+  if (!index_) {
+    auto fresh = std::make_shared<IdIndex>();
+    fresh->parties = index_of(parties);
+    fresh->systems = index_of(systems);
+    fresh->datasets = index_of(datasets);
+    fresh->locations = index_of(locations);
+    index_ = std::move(fresh);
+  }
+  return index_;
+}
+
+std::shared_ptr<const TransferModel::IdIndex> TransferModel::rebuild_index() const {
+  {
+    std::lock_guard lock(index_mutex_);
+    index_.reset();
+  }
+  return index();
+}
+
 const Party* TransferModel::party(const Id& id) const {
-  return find_by_id(parties, id);
+  bool stale = false;
+  const Party* found = find_by_id(parties, index()->parties, id, stale);
+  if (stale) (void)rebuild_index();
+  return found;
 }
 const System* TransferModel::system(const Id& id) const {
-  return find_by_id(systems, id);
+  bool stale = false;
+  const System* found = find_by_id(systems, index()->systems, id, stale);
+  if (stale) (void)rebuild_index();
+  return found;
 }
 const DataSet* TransferModel::dataset(const Id& id) const {
-  return find_by_id(datasets, id);
+  bool stale = false;
+  const DataSet* found = find_by_id(datasets, index()->datasets, id, stale);
+  if (stale) (void)rebuild_index();
+  return found;
 }
 const Location* TransferModel::location(const Id& id) const {
-  return find_by_id(locations, id);
+  bool stale = false;
+  const Location* found = find_by_id(locations, index()->locations, id, stale);
+  if (stale) (void)rebuild_index();
+  return found;
 }
 
 TransferModel::ControlChain TransferModel::control_chain(const Id& party_id) const {

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -177,6 +179,25 @@ struct TransferModel {
     bool complete = true;
   };
   [[nodiscard]] ControlChain control_chain(const Id& party_id) const;
+
+ private:
+  // Lookups by id are hashed, not scanned: a 190,000-edge map asks them millions of times. The
+  // index is built on the first miss after the vectors changed (callers edit them freely: the
+  // simulator adds sub-processors and regions), so it never serves a stale answer: every hit is
+  // checked against the item it points to.
+  struct IdIndex;
+  mutable std::shared_ptr<const IdIndex> index_;
+  mutable std::mutex index_mutex_;
+  [[nodiscard]] std::shared_ptr<const IdIndex> index() const;
+  [[nodiscard]] std::shared_ptr<const IdIndex> rebuild_index() const;
+
+ public:
+  TransferModel() = default;
+  TransferModel(const TransferModel& other);
+  TransferModel& operator=(const TransferModel& other);
+  TransferModel(TransferModel&& other) noexcept;
+  TransferModel& operator=(TransferModel&& other) noexcept;
+  ~TransferModel();
 };
 
 }  // namespace xborder

@@ -1,6 +1,9 @@
 #include "reports/check_report.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
+#include <sys/resource.h>
+
+#include <iomanip>
 #include <map>
 #include <sstream>
 
@@ -285,6 +288,34 @@ std::string graph_to_dot(const TransferGraph& tg) {
         << to_string(e.kind) << "\"" << (e.implicit() ? ", style=dashed" : "") << "];\n";
   }
   out << "}\n";
+  return out.str();
+}
+
+std::string check_stats_to_text(const CheckResult& result,
+                                const std::vector<std::pair<std::string, double>>& phases_ms) {
+  const CheckSummary& s = result.summary;
+  const CheckStats& st = result.stats;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
+  out << "stats: graph " << st.nodes << " nodes, " << st.edges << " edges; " << s.states
+      << " states, " << s.events_checked << " events\n";
+  out << "stats: rules " << s.rule_evaluations << " evaluated (" << st.rules_skipped_by_edge
+      << " ruled out by the edge alone), " << st.direct_decisions << " decided directly, "
+      << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
+      << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits\n";
+  out << "stats: check phases: propagate " << st.propagate_ms << " ms, evaluate "
+      << st.evaluate_ms << " ms, count " << st.count_ms << " ms; " << st.interned_sets
+      << " interned sets\n";
+  out << "stats: time:";
+  double total = 0;
+  for (const auto& [phase, ms] : phases_ms) {
+    out << " " << phase << " " << ms << " ms;";
+    total += ms;
+  }
+  out << " total " << total << " ms\n";
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0)
+    out << "stats: peak memory " << usage.ru_maxrss / 1024 << " MiB\n";
   return out.str();
 }
 

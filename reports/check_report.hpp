@@ -28,6 +28,12 @@ nlohmann::json check_result_to_json(const CheckResult& result, const ReportConte
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant);
 
+// `--stats`: how a check spent its work (states, events, rules decided directly or by the
+// solver, cache hits, explanations) and the wall-clock time of each phase, with the peak memory.
+// Figures of one run, for people and benchmarks: not a contract like the JSON output.
+std::string check_stats_to_text(const CheckResult& result,
+                                const std::vector<std::pair<std::string, double>>& phases_ms);
+
 // The transfer graph with every implicit edge and why it exists (JSON or Graphviz dot).
 nlohmann::json graph_to_json(const TransferGraph& graph);
 std::string graph_to_dot(const TransferGraph& graph);

@@ -1,49 +1,88 @@
 #include "solver/checker.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "solver/rule_compiler.hpp"
+#include "solver/rule_evaluator.hpp"
+#include "solver/tri_set.hpp"
+
+// How a check runs (solver/README.md): (1) the data sets' attribute states are propagated through
+// the graph, deduplicated per node on what the rules can observe — states are a few ids of
+// interned bitsets, so this phase is the solver-free floor the benchmarks measure against; (2)
+// every event (edge, state) is checked against the rules the edge can trigger at all, each rule
+// decided by direct three-valued evaluation and, only where unknowns leave it open, by Z3; (3) each
+// finding is explained once (the solver's routes, reasons and deciding unknowns, cached by what the
+// rule reads) and re-checked against the direct decision; (4) paths are counted per state.
 
 namespace xborder {
 
 namespace {
 
-constexpr std::int8_t kNo = 0, kYes = 1, kMaybe = -1;
+constexpr std::int8_t kNo = TriSet::kNo, kYes = TriSet::kYes, kMaybe = TriSet::kMaybe;
+constexpr std::uint32_t kNoEdge = UINT32_MAX;
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
   const std::uint64_t s = a + b;
   return s < a ? UINT64_MAX : s;
 }
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void include(std::vector<std::int8_t>& set, int idx, std::int8_t how) {
+  auto& x = set[static_cast<std::size_t>(idx)];
+  if (x == kYes) return;
+  if (how == kYes || x == kNo) x = how;
+}
+void include_unknown(std::vector<std::int8_t>& set) {
+  for (auto& x : set) {
+    if (x == kNo) x = kMaybe;
+  }
+}
+TriSet to_tri_set(const std::vector<std::int8_t>& values) {
+  TriSet out(values.size());
+  for (std::size_t k = 0; k < values.size(); ++k) out.include(k, values[k]);
+  return out;
+}
+
 // The attributes of a data set that change along a path (DOMAIN.md §1: disclosure scope,
-// controller, storage location). What does not change (categories, subjects) stays on the data set.
+// controller, storage location), as ids of interned sets. What does not change (categories,
+// subjects) stays on the data set.
 struct DataState {
   int dataset = 0;
-  int controller = kUnknown;             // party index
-  std::vector<std::int8_t> scope;        // over parties
-  std::vector<std::int8_t> authorities;  // over countries
-  std::vector<std::int8_t> visited;      // over countries
+  int controller = kUnknown;      // party index
+  std::uint32_t scope = 0;        // over parties
+  std::uint32_t authorities = 0;  // over countries
+  std::uint32_t visited = 0;      // over countries
   bool operator==(const DataState&) const = default;
 };
 
 struct StateKey {
-  NodeIndex node;
-  DataState state;
+  std::uint32_t node = 0;
+  DataState state;  // projected on what the rules observe
   bool operator==(const StateKey&) const = default;
 };
 
 struct StateKeyHash {
   std::size_t operator()(const StateKey& k) const {
-    std::size_t h = k.node * 1000003u + static_cast<std::size_t>(k.state.dataset) * 7919u +
-                    static_cast<std::size_t>(static_cast<unsigned>(k.state.controller));
-    for (const auto* v : {&k.state.scope, &k.state.authorities, &k.state.visited}) {
-      for (std::int8_t x : *v) h = h * 31u + static_cast<std::size_t>(x + 2);
-    }
+    std::size_t h = k.node * 0x9E3779B97F4A7C15ull;
+    for (std::uint64_t x : {static_cast<std::uint64_t>(k.state.dataset),
+                            static_cast<std::uint64_t>(static_cast<unsigned>(k.state.controller)),
+                            std::uint64_t{k.state.scope}, std::uint64_t{k.state.authorities},
+                            std::uint64_t{k.state.visited}})
+      h = (h ^ x) * 0x100000001B3ull + (h >> 31);
     return h;
   }
 };
@@ -52,7 +91,16 @@ struct StateRecord {
   StateKey key;    // the state as the rules can see it: what deduplication compares
   DataState full;  // the first arrival's whole state, for reporting its disclosure scope
   long pred = -1;  // state it came from (first arrival), for the witness path
-  std::optional<EdgeIndex> via;
+  std::uint32_t via = kNoEdge;
+};
+
+// An edge of the graph with what the checker asks of it, in a flat array.
+struct FlatEdge {
+  NodeIndex from = 0, to = 0;
+  const GraphEdge* edge = nullptr;
+  int id = 0;                 // interned edge id (findings merge edges with one id, as before)
+  std::vector<int> datasets;  // sorted data set indices a flow carries (a non-flow carries all)
+  std::vector<int> produces;  // data sets a process flow derives
 };
 
 // The context variables by name, looked up once.
@@ -141,6 +189,74 @@ struct Vars {
   }
 };
 
+// Which context variables come with the state or the data set rather than with the edge, and
+// their slot in an event's state part.
+struct StateSlots {
+  std::vector<int> scalar;  // by variable: slot, or -1 (the edge's)
+  std::vector<int> set;
+  StateSlots(const Vars& v) : scalar(context_variables().size(), -1), set(scalar.size(), -1) {
+    int k = 0;
+    for (std::size_t var : {v.relationship, v.d_controller, v.d_controller_cii, v.d_controller_kind,
+                            v.d_controller_established, v.d_count, v.d_value})
+      scalar[var] = k++;
+    k = 0;
+    for (std::size_t var : {v.d_scope, v.d_authorities, v.d_visited, v.d_categories, v.d_subjects,
+                            v.d_permitted, v.d_control_lists})
+      set[var] = k++;
+  }
+};
+constexpr std::size_t kStateScalars = 7, kStateSets = 7;
+
+// What an edge contributes to its events' contexts: built once per check and edge.
+struct EdgeFacts {
+  bool built = false;
+  std::vector<int> scalars;               // by variable (state variables: unused)
+  std::vector<const TriSet*> sets;        // by variable
+  std::vector<std::uint16_t> candidates;  // rules the edge can trigger at the check date
+};
+
+// What a data set contributes.
+struct DatasetFacts {
+  int count = kUnknown, value = kUnknown;
+  const TriSet *categories = nullptr, *subjects = nullptr, *permitted = nullptr,
+               *control_lists = nullptr;
+};
+
+// One event's context as the rules read it: the edge's part, the state's part. With no state (an
+// edge alone), everything the state or data set would say is unknown.
+class EventView : public ContextReader {
+ public:
+  EventView(const StateSlots& slots) : slots_(slots) {}
+  void set_edge(const EdgeFacts& e) { edge_ = &e; }
+  void clear_state() { has_state_ = false; }
+  void set_state(const std::array<int, kStateScalars>& scalars,
+                 const std::array<const TriSet*, kStateSets>& sets) {
+    scalars_ = scalars;
+    sets_ = sets;
+    has_state_ = true;
+  }
+  [[nodiscard]] int scalar(std::size_t var) const override {
+    const int slot = slots_.scalar[var];
+    if (slot < 0) return edge_->scalars[var];
+    return has_state_ ? scalars_[static_cast<std::size_t>(slot)] : kUnknown;
+  }
+  [[nodiscard]] int element(std::size_t var, int index) const override {
+    const int slot = slots_.set[var];
+    const TriSet* s = slot < 0 ? edge_->sets[var]
+                               : (has_state_ ? sets_[static_cast<std::size_t>(slot)] : nullptr);
+    if (!s) return kUnknown;
+    const std::int8_t x = s->get(static_cast<std::size_t>(index));
+    return x == kMaybe ? kUnknown : x;
+  }
+
+ private:
+  const StateSlots& slots_;
+  const EdgeFacts* edge_ = nullptr;
+  bool has_state_ = false;
+  std::array<int, kStateScalars> scalars_{};
+  std::array<const TriSet*, kStateSets> sets_{};
+};
+
 }  // namespace
 
 struct PathChecker::Impl {
@@ -149,7 +265,13 @@ struct PathChecker::Impl {
   TransferGraph graph;
   Universe universe;
   std::unique_ptr<CompiledRules> compiled;
+  std::unique_ptr<RuleEvaluator> evaluator;
   Vars vars;
+  StateSlots slots{vars};
+  std::vector<FlatEdge> edges;                  // boost::edges order
+  std::vector<std::vector<std::uint32_t>> out;  // by node: its out-edges, boost order
+  std::vector<std::string> edge_ids;            // interned
+  std::unordered_map<Id, int> dataset_index_of;
 
   Impl(const TransferModel& m, const RuleBase& r, const CheckerSharing* sharing)
       : model(m), rules(r), graph(TransferGraph::build(m, r.reach)) {
@@ -158,29 +280,70 @@ struct PathChecker::Impl {
     }
     build_universe();
     compiled = std::make_unique<CompiledRules>(rules, universe);
+    evaluator = std::make_unique<RuleEvaluator>(rules, universe);
     if (sharing && sharing->answers && sharing->answers->join(universe_signature(universe)))
       compiled->share(sharing->answers);
     observed.assign(compiled->atoms().size(), false);
-    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
-      for (std::size_t atom : compiled->support(r)) observed[atom] = true;
+    for (std::size_t k = 0; k < compiled->rule_count(); ++k) {
+      for (std::size_t atom : compiled->support(k)) observed[atom] = true;
     }
+    for (std::size_t k = 0; k < model.datasets.size(); ++k)
+      dataset_index_of.emplace(model.datasets[k].id, static_cast<int>(k));
+    flatten();
+    // What projection keeps of each state set: the elements some rule observes.
+    auto mask_of = [&](std::size_t var, std::size_t size) {
+      std::vector<std::uint64_t> m(TriSet::word_count(size), 0);
+      for (std::size_t k = 0; k < size; ++k) {
+        if (observed[compiled->atoms().element(var, static_cast<int>(k))])
+          m[k / 64] |= std::uint64_t{1} << (k % 64);
+      }
+      return m;
+    };
+    scope_mask = mask_of(vars.d_scope, parties());
+    authorities_mask = mask_of(vars.d_authorities, countries());
+    visited_mask = mask_of(vars.d_visited, countries());
+  }
+
+  int dataset_index(const Id& id) const {
+    auto it = dataset_index_of.find(id);
+    return it == dataset_index_of.end() ? -1 : it->second;
+  }
+
+  void flatten() {
+    const GraphType& g = graph.graph();
+    out.resize(boost::num_vertices(g));
+    std::unordered_map<std::string, int> ids;
+    std::map<const GraphEdge*, std::uint32_t> index_of;
+    for (auto [it, end] = boost::edges(g); it != end; ++it) {
+      FlatEdge fe;
+      fe.from = boost::source(*it, g);
+      fe.to = boost::target(*it, g);
+      fe.edge = &g[*it];
+      auto [id, fresh] = ids.try_emplace(fe.edge->id, static_cast<int>(edge_ids.size()));
+      if (fresh) edge_ids.push_back(fe.edge->id);
+      fe.id = id->second;
+      if (fe.edge->flow) {
+        for (const auto& d : fe.edge->flow->datasets) fe.datasets.push_back(dataset_index(d));
+        std::sort(fe.datasets.begin(), fe.datasets.end());
+        for (const auto& p : fe.edge->flow->produces) fe.produces.push_back(dataset_index(p));
+      }
+      index_of.emplace(fe.edge, static_cast<std::uint32_t>(edges.size()));
+      edges.push_back(std::move(fe));
+    }
+    for (NodeIndex n = 0; n < out.size(); ++n) {
+      for (auto [it, end] = boost::out_edges(n, g); it != end; ++it)
+        out[n].push_back(index_of.at(&g[*it]));
+    }
+  }
+
+  bool carries(const FlatEdge& e, int dataset) const {
+    return !e.edge->flow || std::binary_search(e.datasets.begin(), e.datasets.end(), dataset);
   }
 
   // Two states that differ only where no rule looks are the same state: this is what keeps the
   // number of states small while the number of paths multiplies.
   std::vector<bool> observed;
-  DataState project(const DataState& s) const {
-    DataState p = s;
-    auto keep_observed = [&](std::vector<std::int8_t>& set, std::size_t var) {
-      for (std::size_t k = 0; k < set.size(); ++k) {
-        if (!observed[compiled->atoms().element(var, static_cast<int>(k))]) set[k] = kNo;
-      }
-    };
-    keep_observed(p.scope, vars.d_scope);
-    keep_observed(p.authorities, vars.d_authorities);
-    keep_observed(p.visited, vars.d_visited);
-    return p;
-  }
+  std::vector<std::uint64_t> scope_mask, authorities_mask, visited_mask;
 
   void build_universe() {
     add_model_values(model);
@@ -254,128 +417,63 @@ struct PathChecker::Impl {
   }
   std::size_t countries() const { return universe.values(Domain::kCountry).size(); }
   std::size_t parties() const { return universe.values(Domain::kParty).size(); }
+  int enum_index(Domain d, std::string_view text) const { return universe.index_or_other(d, text); }
 
-  static void include(std::vector<std::int8_t>& set, int idx, std::int8_t how) {
-    if (set[static_cast<std::size_t>(idx)] == kYes) return;
-    if (how == kYes || set[static_cast<std::size_t>(idx)] == kNo)
-      set[static_cast<std::size_t>(idx)] = how;
-  }
-  // A country we do not know: it could be any of them.
-  static void include_unknown(std::vector<std::int8_t>& set) {
-    for (auto& x : set) {
-      if (x == kNo) x = kMaybe;
-    }
+  // ------------------------------------------------------------- one check's caches
+  // Everything below depends on the check date (reach and certifications have validity), so a
+  // check builds it afresh, lazily, for the nodes, edges and data sets its states meet.
+  struct NodeFacts {
+    bool built = false;
+    int party = 0, kind = 0, established = kUnknown, country = kUnknown, organisation = 0, tier = 0,
+        handles = kUnknown, abroad = 0;
+    const TriSet *group = nullptr, *certs = nullptr, *system_certs = nullptr,
+                 *nationalities = nullptr, *reach = nullptr;
+    std::uint32_t scope_add = 0, authorities_add = 0, visited_add = 0;  // ids in the state pool
+  };
+  struct Run {
+    Date at;
+    TriSetPool context_sets;  // sets of nodes, edges and data sets
+    TriSetPool state_sets;    // sets of states
+    std::vector<NodeFacts> nodes;
+    std::vector<EdgeFacts> edges;
+    std::vector<std::optional<DatasetFacts>> datasets;
+    std::vector<std::optional<std::array<int, 3>>> controllers;  // cii, kind, established
+    std::unordered_map<std::uint64_t, std::uint32_t> unions;     // (set, addition) → set
+    std::vector<std::int64_t> projected_scope, projected_authorities, projected_visited;
+    std::vector<std::uint16_t> valid_rules;  // rules in force at the date
+  };
+
+  const TriSet* intern(Run& run, const std::vector<std::int8_t>& values) const {
+    return &run.context_sets.at(run.context_sets.intern(to_tri_set(values)));
   }
 
   // The holder and its corporate parents can see the data; the data subjects are not "holders".
-  void add_holder_scope(std::vector<std::int8_t>& scope, const GraphNode& n) const {
+  void add_holder_scope(TriSet& scope, const GraphNode& n) const {
     if (const Party* holder = model.party(n.holder);
         holder && holder->kind == PartyKind::kDataSubjects)
       return;
-    include(scope, party_index(n.holder), kYes);
-    for (const auto& p : n.control_chain) include(scope, party_index(p), kYes);
-    if (!n.control_chain_complete) include(scope, party_index(std::string(kOtherValue)), kMaybe);
+    scope.include(static_cast<std::size_t>(party_index(n.holder)), kYes);
+    for (const auto& p : n.control_chain)
+      scope.include(static_cast<std::size_t>(party_index(p)), kYes);
+    if (!n.control_chain_complete)
+      scope.include(static_cast<std::size_t>(party_index(std::string(kOtherValue))), kMaybe);
   }
 
-  void add_reach(std::vector<std::int8_t>& authorities, const GraphNode& n, Date at) const {
-    if (!n.country.known()) include_unknown(authorities);
+  void add_reach(TriSet& authorities, const GraphNode& n, Date at) const {
+    if (!n.country.known()) authorities.include_unknown();
     for (const auto& r : n.reach) {
       if (!r.valid.contains(at)) continue;
-      include(authorities, country_index(r.authority), r.certain ? kYes : kMaybe);
+      authorities.include(static_cast<std::size_t>(country_index(r.authority)),
+                          r.certain ? kYes : kMaybe);
     }
   }
 
-  void add_country(std::vector<std::int8_t>& visited, const GraphNode& n) const {
+  void add_country(TriSet& visited, const GraphNode& n) const {
     if (n.country.known()) {
-      include(visited, country_index(n.country.value()), kYes);
+      visited.include(static_cast<std::size_t>(country_index(n.country.value())), kYes);
     } else {
-      include_unknown(visited);
+      visited.include_unknown();
     }
-  }
-
-  DataState initial_state(int dataset, NodeIndex at_node, Date at) const {
-    const DataSet& d = model.datasets[static_cast<std::size_t>(dataset)];
-    const GraphNode& n = graph.node(at_node);
-    DataState s;
-    s.dataset = dataset;
-    s.controller = d.controller.known() ? party_index(d.controller.value()) : kUnknown;
-    s.scope.assign(parties(), kNo);
-    s.authorities.assign(countries(), kNo);
-    s.visited.assign(countries(), kNo);
-    for (const auto& p : d.disclosure_scope) include(s.scope, party_index(p), kYes);
-    if (d.controller.known()) include(s.scope, party_index(d.controller.value()), kYes);
-    add_holder_scope(s.scope, n);
-    add_reach(s.authorities, n, at);
-    add_country(s.visited, n);
-    return s;
-  }
-
-  Unknowable<Relationship> relationship_of(const GraphEdge& e, const GraphNode& from,
-                                           const GraphNode& to, const DataState& s) const {
-    if (e.flow) return e.flow->relationship;
-    if (from.holder == to.holder) return Relationship::kSameEntity;
-    const bool exporter_is_controller =
-        s.controller != kUnknown && s.controller == party_index(from.holder);
-    if (e.kind == EdgeKind::kRemoteAccess && s.controller != kUnknown &&
-        s.controller == party_index(to.holder)) {
-      return Relationship::kProcessorToController;
-    }
-    if (s.controller == kUnknown) return Unknowable<Relationship>::unknown();
-    return exporter_is_controller ? Relationship::kControllerToProcessor
-                                  : Relationship::kProcessorToProcessor;
-  }
-
-  DataState next_state(const DataState& s, const GraphEdge& e, const GraphNode& from,
-                       const GraphNode& to, Date at) const {
-    DataState n = s;
-    add_country(n.visited, to);
-    add_holder_scope(n.scope, to);
-    add_reach(n.authorities, to, at);
-    const auto rel = relationship_of(e, from, to, s);
-    if (!rel.known()) {
-      n.controller = kUnknown;
-    } else if (rel.value() == Relationship::kControllerToController ||
-               rel.value() == Relationship::kBusinessSuccession ||
-               rel.value() == Relationship::kDataSubjectToController) {
-      n.controller = party_index(to.holder);
-    } else if (rel.value() == Relationship::kProcessorToController && e.flow) {
-      n.controller = party_index(to.holder);
-    }
-    return n;
-  }
-
-  // ------------------------------------------------------------- the event context
-  void set(Valuation& v, std::size_t var, int value) const {
-    v[compiled->atoms().scalar(var)] = value;
-  }
-  void set_tri(Valuation& v, std::size_t var, const Unknowable<bool>& b) const {
-    set(v, var, b.known() ? (b.value() ? 1 : 0) : kUnknown);
-  }
-  void set_elements(Valuation& v, std::size_t var,
-                    const std::vector<std::int8_t>& set_values) const {
-    for (std::size_t k = 0; k < set_values.size(); ++k) {
-      v[compiled->atoms().element(var, static_cast<int>(k))] =
-          set_values[k] == kMaybe ? kUnknown : set_values[k];
-    }
-  }
-  int enum_index(Domain d, std::string_view text) const { return universe.index_or_other(d, text); }
-
-  void set_party(Valuation& v, const GraphNode& n, std::size_t party_var, std::size_t kind_var,
-                 std::size_t established_var, std::size_t group_var) const {
-    const Party* p = model.party(n.holder);
-    set(v, party_var, party_index(n.holder));
-    set(v, kind_var, enum_index(Domain::kPartyKind, to_string(p ? p->kind : PartyKind::kCompany)));
-    set(v, established_var, p && p->country.known() ? country_index(p->country.value()) : kUnknown);
-    std::vector<std::int8_t> group(countries(), kNo);
-    for (const Party* member : model.control_chain(n.holder).parties) {
-      if (member->country.known()) {
-        include(group, country_index(member->country.value()), kYes);
-      } else {
-        include_unknown(group);
-      }
-    }
-    if (!n.control_chain_complete) include_unknown(group);
-    set_elements(v, group_var, group);
   }
 
   // A member of the party's control chain (a parent, or an individual's employer) is established
@@ -397,6 +495,217 @@ struct PathChecker::Impl {
     return unknown && chain.parties.size() + (chain.complete ? 0 : 1) > 1 ? kUnknown : 0;
   }
 
+  const NodeFacts& node_facts(Run& run, NodeIndex index) const {
+    NodeFacts& f = run.nodes[index];
+    if (f.built) return f;
+    f.built = true;
+    const GraphNode& n = graph.node(index);
+    const Party* p = model.party(n.holder);
+    f.party = party_index(n.holder);
+    f.kind = enum_index(Domain::kPartyKind, to_string(p ? p->kind : PartyKind::kCompany));
+    f.established = p && p->country.known() ? country_index(p->country.value()) : kUnknown;
+    std::vector<std::int8_t> group(countries(), kNo);
+    for (const Party* member : model.control_chain(n.holder).parties) {
+      if (member->country.known()) {
+        include(group, country_index(member->country.value()), kYes);
+      } else {
+        include_unknown(group);
+      }
+    }
+    if (!n.control_chain_complete) include_unknown(group);
+    f.group = intern(run, group);
+    f.country = n.country.known() ? country_index(n.country.value()) : kUnknown;
+    f.organisation = p && !p->international_organisation.empty()
+                         ? enum_index(Domain::kOrganisation, p->international_organisation)
+                         : universe.none_index(Domain::kOrganisation);
+    f.tier = n.tier && n.kind == NodeKind::kSystemRegion
+                 ? enum_index(Domain::kTier, to_string(*n.tier))
+                 : universe.none_index(Domain::kTier);
+    f.handles = n.holder_handles_data.known() ? (n.holder_handles_data.value() ? 1 : 0) : kUnknown;
+    // Certifications held at the date.
+    auto held_at = [&](const std::vector<Certification>& list) {
+      std::vector<std::int8_t> certs(universe.values(Domain::kScheme).size(), kNo);
+      for (const auto& c : list) {
+        if (!c.valid.contains(run.at)) continue;
+        include(certs, enum_index(Domain::kScheme, c.scheme),
+                c.held.known() ? (c.held.value() ? kYes : kNo) : kMaybe);
+      }
+      return intern(run, certs);
+    };
+    f.certs = held_at(p ? p->certifications : std::vector<Certification>{});
+    const System* system =
+        n.system && n.kind == NodeKind::kSystemRegion ? model.system(*n.system) : nullptr;
+    f.system_certs = held_at(system ? system->certifications : std::vector<Certification>{});
+    // The holder's people: nationalities, and whether a parent (employer) sits abroad.
+    std::vector<std::int8_t> nationalities(countries(), kNo);
+    if (p && p->nationalities.known()) {
+      for (const auto& c : p->nationalities.value()) include(nationalities, country_index(c), kYes);
+    } else {
+      include_unknown(nationalities);
+    }
+    f.nationalities = intern(run, nationalities);
+    f.abroad = controlled_from_abroad(n.holder);
+    TriSet reach(countries());
+    add_reach(reach, n, run.at);
+    f.reach = &run.context_sets.at(run.context_sets.intern(reach));
+    // What arriving here adds to a state.
+    TriSet scope(parties());
+    add_holder_scope(scope, n);
+    f.scope_add = run.state_sets.intern(std::move(scope));
+    f.authorities_add = run.state_sets.intern(std::move(reach));
+    TriSet visited(countries());
+    add_country(visited, n);
+    f.visited_add = run.state_sets.intern(std::move(visited));
+    return f;
+  }
+
+  const DatasetFacts& dataset_facts(Run& run, int index) const {
+    auto& slot = run.datasets[static_cast<std::size_t>(index)];
+    if (slot) return *slot;
+    const DataSet& d = model.datasets[static_cast<std::size_t>(index)];
+    DatasetFacts f;
+    std::vector<std::int8_t> categories(universe.values(Domain::kCategory).size(), kNo);
+    for (std::size_t k = 0; k < enum_count<Category>(); ++k) {
+      const auto has = d.categories.has(static_cast<Category>(k));
+      categories[static_cast<std::size_t>(
+          enum_index(Domain::kCategory, to_string(static_cast<Category>(k))))] =
+          has.known() ? (has.value() ? kYes : kNo) : kMaybe;
+    }
+    f.categories = intern(run, categories);
+    std::vector<std::int8_t> subjects(countries(), kNo);
+    if (d.subjects.known()) {
+      for (const auto& c : d.subjects.value()) include(subjects, country_index(c), kYes);
+    } else {
+      include_unknown(subjects);
+    }
+    f.subjects = intern(run, subjects);
+    f.count = d.subject_count.known()
+                  ? static_cast<int>(std::min<long long>(d.subject_count.value(), INT32_MAX))
+                  : kUnknown;
+    f.value =
+        d.value.known() ? enum_index(Domain::kValueLevel, to_string(d.value.value())) : kUnknown;
+    std::vector<std::int8_t> permitted(parties(), kNo);
+    if (d.permitted_scope.known()) {
+      for (const auto& p : d.permitted_scope.value()) include(permitted, party_index(p), kYes);
+    } else {
+      include_unknown(permitted);
+    }
+    f.permitted = intern(run, permitted);
+    std::vector<std::int8_t> lists(universe.values(Domain::kControlList).size(), kNo);
+    if (d.control_lists.known()) {
+      for (const auto& l : d.control_lists.value())
+        include(lists, enum_index(Domain::kControlList, l), kYes);
+    } else {
+      include_unknown(lists);
+      lists[static_cast<std::size_t>(universe.none_index(Domain::kControlList))] = kNo;
+    }
+    f.control_lists = intern(run, lists);
+    slot = f;
+    return *slot;
+  }
+
+  // What the rules can see of the controller: its kind, establishment and designation.
+  const std::array<int, 3>& controller_facts(Run& run, int controller) const {
+    auto& slot = run.controllers[static_cast<std::size_t>(controller)];
+    if (slot) return *slot;
+    const Party* c =
+        model.party(universe.values(Domain::kParty)[static_cast<std::size_t>(controller)]);
+    if (!c) {
+      slot = std::array<int, 3>{kUnknown, kUnknown, kUnknown};
+    } else {
+      slot = std::array<int, 3>{c->critical_infrastructure.known()
+                                    ? (c->critical_infrastructure.value() ? 1 : 0)
+                                    : kUnknown,
+                                enum_index(Domain::kPartyKind, to_string(c->kind)),
+                                c->country.known() ? country_index(c->country.value()) : kUnknown};
+    }
+    return *slot;
+  }
+
+  Unknowable<Relationship> relationship_of(const GraphEdge& e, const GraphNode& from,
+                                           const GraphNode& to, const DataState& s) const {
+    if (e.flow) return e.flow->relationship;
+    if (from.holder == to.holder) return Relationship::kSameEntity;
+    const bool exporter_is_controller =
+        s.controller != kUnknown && s.controller == party_index(from.holder);
+    if (e.kind == EdgeKind::kRemoteAccess && s.controller != kUnknown &&
+        s.controller == party_index(to.holder)) {
+      return Relationship::kProcessorToController;
+    }
+    if (s.controller == kUnknown) return Unknowable<Relationship>::unknown();
+    return exporter_is_controller ? Relationship::kControllerToProcessor
+                                  : Relationship::kProcessorToProcessor;
+  }
+
+  std::uint32_t unite(Run& run, std::uint32_t set, std::uint32_t addition) const {
+    const std::uint64_t key = (std::uint64_t{set} << 32) | addition;
+    if (auto it = run.unions.find(key); it != run.unions.end()) return it->second;
+    TriSet merged = run.state_sets.at(set);
+    merged.merge(run.state_sets.at(addition));
+    const std::uint32_t id = run.state_sets.intern(std::move(merged));
+    run.unions.emplace(key, id);
+    return id;
+  }
+
+  std::uint32_t project(Run& run, std::vector<std::int64_t>& memo, std::uint32_t set,
+                        const std::vector<std::uint64_t>& mask) const {
+    if (memo.size() <= set) memo.resize(set + 1, -1);
+    if (memo[set] >= 0) return static_cast<std::uint32_t>(memo[set]);
+    TriSet p = run.state_sets.at(set);
+    p.restrict_to(mask);
+    const std::uint32_t id = run.state_sets.intern(std::move(p));
+    if (memo.size() <= set) memo.resize(set + 1, -1);
+    memo[set] = id;
+    return id;
+  }
+
+  DataState project(Run& run, const DataState& s) const {
+    DataState p = s;
+    p.scope = project(run, run.projected_scope, s.scope, scope_mask);
+    p.authorities = project(run, run.projected_authorities, s.authorities, authorities_mask);
+    p.visited = project(run, run.projected_visited, s.visited, visited_mask);
+    return p;
+  }
+
+  DataState initial_state(Run& run, int dataset, NodeIndex at_node) const {
+    const DataSet& d = model.datasets[static_cast<std::size_t>(dataset)];
+    const NodeFacts& n = node_facts(run, at_node);
+    DataState s;
+    s.dataset = dataset;
+    s.controller = d.controller.known() ? party_index(d.controller.value()) : kUnknown;
+    TriSet scope(parties());
+    for (const auto& p : d.disclosure_scope)
+      scope.include(static_cast<std::size_t>(party_index(p)), kYes);
+    if (d.controller.known())
+      scope.include(static_cast<std::size_t>(party_index(d.controller.value())), kYes);
+    scope.merge(run.state_sets.at(n.scope_add));
+    s.scope = run.state_sets.intern(std::move(scope));
+    s.authorities = run.state_sets.intern(run.state_sets.at(n.authorities_add));
+    s.visited = run.state_sets.intern(run.state_sets.at(n.visited_add));
+    return s;
+  }
+
+  DataState next_state(Run& run, const DataState& s, const FlatEdge& fe) const {
+    const NodeFacts& to = node_facts(run, fe.to);
+    DataState n = s;
+    n.visited = unite(run, s.visited, to.visited_add);
+    n.scope = unite(run, s.scope, to.scope_add);
+    n.authorities = unite(run, s.authorities, to.authorities_add);
+    const GraphNode& from_node = graph.node(fe.from);
+    const GraphNode& to_node = graph.node(fe.to);
+    const auto rel = relationship_of(*fe.edge, from_node, to_node, s);
+    if (!rel.known()) {
+      n.controller = kUnknown;
+    } else if (rel.value() == Relationship::kControllerToController ||
+               rel.value() == Relationship::kBusinessSuccession ||
+               rel.value() == Relationship::kDataSubjectToController) {
+      n.controller = to.party;
+    } else if (rel.value() == Relationship::kProcessorToController && fe.edge->flow) {
+      n.controller = to.party;
+    }
+    return n;
+  }
+
   const Measures* measures_for(const GraphEdge& e, const GraphNode& from,
                                const GraphNode& to) const {
     if (e.flow && e.flow->measures) return &*e.flow->measures;
@@ -407,71 +716,65 @@ struct PathChecker::Impl {
     return nullptr;
   }
 
-  Valuation context(const GraphEdge& e, NodeIndex u, NodeIndex w, const DataState& s,
-                    Date at) const {
-    const GraphNode& from = graph.node(u);
-    const GraphNode& to = graph.node(w);
-    const DataSet& d = model.datasets[static_cast<std::size_t>(s.dataset)];
-    Valuation v(compiled->atoms().size(), kNo);
-    set(v, vars.date, at.days());
+  // ------------------------------------------------------------- the edge's context
+  void set(EdgeFacts& v, std::size_t var, int value) const { v.scalars[var] = value; }
+  void set_tri(EdgeFacts& v, std::size_t var, const Unknowable<bool>& b) const {
+    set(v, var, b.known() ? (b.value() ? 1 : 0) : kUnknown);
+  }
+  Run* current = nullptr;  // the check building edge facts (set_elements interns into it)
+  void set_elements(EdgeFacts& v, std::size_t var, const std::vector<std::int8_t>& values) const {
+    v.sets[var] = intern(*current, values);
+  }
+
+  const EdgeFacts& edge_facts(Run& run, std::uint32_t index) {
+    EdgeFacts& v = run.edges[index];
+    if (v.built) return v;
+    v.built = true;
+    current = &run;
+    const FlatEdge& fe = edges[index];
+    const GraphEdge& e = *fe.edge;
+    const GraphNode& from = graph.node(fe.from);
+    const GraphNode& to = graph.node(fe.to);
+    const NodeFacts& fn = node_facts(run, fe.from);
+    const NodeFacts& tn = node_facts(run, fe.to);
+    const std::size_t nvars = context_variables().size();
+    v.scalars.assign(nvars, kNo);
+    v.sets.assign(nvars, nullptr);
+    // Every set variable starts empty (known: no element), as a Valuation filled with kNo did.
+    for (std::size_t var = 0; var < nvars; ++var) {
+      const auto& type = context_variables()[var].type;
+      if (type.kind == VarKind::kSet)
+        v.sets[var] =
+            intern(run, std::vector<std::int8_t>(universe.values(type.domain).size(), kNo));
+    }
+    set(v, vars.date, run.at.days());
     set(v, vars.event, enum_index(Domain::kEvent, to_string(e.event)));
     set(v, vars.edge_kind, enum_index(Domain::kEdgeKind, to_string(e.kind)));
     set(v, vars.edge_region_role,
         enum_index(Domain::kRegionRole, to_string(e.region_role.value_or(
                                             to.region_role.value_or(RegionRole::kPrimary)))));
-    const auto rel = relationship_of(e, from, to, s);
-    set(v, vars.relationship,
-        rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown);
     set(v, vars.purpose,
         e.flow && !e.flow->purpose.empty() ? enum_index(Domain::kPurpose, e.flow->purpose)
                                            : universe.none_index(Domain::kPurpose));
-    set_party(v, from, vars.ex_party, vars.ex_kind, vars.ex_established, vars.ex_group);
-    set(v, vars.ex_country, from.country.known() ? country_index(from.country.value()) : kUnknown);
-    set_party(v, to, vars.im_party, vars.im_kind, vars.im_established, vars.im_group);
-    set(v, vars.im_country, to.country.known() ? country_index(to.country.value()) : kUnknown);
-    {
-      const Party* importer = model.party(to.holder);
-      set(v, vars.im_organisation,
-          importer && !importer->international_organisation.empty()
-              ? enum_index(Domain::kOrganisation, importer->international_organisation)
-              : universe.none_index(Domain::kOrganisation));
-    }
-    set(v, vars.im_tier,
-        to.tier && to.kind == NodeKind::kSystemRegion
-            ? enum_index(Domain::kTier, to_string(*to.tier))
-            : universe.none_index(Domain::kTier));
-    set_tri(v, vars.im_handles, to.holder_handles_data);
+    set(v, vars.ex_party, fn.party);
+    set(v, vars.ex_kind, fn.kind);
+    set(v, vars.ex_established, fn.established);
+    v.sets[vars.ex_group] = fn.group;
+    set(v, vars.ex_country, fn.country);
+    set(v, vars.im_party, tn.party);
+    set(v, vars.im_kind, tn.kind);
+    set(v, vars.im_established, tn.established);
+    v.sets[vars.im_group] = tn.group;
+    set(v, vars.im_country, tn.country);
+    set(v, vars.im_organisation, tn.organisation);
+    set(v, vars.im_tier, tn.tier);
+    set(v, vars.im_handles, tn.handles);
     set_tri(v, vars.im_identifies, e.flow ? e.flow->recipient_identifies : Unknowable<bool>(false));
-    // Certifications the importer holds at the date.
-    auto held_at = [&](const std::vector<Certification>& list) {
-      std::vector<std::int8_t> certs(universe.values(Domain::kScheme).size(), kNo);
-      for (const auto& c : list) {
-        if (!c.valid.contains(at)) continue;
-        include(certs, enum_index(Domain::kScheme, c.scheme),
-                c.held.known() ? (c.held.value() ? kYes : kNo) : kMaybe);
-      }
-      return certs;
-    };
-    const Party* importer = model.party(to.holder);
-    set_elements(v, vars.im_certs,
-                 held_at(importer ? importer->certifications : std::vector<Certification>{}));
-    const System* to_system =
-        to.system && to.kind == NodeKind::kSystemRegion ? model.system(*to.system) : nullptr;
-    set_elements(v, vars.im_system_certs,
-                 held_at(to_system ? to_system->certifications : std::vector<Certification>{}));
-    // The importer's people: nationalities, and whether a parent (employer) sits abroad.
-    std::vector<std::int8_t> nationalities(countries(), kNo);
-    if (importer && importer->nationalities.known()) {
-      for (const auto& c : importer->nationalities.value())
-        include(nationalities, country_index(c), kYes);
-    } else {
-      include_unknown(nationalities);
-    }
-    set_elements(v, vars.im_nationalities, nationalities);
-    set(v, vars.im_abroad, controlled_from_abroad(to.holder));
-    std::vector<std::int8_t> reach(countries(), kNo);
-    add_reach(reach, to, at);
-    set_elements(v, vars.im_reach, reach);
+    v.sets[vars.im_certs] = tn.certs;
+    v.sets[vars.im_system_certs] = tn.system_certs;
+    v.sets[vars.im_nationalities] = tn.nationalities;
+    set(v, vars.im_abroad, tn.abroad);
+    v.sets[vars.im_reach] = tn.reach;
     // Same group: the two control chains share a party.
     {
       auto a = model.control_chain(from.holder);
@@ -599,68 +902,184 @@ struct PathChecker::Impl {
       }
       set_tri(v, vars.m_split, m->split_processing);
     }
-    // The data.
-    std::vector<std::int8_t> categories(universe.values(Domain::kCategory).size(), kNo);
-    for (std::size_t k = 0; k < enum_count<Category>(); ++k) {
-      const auto has = d.categories.has(static_cast<Category>(k));
-      categories[static_cast<std::size_t>(
-          enum_index(Domain::kCategory, to_string(static_cast<Category>(k))))] =
-          has.known() ? (has.value() ? kYes : kNo) : kMaybe;
+    // Measures.
+    set(v, vars.m_key_holder, universe.none_index(Domain::kParty));
+    set(v, vars.m_key_country, universe.none_index(Domain::kCountry));
+    set(v, vars.m_reid_country, universe.none_index(Domain::kCountry));
+    if (const Measures* m = measures_for(e, from, to)) {
+      set_tri(v, vars.m_transit, m->encryption_in_transit);
+      set_tri(v, vars.m_rest, m->encryption_at_rest);
+      if (!m->key_holder.known()) {
+        set(v, vars.m_key_holder, kUnknown);
+      } else if (m->key_holder.value()) {
+        set(v, vars.m_key_holder, party_index(*m->key_holder.value()));
+      }
+      if (!m->key_country.known()) {
+        set(v, vars.m_key_country, kUnknown);
+      } else if (m->key_country.value()) {
+        set(v, vars.m_key_country, country_index(*m->key_country.value()));
+      }
+      set_tri(v, vars.m_pseudo, m->pseudonymised);
+      if (!m->reid_key_country.known()) {
+        set(v, vars.m_reid_country, kUnknown);
+      } else if (m->reid_key_country.value()) {
+        set(v, vars.m_reid_country, country_index(*m->reid_key_country.value()));
+      }
+      set_tri(v, vars.m_split, m->split_processing);
     }
-    set_elements(v, vars.d_categories, categories);
-    std::vector<std::int8_t> subjects(countries(), kNo);
-    if (d.subjects.known()) {
-      for (const auto& c : d.subjects.value()) include(subjects, country_index(c), kYes);
-    } else {
-      include_unknown(subjects);
-    }
-    set_elements(v, vars.d_subjects, subjects);
-    set(v, vars.d_count,
-        d.subject_count.known()
-            ? static_cast<int>(std::min<long long>(d.subject_count.value(), INT32_MAX))
-            : kUnknown);
-    set(v, vars.d_controller, s.controller);
-    set_elements(v, vars.d_scope, s.scope);
-    set_elements(v, vars.d_authorities, s.authorities);
-    set_elements(v, vars.d_visited, s.visited);
-    set(v, vars.d_value,
-        d.value.known() ? enum_index(Domain::kValueLevel, to_string(d.value.value())) : kUnknown);
-    std::vector<std::int8_t> permitted(parties(), kNo);
-    if (d.permitted_scope.known()) {
-      for (const auto& p : d.permitted_scope.value()) include(permitted, party_index(p), kYes);
-    } else {
-      include_unknown(permitted);
-    }
-    set_elements(v, vars.d_permitted, permitted);
-    std::vector<std::int8_t> lists(universe.values(Domain::kControlList).size(), kNo);
-    if (d.control_lists.known()) {
-      for (const auto& l : d.control_lists.value())
-        include(lists, enum_index(Domain::kControlList, l), kYes);
-    } else {
-      include_unknown(lists);
-      lists[static_cast<std::size_t>(universe.none_index(Domain::kControlList))] = kNo;
-    }
-    set_elements(v, vars.d_control_lists, lists);
-    // What the rules can see of the controller: its kind, establishment and designation.
-    const Party* controller =
-        s.controller == kUnknown
-            ? nullptr
-            : model.party(universe.values(Domain::kParty)[static_cast<std::size_t>(s.controller)]);
-    if (controller) {
-      set_tri(v, vars.d_controller_cii, controller->critical_infrastructure);
-      set(v, vars.d_controller_kind, enum_index(Domain::kPartyKind, to_string(controller->kind)));
-      set(v, vars.d_controller_established,
-          controller->country.known() ? country_index(controller->country.value()) : kUnknown);
-    } else {
-      for (std::size_t var :
-           {vars.d_controller_cii, vars.d_controller_kind, vars.d_controller_established})
-        set(v, var, kUnknown);
+    // The rules this edge can trigger at all: with the state and data set unknown, a rule whose
+    // condition is already false is never evaluated on this edge's events.
+    EventView edge_only(slots);
+    edge_only.set_edge(v);
+    edge_only.clear_state();
+    for (std::uint16_t r : run.valid_rules) {
+      if (evaluator->may_apply(r, edge_only)) v.candidates.push_back(r);
     }
     return v;
   }
 
-  // ------------------------------------------------------------------- propagation
+  void fill_finding(Finding& f, std::size_t r, const FlatEdge& fe, const DataState& s,
+                    const RuleAnswer& answer, const EventView& view, Run& run,
+                    const std::vector<StateRecord>& states, std::uint32_t state_id) const {
+    const GraphType& g = graph.graph();
+    const Rule& rule = compiled->rule(r);
+    const GraphEdge& e = *fe.edge;
+    const GraphNode& from = g[fe.from];
+    const GraphNode& to = g[fe.to];
+    f.verdict = answer.verdict;
+    f.rule_id = rule.id;
+    f.rule_kind = rule.kind;
+    f.rule_title = rule.title;
+    f.citation = rule.citation;
+    f.place = rule.place;
+    if (const Place* p = rules.place(rule.place)) f.place_name = p->name;
+    f.dataset = model.datasets[static_cast<std::size_t>(s.dataset)].id;
+    f.event = e.event;
+    f.edge = e.id;
+    f.edge_kind = e.kind;
+    f.from_node = from.id;
+    f.to_node = to.id;
+    f.exporter = from.holder;
+    f.importer = to.holder;
+    f.from_country = from.country.known() ? from.country.value() : "";
+    f.to_country = to.country.known() ? to.country.value() : "";
+    if (e.flow) {
+      f.model_pointer = e.flow->pointer;
+    } else if (e.access) {
+      f.model_pointer = e.access->pointer;
+    } else if (from.system) {
+      if (const System* sys = model.system(*from.system)) {
+        f.model_pointer = sys->pointer + (e.kind == EdgeKind::kHosting ? "/runs_on" : "/regions");
+      }
+    }
+    f.routes = answer.routes;
+    f.because = compiled->render(answer.because, view);
+    f.deciding = answer.deciding;
+    // Disclosure scope after the event.
+    const DataState after = next_state(run, s, fe);
+    const TriSet& scope = run.state_sets.at(after.scope);
+    const auto& party_names = universe.values(Domain::kParty);
+    for (std::size_t k = 0; k < scope.size(); ++k) {
+      if (scope.get(k) == kYes) f.scope.push_back(party_names[k]);
+    }
+    const TriSet& authorities = run.state_sets.at(after.authorities);
+    const auto& country_names = universe.values(Domain::kCountry);
+    for (std::size_t k = 0; k < authorities.size(); ++k) {
+      if (authorities.get(k) == kYes) f.authorities.push_back(country_names[k]);
+      if (authorities.get(k) == kMaybe && country_names[k] != kNoneValue)
+        f.authorities_possible.push_back(country_names[k]);
+    }
+    if (f.authorities_possible.size() + 2 >= country_names.size()) f.authorities_possible = {"any"};
+    // Witness path: back along first arrivals, then this edge.
+    std::vector<PathStep> path;
+    PathStep last;
+    last.node = to.id;
+    last.node_label = to.label;
+    last.country = f.to_country;
+    last.edge = e.id;
+    last.edge_kind = e.kind;
+    last.event = e.event;
+    last.why = e.why;
+    long cur = static_cast<long>(state_id);
+    while (cur >= 0) {
+      const StateRecord& rec = states[static_cast<std::size_t>(cur)];
+      PathStep step;
+      const GraphNode& n = g[static_cast<NodeIndex>(rec.key.node)];
+      step.node = n.id;
+      step.node_label = n.label;
+      step.country = n.country.known() ? n.country.value() : "";
+      if (rec.via != kNoEdge) {
+        const GraphEdge& ve = *edges[rec.via].edge;
+        step.edge = ve.id;
+        step.edge_kind = ve.kind;
+        step.event = ve.event;
+        step.why = ve.why;
+      }
+      path.push_back(step);
+      cur = rec.pred;
+    }
+    std::reverse(path.begin(), path.end());
+    if (fe.from != fe.to) path.push_back(last);
+    f.path = std::move(path);
+  }
+
+  // ------------------------------------------------------------------- explanations
+  // A finding the evaluator decided is explained by it too: the routes' status and the known
+  // inputs that force the verdict. A route evaluation cannot settle is left to the solver.
+  RuleAnswer explain_direct(std::size_t r, const EventView& view, const DirectDecision& decision) {
+    RuleAnswer a;
+    a.applicable = true;
+    a.verdict = decision.verdict;
+    const Rule& rule = compiled->rule(r);
+    for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
+      const int status = evaluator->route(r, k, view);
+      if (status == kUnknown) {
+        a.routes = compiled->evaluate(r, view).routes;
+        break;
+      }
+      const Route& route = rule.requires_any[k];
+      a.routes.push_back(RouteFinding{
+          route.id, route.title,
+          status == 1 ? RouteStatus::kAvailable : RouteStatus::kUnavailable, route.citation});
+    }
+    const auto why = evaluator->justify(r, decision.verdict, view);
+    for (const auto& [var, element] : why.reads) {
+      a.because.push_back(Reason{element < 0 ? compiled->atoms().scalar(var)
+                                             : compiled->atoms().element(var, element),
+                                 ""});
+    }
+    for (const auto& fact : why.facts) a.because.push_back(Reason{std::nullopt, fact});
+    return a;
+  }
+
+  // Debug builds (and XBORDER_VERIFY_DIRECT=1) ask the solver too for every finding the evaluator
+  // decided: a disagreement is an internal error, never a quiet wrong verdict.
+#ifdef NDEBUG
+  const bool verify_direct = std::getenv("XBORDER_VERIFY_DIRECT") != nullptr;
+#else
+  const bool verify_direct = true;
+#endif
+  void verify(std::size_t r, const FlatEdge& fe, const EventView& view,
+              const DirectDecision& decision) {
+    const RuleAnswer& answer = compiled->evaluate(r, view);
+    if (answer.applicable == decision.applicable &&
+        (!answer.applicable || answer.verdict == decision.verdict))
+      return;
+    auto said = [](bool applicable, Verdict v) {
+      return applicable ? std::string(to_string(v)) : std::string("not applicable");
+    };
+    throw std::logic_error("rule `" + compiled->rule(r).id + "` on edge `" + fe.edge->id +
+                           "`: the direct evaluation says " +
+                           said(decision.applicable, decision.verdict) + ", the solver " +
+                           said(answer.applicable, answer.verdict));
+  }
+
+  // ------------------------------------------------------------------- the check
   CheckResult run(Date at, const CheckOptions& options);
+  void count_paths(const std::vector<StateRecord>& states,
+                   const std::vector<std::pair<std::uint32_t, std::uint32_t>>& transitions,
+                   const std::vector<std::size_t>& root_states, CheckResult& result,
+                   std::vector<std::uint64_t>& paths_to) const;
 };
 
 PathChecker::PathChecker(const TransferModel& model, const RuleBase& rules,
@@ -689,256 +1108,257 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     result.place_details.push_back(p.place);
   }
   const GraphType& g = graph.graph();
+  result.stats.nodes = boost::num_vertices(g);
+  result.stats.edges = edges.size();
   const std::uint64_t queries_before = compiled->solver_queries;
   const std::uint64_t hits_before = compiled->cache_hits;
+  const auto propagate_start = std::chrono::steady_clock::now();
 
-  auto dataset_index = [&](const Id& id) {
-    for (std::size_t k = 0; k < model.datasets.size(); ++k) {
-      if (model.datasets[k].id == id) return static_cast<int>(k);
-    }
-    return -1;
-  };
-  auto carries = [&](const GraphEdge& e, int dataset) {
-    if (!e.flow) return true;
-    const auto& ds = e.flow->datasets;
-    return std::find(ds.begin(), ds.end(), model.datasets[static_cast<std::size_t>(dataset)].id) !=
-           ds.end();
-  };
+  Run run;
+  run.at = at;
+  run.nodes.resize(boost::num_vertices(g));
+  run.edges.resize(edges.size());
+  run.datasets.resize(model.datasets.size());
+  run.controllers.resize(parties());
+  for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+    if (compiled->rule(r).valid.contains(at))
+      run.valid_rules.push_back(static_cast<std::uint16_t>(r));
+  }
 
   // Where each data set starts: its origin, where it is collected, where it is produced, and
   // (with a warning) where a flow sends it from though nothing brings it there.
   std::set<std::pair<int, NodeIndex>> roots;
-  std::map<std::pair<int, NodeIndex>, std::vector<int>> produced_from;  // (product, node) ← inputs
   for (std::size_t k = 0; k < model.datasets.size(); ++k) {
     if (model.datasets[k].origin) {
       for (NodeIndex n : graph.entry_nodes(*model.datasets[k].origin))
         roots.insert({static_cast<int>(k), n});
     }
   }
-  for (auto [it, end] = boost::edges(g); it != end; ++it) {
-    const GraphEdge& e = g[*it];
-    if (!e.flow) continue;
-    const NodeIndex src = boost::source(*it, g);
-    if (e.flow->event == Event::kCollect) {
-      for (const auto& id : e.flow->datasets) roots.insert({dataset_index(id), src});
-    }
-    for (const auto& product : e.flow->produces) {
-      for (const auto& input : e.flow->datasets) {
-        produced_from[{dataset_index(product), boost::target(*it, g)}].push_back(
-            dataset_index(input));
-      }
+  for (const FlatEdge& fe : edges) {
+    if (fe.edge->flow && fe.edge->flow->event == Event::kCollect) {
+      for (int ds : fe.datasets) roots.insert({ds, fe.from});
     }
   }
-  // Static reachability of (data set, node), to find flows that start from nowhere.
+  // Static reachability of (data set, node), to find flows that start from nowhere. Reachability
+  // only grows, so each new start extends it rather than recomputing it.
   {
-    bool changed = true;
-    std::set<std::pair<int, NodeIndex>> reached;
-    while (changed) {
-      changed = false;
-      reached = roots;
-      std::deque<std::pair<int, NodeIndex>> work(roots.begin(), roots.end());
+    auto pair_key = [](int ds, NodeIndex n) {
+      return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(ds)) << 32) | n;
+    };
+    std::unordered_set<std::uint64_t> reached;
+    std::deque<std::pair<int, NodeIndex>> work;
+    auto reach_from = [&](int ds, NodeIndex n) {
+      if (reached.insert(pair_key(ds, n)).second) work.push_back({ds, n});
       while (!work.empty()) {
-        auto [ds, n] = work.front();
+        auto [d, node] = work.front();
         work.pop_front();
-        for (auto [eit, eend] = boost::out_edges(n, g); eit != eend; ++eit) {
-          const GraphEdge& e = g[*eit];
-          if (!carries(e, ds)) continue;
-          std::vector<std::pair<int, NodeIndex>> next{{ds, boost::target(*eit, g)}};
-          if (e.flow) {
-            for (const auto& product : e.flow->produces)
-              next.push_back({dataset_index(product), boost::target(*eit, g)});
-          }
-          for (const auto& x : next) {
-            if (reached.insert(x).second) work.push_back(x);
+        for (std::uint32_t ei : out[node]) {
+          const FlatEdge& fe = edges[ei];
+          if (!carries(fe, d)) continue;
+          if (reached.insert(pair_key(d, fe.to)).second) work.push_back({d, fe.to});
+          for (int product : fe.produces) {
+            if (reached.insert(pair_key(product, fe.to)).second) work.push_back({product, fe.to});
           }
         }
       }
-      for (auto [it, end] = boost::edges(g); it != end && !changed; ++it) {
-        const GraphEdge& e = g[*it];
-        if (!e.flow || e.flow->event == Event::kCollect) continue;
-        const NodeIndex src = boost::source(*it, g);
-        for (const auto& id : e.flow->datasets) {
-          const int ds = dataset_index(id);
-          if (reached.count({ds, src})) continue;
-          roots.insert({ds, src});
-          result.warnings.warning(
-              "XB-CHECK-001", model.file, e.flow->pointer + "/from",
-              "flow `" + e.flow->id + "` sends `" + id + "` from `" + e.flow->from +
-                  "`, but nothing brings it there; the data set is taken to start there",
-              "give the data set an `origin`, or add the flow that brings it");
-          changed = true;
-        }
+    };
+    for (const auto& [ds, n] : roots) reach_from(ds, n);
+    for (const FlatEdge& fe : edges) {
+      const Flow* flow = fe.edge->flow;
+      if (!flow || flow->event == Event::kCollect) continue;
+      std::vector<int> unreached;
+      for (const auto& id : flow->datasets) {
+        const int ds = dataset_index(id);
+        if (reached.count(pair_key(ds, fe.from))) continue;
+        unreached.push_back(ds);
+        roots.insert({ds, fe.from});
+        result.warnings.warning(
+            "XB-CHECK-001", model.file, flow->pointer + "/from",
+            "flow `" + flow->id + "` sends `" + id + "` from `" + flow->from +
+                "`, but nothing brings it there; the data set is taken to start there",
+            "give the data set an `origin`, or add the flow that brings it");
       }
+      for (int ds : unreached) reach_from(ds, fe.from);
     }
   }
 
-  // Worklist over deduplicated (node, state): paths multiply, states need not.
+  // Phase 1 — worklist over deduplicated (node, state): paths multiply, states need not. The
+  // events (edge, state) are recorded for phase 2.
   std::vector<StateRecord> states;
-  std::unordered_map<StateKey, std::size_t, StateKeyHash> index;
-  std::deque<std::size_t> work;
-  auto intern = [&](NodeIndex node, DataState full, long pred,
-                    std::optional<EdgeIndex> via) -> std::pair<std::size_t, bool> {
-    StateKey key{node, project(full)};
-    if (auto it = index.find(key); it != index.end()) return {it->second, false};
-    states.push_back(StateRecord{key, std::move(full), pred, via});
-    index.emplace(std::move(key), states.size() - 1);
-    work.push_back(states.size() - 1);
-    return {states.size() - 1, true};
+  std::unordered_map<StateKey, std::uint32_t, StateKeyHash> index;
+  std::deque<std::uint32_t> work;
+  auto intern_state = [&](NodeIndex node, const DataState& full, long pred,
+                          std::uint32_t via) -> std::uint32_t {
+    StateKey key{static_cast<std::uint32_t>(node), project(run, full)};
+    if (auto it = index.find(key); it != index.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(states.size());
+    states.push_back(StateRecord{key, full, pred, via});
+    index.emplace(key, id);
+    work.push_back(id);
+    return id;
   };
   std::vector<std::size_t> root_states;
   for (const auto& [ds, n] : roots) {
     if (ds < 0) continue;
-    auto [id, fresh] = intern(n, initial_state(ds, n, at), -1, std::nullopt);
-    if (fresh) root_states.push_back(id);
+    const std::size_t before = states.size();
+    const std::uint32_t id = intern_state(n, initial_state(run, ds, n), -1, kNoEdge);
+    if (states.size() > before) root_states.push_back(id);
   }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> transitions;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> events;  // (edge, state)
+  while (!work.empty()) {
+    const std::uint32_t id = work.front();
+    work.pop_front();
+    const auto n = static_cast<NodeIndex>(states[id].key.node);
+    const int ds = states[id].key.state.dataset;
+    for (std::uint32_t ei : out[n]) {
+      const FlatEdge& fe = edges[ei];
+      if (!carries(fe, ds)) continue;
+      events.emplace_back(ei, id);
+      const DataState next = next_state(run, states[id].full, fe);
+      const std::uint32_t to = intern_state(fe.to, next, static_cast<long>(id), ei);
+      if (to != id) transitions.emplace_back(id, to);
+      for (int p : fe.produces) {
+        DataState ps = initial_state(run, p, fe.to);
+        const DataState& input = states[id].full;
+        ps.scope = unite(run, ps.scope, input.scope);
+        ps.authorities = unite(run, ps.authorities, input.authorities);
+        ps.visited = unite(run, ps.visited, input.visited);
+        const std::uint32_t pid = intern_state(fe.to, ps, static_cast<long>(id), ei);
+        if (pid != id) transitions.emplace_back(id, pid);
+      }
+    }
+  }
+  result.summary.states = states.size();
+  result.summary.events_checked = options.evaluate_rules ? events.size() : 0;
+  result.stats.interned_sets = run.state_sets.size() + run.context_sets.size();
+  result.stats.propagate_ms = ms_since(propagate_start);
 
-  struct Transition {
-    std::size_t from, to;
+  // Phase 2 — every event against the rules its edge can trigger; phase 3, inside it: each new
+  // finding explained once.
+  const auto evaluate_start = std::chrono::steady_clock::now();
+  struct FindingKey {
+    std::uint32_t rule, edge;
+    int dataset, verdict;
+    bool operator==(const FindingKey&) const = default;
   };
-  std::vector<Transition> transitions;
-  // Findings keyed by (rule, edge id, data set, verdict, the rule's view of the context).
+  struct FindingKeyHash {
+    std::size_t operator()(const FindingKey& k) const {
+      return ((std::size_t{k.rule} * 0x9E3779B97F4A7C15ull) ^ (std::size_t{k.edge} << 20) ^
+              (static_cast<std::size_t>(k.dataset) << 4) ^ static_cast<std::size_t>(k.verdict)) *
+             0x100000001B3ull;
+    }
+  };
   struct FindingAcc {
     Finding finding;
-    std::vector<std::size_t> states;  // source states that fall in this finding
+    std::vector<std::uint32_t> states;  // source states that fall in this finding
   };
-  std::map<std::tuple<std::size_t, std::string, int, int, std::vector<int>>, FindingAcc> acc;
-  std::vector<std::size_t> places_filter;
-
-  auto evaluate_edge = [&](EdgeIndex edge, std::size_t state_id) {
-    const GraphEdge& e = g[edge];
-    const NodeIndex u = boost::source(edge, g);
-    const NodeIndex w = boost::target(edge, g);
-    const DataState& s = states[state_id].full;
-    const Valuation values = context(e, u, w, s, at);
-    ++result.summary.events_checked;
-    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
-      const Rule& rule = compiled->rule(r);
-      if (!rule.valid.contains(at)) continue;
-      ++result.summary.rule_evaluations;
-      const RuleAnswer& answer = compiled->evaluate(r, values);
-      if (!answer.applicable) continue;
-      if (answer.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-      auto key =
-          std::make_tuple(r, e.id, s.dataset, static_cast<int>(answer.verdict), std::vector<int>{});
-      auto& slot = acc[key];
-      slot.states.push_back(state_id);
-      if (slot.states.size() > 1) continue;
-      Finding& f = slot.finding;
-      f.verdict = answer.verdict;
-      f.rule_id = rule.id;
-      f.rule_kind = rule.kind;
-      f.rule_title = rule.title;
-      f.citation = rule.citation;
-      f.place = rule.place;
-      if (const Place* p = rules.place(rule.place)) f.place_name = p->name;
-      f.dataset = model.datasets[static_cast<std::size_t>(s.dataset)].id;
-      f.event = e.event;
-      f.edge = e.id;
-      f.edge_kind = e.kind;
-      f.from_node = g[u].id;
-      f.to_node = g[w].id;
-      f.exporter = g[u].holder;
-      f.importer = g[w].holder;
-      f.from_country = g[u].country.known() ? g[u].country.value() : "";
-      f.to_country = g[w].country.known() ? g[w].country.value() : "";
-      if (e.flow) {
-        f.model_pointer = e.flow->pointer;
-      } else if (e.access) {
-        f.model_pointer = e.access->pointer;
-      } else if (g[u].system) {
-        if (const System* sys = model.system(*g[u].system)) {
-          f.model_pointer = sys->pointer + (e.kind == EdgeKind::kHosting ? "/runs_on" : "/regions");
+  std::unordered_map<FindingKey, std::size_t, FindingKeyHash> slot_of;
+  std::vector<FindingAcc> acc;
+  EventView view(slots);
+  if (options.evaluate_rules) {
+    for (const auto& [ei, state_id] : events) {
+      const FlatEdge& fe = edges[ei];
+      const EdgeFacts& ef = edge_facts(run, ei);
+      if (ef.candidates.empty()) {
+        result.stats.rules_skipped_by_edge += run.valid_rules.size();
+        continue;
+      }
+      result.stats.rules_skipped_by_edge += run.valid_rules.size() - ef.candidates.size();
+      const DataState& s = states[state_id].full;
+      const DatasetFacts& df = dataset_facts(run, s.dataset);
+      const GraphNode& from = g[fe.from];
+      const GraphNode& to = g[fe.to];
+      const auto rel = relationship_of(*fe.edge, from, to, s);
+      const std::array<int, 3> none3{kUnknown, kUnknown, kUnknown};
+      const auto& cf = s.controller == kUnknown ? none3 : controller_facts(run, s.controller);
+      view.set_edge(ef);
+      view.set_state(
+          {rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown,
+           s.controller, cf[0], cf[1], cf[2], df.count, df.value},
+          {&run.state_sets.at(s.scope), &run.state_sets.at(s.authorities),
+           &run.state_sets.at(s.visited), df.categories, df.subjects, df.permitted,
+           df.control_lists});
+      for (std::uint16_t r : ef.candidates) {
+        ++result.summary.rule_evaluations;
+        const auto direct = evaluator->decide(r, view);
+        bool applicable = false;
+        Verdict verdict = Verdict::kCompliant;
+        if (direct) {
+          ++result.stats.direct_decisions;
+          applicable = direct->applicable;
+          verdict = direct->verdict;
+        } else {
+          ++result.stats.solver_decisions;
+          const RuleAnswer& answer = compiled->evaluate(r, view);
+          applicable = answer.applicable;
+          verdict = answer.verdict;
         }
-      }
-      f.routes = answer.routes;
-      f.because = compiled->render(answer.because, values);
-      f.deciding = answer.deciding;
-      // Disclosure scope after the event.
-      const DataState after = next_state(s, e, g[u], g[w], at);
-      const auto& party_names = universe.values(Domain::kParty);
-      for (std::size_t k = 0; k < after.scope.size(); ++k) {
-        if (after.scope[k] == kYes) f.scope.push_back(party_names[k]);
-      }
-      const auto& country_names = universe.values(Domain::kCountry);
-      for (std::size_t k = 0; k < after.authorities.size(); ++k) {
-        if (after.authorities[k] == kYes) f.authorities.push_back(country_names[k]);
-        if (after.authorities[k] == kMaybe && country_names[k] != kNoneValue)
-          f.authorities_possible.push_back(country_names[k]);
-      }
-      if (f.authorities_possible.size() + 2 >= country_names.size())
-        f.authorities_possible = {"any"};
-      // Witness path: back along first arrivals, then this edge.
-      std::vector<PathStep> path;
-      PathStep last;
-      last.node = g[w].id;
-      last.node_label = g[w].label;
-      last.country = f.to_country;
-      last.edge = e.id;
-      last.edge_kind = e.kind;
-      last.event = e.event;
-      last.why = e.why;
-      long cur = static_cast<long>(state_id);
-      while (cur >= 0) {
-        const StateRecord& rec = states[static_cast<std::size_t>(cur)];
-        PathStep step;
-        const GraphNode& n = g[rec.key.node];
-        step.node = n.id;
-        step.node_label = n.label;
-        step.country = n.country.known() ? n.country.value() : "";
-        if (rec.via) {
-          const GraphEdge& ve = g[*rec.via];
-          step.edge = ve.id;
-          step.edge_kind = ve.kind;
-          step.event = ve.event;
-          step.why = ve.why;
+        if (!applicable) continue;
+        if (verdict == Verdict::kCompliant && !options.keep_compliant) continue;
+        const FindingKey key{r, static_cast<std::uint32_t>(fe.id), s.dataset,
+                             static_cast<int>(verdict)};
+        auto [slot_it, fresh] = slot_of.try_emplace(key, acc.size());
+        if (!fresh) {
+          acc[slot_it->second].states.push_back(state_id);
+          continue;
         }
-        path.push_back(step);
-        cur = rec.pred;
-      }
-      std::reverse(path.begin(), path.end());
-      if (u != w) path.push_back(last);
-      f.path = std::move(path);
-    }
-  };
-
-  while (!work.empty()) {
-    const std::size_t id = work.front();
-    work.pop_front();
-    const NodeIndex n = states[id].key.node;
-    const int ds = states[id].key.state.dataset;
-    for (auto [eit, eend] = boost::out_edges(n, g); eit != eend; ++eit) {
-      const GraphEdge& e = g[*eit];
-      if (!carries(e, ds)) continue;
-      evaluate_edge(*eit, id);
-      const NodeIndex w = boost::target(*eit, g);
-      DataState next = next_state(states[id].full, e, g[n], g[w], at);
-      auto [to, fresh] = intern(w, std::move(next), static_cast<long>(id), *eit);
-      if (to != id) transitions.push_back({id, to});
-      (void)fresh;
-      if (e.flow) {
-        for (const auto& product : e.flow->produces) {
-          const int p = dataset_index(product);
-          DataState ps = initial_state(p, w, at);
-          const DataState& input = states[id].full;
-          for (std::size_t k = 0; k < ps.scope.size(); ++k)
-            include(ps.scope, static_cast<int>(k), input.scope[k]);
-          for (std::size_t k = 0; k < ps.authorities.size(); ++k)
-            include(ps.authorities, static_cast<int>(k), input.authorities[k]);
-          for (std::size_t k = 0; k < ps.visited.size(); ++k)
-            include(ps.visited, static_cast<int>(k), input.visited[k]);
-          auto [pid, pfresh] = intern(w, std::move(ps), static_cast<long>(id), *eit);
-          if (pid != id) transitions.push_back({id, pid});
-          (void)pfresh;
+        acc.push_back(FindingAcc{{}, {state_id}});
+        Finding& f = acc.back().finding;
+        ++result.stats.explanations;
+        if (direct) {
+          if (verify_direct) verify(r, fe, view, *direct);
+          fill_finding(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
+                       state_id);
+        } else {
+          fill_finding(f, r, fe, s, compiled->evaluate(r, view), view, run, states, state_id);
         }
       }
     }
   }
+  result.stats.evaluate_ms = ms_since(evaluate_start);
 
+  // Phase 4 — paths per state, then per finding.
+  const auto count_start = std::chrono::steady_clock::now();
+  std::vector<std::uint64_t> paths_to;
+  count_paths(states, transitions, root_states, result, paths_to);
+  for (auto& slot : acc) {
+    std::uint64_t n = 0;
+    for (std::uint32_t s : slot.states) n = saturating_add(n, paths_to[s]);
+    slot.finding.path_count = n;
+    switch (slot.finding.verdict) {
+      case Verdict::kViolation:
+        ++result.summary.violations;
+        break;
+      case Verdict::kUndetermined:
+        ++result.summary.undetermined;
+        break;
+      case Verdict::kCompliant:
+        ++result.summary.compliant;
+        break;
+    }
+    result.findings.push_back(std::move(slot.finding));
+  }
+  std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.verdict, a.place, a.rule_id, a.dataset, a.edge) <
+           std::tie(b.verdict, b.place, b.rule_id, b.dataset, b.edge);
+  });
+  result.stats.count_ms = ms_since(count_start);
+  result.summary.solver_queries = compiled->solver_queries - queries_before;
+  result.summary.cache_hits = compiled->cache_hits - hits_before;
+  return result;
+}
+
+void PathChecker::Impl::count_paths(
+    const std::vector<StateRecord>& states,
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>>& transitions,
+    const std::vector<std::size_t>& root_states, CheckResult& result,
+    std::vector<std::uint64_t>& paths_to) const {
   // Count paths without enumerating them: DFS marks back edges (cycles are counted once), then
   // paths_to[s] sums over predecessors in topological order.
   const std::size_t count = states.size();
   std::vector<std::vector<std::size_t>> succ(count);
-  for (const auto& t : transitions) succ[t.from].push_back(t.to);
+  for (const auto& [from, to] : transitions) succ[from].push_back(to);
   for (auto& s : succ) {
     std::sort(s.begin(), s.end());
     s.erase(std::unique(s.begin(), s.end()), s.end());
@@ -968,7 +1388,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
   }
   std::reverse(order.begin(), order.end());
-  std::vector<std::uint64_t> paths_to(count, 0);
+  paths_to.assign(count, 0);
   for (std::size_t r : root_states) paths_to[r] = 1;
   for (std::size_t v : order) {
     for (std::size_t w : dag[v]) paths_to[w] = saturating_add(paths_to[w], paths_to[v]);
@@ -976,32 +1396,6 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   for (std::size_t v = 0; v < count; ++v) {
     if (dag[v].empty()) result.summary.paths = saturating_add(result.summary.paths, paths_to[v]);
   }
-  result.summary.states = count;
-
-  for (auto& [key, slot] : acc) {
-    std::uint64_t n = 0;
-    for (std::size_t s : slot.states) n = saturating_add(n, paths_to[s]);
-    slot.finding.path_count = n;
-    switch (slot.finding.verdict) {
-      case Verdict::kViolation:
-        ++result.summary.violations;
-        break;
-      case Verdict::kUndetermined:
-        ++result.summary.undetermined;
-        break;
-      case Verdict::kCompliant:
-        ++result.summary.compliant;
-        break;
-    }
-    result.findings.push_back(std::move(slot.finding));
-  }
-  std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.verdict, a.place, a.rule_id, a.dataset, a.edge) <
-           std::tie(b.verdict, b.place, b.rule_id, b.dataset, b.edge);
-  });
-  result.summary.solver_queries = compiled->solver_queries - queries_before;
-  result.summary.cache_hits = compiled->cache_hits - hits_before;
-  return result;
 }
 
 }  // namespace xborder

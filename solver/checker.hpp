@@ -87,17 +87,36 @@ struct CheckSummary {
   std::uint64_t cache_hits = 0;
 };
 
+// How a check spent its work (`--stats`): not part of the verdicts, and not in the JSON contract's
+// summary, since times differ from run to run.
+struct CheckStats {
+  std::uint64_t nodes = 0;
+  std::uint64_t edges = 0;
+  std::uint64_t rules_skipped_by_edge = 0;  // (event, rule) pairs the edge alone rules out
+  std::uint64_t direct_decisions = 0;       // rule evaluations decided without the solver
+  std::uint64_t solver_decisions = 0;       // … left to the solver (unknowns Kleene cannot settle)
+  std::uint64_t explanations = 0;           // findings explained (solver answer looked up or asked)
+  std::uint64_t interned_sets = 0;          // distinct scope/authority/visited sets
+  double propagate_ms = 0;                  // states through the graph (the solver-free floor)
+  double evaluate_ms = 0;                   // rules at every event, findings and explanations
+  double count_ms = 0;                      // path counts
+  unsigned threads = 1;
+};
+
 struct CheckResult {
   Date at;
   std::vector<std::string> places;   // places (rule packs) the check used
   std::vector<Place> place_details;  // the same, with names, category and jurisdiction
   std::vector<Finding> findings;  // sorted: violations, undetermined, compliant; then by rule, edge
   CheckSummary summary;
+  CheckStats stats;
   Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to
 };
 
 struct CheckOptions {
   bool keep_compliant = true;
+  // False: propagate the states and count the paths, evaluate no rule (the benchmarks' floor).
+  bool evaluate_rules = true;
 };
 
 // Solver answers that several checkers of one rule base share (a simulation's world states): a

@@ -90,6 +90,7 @@ void normalise(std::vector<std::size_t>& support) {
 CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     : ctx_(std::make_unique<z3::context>()), base_(rules), universe_(universe), atoms_(universe) {
   solver_ = std::make_unique<z3::solver>(*ctx_);
+  scratch_.assign(atoms_.size(), kUnknown);
   z3::params params(*ctx_);
   params.set("timeout", 20000u);  // ms per query; a timeout is an error, never a pass
   params.set("core.minimize", true);
@@ -156,9 +157,17 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
     std::vector<z3::expr> all = routes_unnamed;
     all.push_back(applies);
     auto breakpoints = date_breakpoints(all);
-    rules_.push_back(CompiledRule{
-        rule, applies_literal, violated, routes, std::move(formulas), support, symmetric,
-        breakpoints.value_or(std::vector<long long>{}), breakpoints.has_value()});
+    std::vector<std::pair<std::size_t, int>> support_vars;
+    for (std::size_t atom : support) {
+      const std::size_t var = atoms_.var_of(atom);
+      support_vars.emplace_back(var, context_variables()[var].type.kind == VarKind::kSet
+                                         ? static_cast<int>(atom - atoms_.scalar(var))
+                                         : -1);
+    }
+    rules_.push_back(CompiledRule{rule, applies_literal, violated, routes, std::move(formulas),
+                                  support, std::move(support_vars), symmetric,
+                                  breakpoints.value_or(std::vector<long long>{}),
+                                  breakpoints.has_value()});
   }
 }
 
@@ -544,12 +553,19 @@ std::vector<Reason> CompiledRules::explain_core(const z3::expr_vector& core) {
 }
 
 std::vector<std::string> CompiledRules::render(const std::vector<Reason>& because,
-                                               const Valuation& values) const {
+                                               const ContextReader& context) const {
   std::vector<std::string> out;
   for (const auto& reason : because) {
-    out.push_back(reason.atom ? atoms_.describe(*reason.atom) + " = " +
-                                    atoms_.describe_value(*reason.atom, values[*reason.atom])
-                              : reason.text);
+    if (!reason.atom) {
+      out.push_back(reason.text);
+      continue;
+    }
+    const std::size_t var = atoms_.var_of(*reason.atom);
+    const int value = context_variables()[var].type.kind == VarKind::kSet
+                          ? context.element(var, static_cast<int>(*reason.atom - atoms_.scalar(var)))
+                          : context.scalar(var);
+    out.push_back(atoms_.describe(*reason.atom) + " = " +
+                  atoms_.describe_value(*reason.atom, value));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -639,15 +655,16 @@ std::size_t IntVectorHash::operator()(const std::vector<int>& key) const {
   return h;
 }
 
-const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const Valuation& values) {
+const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const ContextReader& context) {
   const CompiledRule& r = rules_[rule];
   std::vector<int> key;
   key.reserve(r.support.size());
   std::vector<std::pair<int, int>> renamed;  // party index → its place in order of appearance
   constexpr int kRenamedBase = 1 << 24;
-  for (std::size_t atom : r.support) {
-    int v = values[atom];
-    const auto& type = context_variables()[atoms_.var_of(atom)].type;
+  for (std::size_t k = 0; k < r.support.size(); ++k) {
+    const std::size_t atom = r.support[k];
+    int v = read(context, r.support_vars[k]);
+    const auto& type = context_variables()[r.support_vars[k].first].type;
     if (r.party_symmetric && type.kind == VarKind::kEnum && type.domain == Domain::kParty &&
         v != kUnknown && v != universe_.none_index(Domain::kParty)) {
       auto it =
@@ -674,7 +691,9 @@ const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const Valuation& val
       return cache.emplace(std::move(key), std::move(*known)).first->second;
     }
   }
-  RuleAnswer fresh = answer(r, values);
+  for (std::size_t k = 0; k < r.support.size(); ++k)
+    scratch_[r.support[k]] = read(context, r.support_vars[k]);
+  RuleAnswer fresh = answer(r, scratch_);
   if (shared_) shared_->store(rule, key, fresh);
   return cache.emplace(std::move(key), std::move(fresh)).first->second;
 }

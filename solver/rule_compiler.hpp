@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solver/checker.hpp"
+#include "solver/rule_evaluator.hpp"
 #include "solver/rule_pack.hpp"
 #include "solver/vocabulary.hpp"
 
@@ -44,6 +45,21 @@ class AtomTable {
 };
 
 using Valuation = std::vector<int>;  // indexed by atom
+
+// A Valuation read as an event context.
+class ValuationReader : public ContextReader {
+ public:
+  ValuationReader(const AtomTable& atoms, const Valuation& values)
+      : atoms_(atoms), values_(values) {}
+  [[nodiscard]] int scalar(std::size_t var) const override { return values_[atoms_.scalar(var)]; }
+  [[nodiscard]] int element(std::size_t var, int index) const override {
+    return values_[atoms_.element(var, index)];
+  }
+
+ private:
+  const AtomTable& atoms_;
+  const Valuation& values_;
+};
 
 // One reason from an unsat core: a known atom's value (rendered with the asking context's value,
 // since a cached answer may serve contexts that differ in party names) or a fact entry.
@@ -99,13 +115,14 @@ class CompiledRules {
     return rules_[k].support;
   }
 
-  // Cached by the rule's support (the atoms it mentions). A rule that names no party compares
-  // parties only with each other, so its answer depends on which party atoms are equal, not on
-  // their names: those are cached by that pattern.
-  const RuleAnswer& evaluate(std::size_t rule, const Valuation& values);
+  // The solver's whole answer (verdict, routes, reasons, deciding unknowns), cached by the rule's
+  // support (the atoms it mentions). A rule that names no party compares parties only with each
+  // other, so its answer depends on which party atoms are equal, not on their names: those are
+  // cached by that pattern.
+  const RuleAnswer& evaluate(std::size_t rule, const ContextReader& context);
   // The reasons of an answer, with the values of the context that asked.
   [[nodiscard]] std::vector<std::string> render(const std::vector<Reason>& because,
-                                                const Valuation& values) const;
+                                                const ContextReader& context) const;
 
   std::uint64_t solver_queries = 0;
   std::uint64_t cache_hits = 0;  // answers found in this compiler's cache or the shared one
@@ -141,6 +158,7 @@ class CompiledRules {
     std::vector<z3::expr> routes;
     RuleFormulas formulas;
     std::vector<std::size_t> support;  // sorted atoms
+    std::vector<std::pair<std::size_t, int>> support_vars;  // the same as (variable, element or -1)
     bool party_symmetric = false;      // names no party: renaming parties keeps the answer
     // The dates the rule compares the check date with (validity of the rule and of the fact
     // entries it reads, date literals), sorted; between two of them the answer cannot change.
@@ -186,6 +204,10 @@ class CompiledRules {
   std::map<std::string, std::pair<z3::expr, std::vector<std::size_t>>> definitions_;
   std::vector<CompiledRule> rules_;
   std::vector<std::unordered_map<std::vector<int>, RuleAnswer, IntVectorHash>> cache_;
+  Valuation scratch_;  // the asking context's support, for a query (other atoms are stale)
+  [[nodiscard]] int read(const ContextReader& c, const std::pair<std::size_t, int>& atom) const {
+    return atom.second < 0 ? c.scalar(atom.first) : c.element(atom.first, atom.second);
+  }
   std::shared_ptr<SharedAnswers> shared_;
 };
 
