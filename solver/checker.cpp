@@ -1031,6 +1031,15 @@ struct PathChecker::Impl {
     a.applicable = true;
     a.verdict = decision.verdict;
     const Rule& rule = compiled->rule(r);
+    if (decision.by_cases) {  // undetermined: the routes and the unknowns that decide
+      for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
+        const Route& route = rule.requires_any[k];
+        a.routes.push_back(
+            RouteFinding{route.id, route.title, decision.routes[k], route.citation});
+      }
+      a.deciding = deciding_facts(decision);
+      return a;
+    }
     for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
       const int status = evaluator->route(r, k, view);
       if (status == kUnknown) {
@@ -1050,6 +1059,32 @@ struct PathChecker::Impl {
     }
     for (const auto& fact : why.facts) a.because.push_back(Reason{std::nullopt, fact});
     return a;
+  }
+
+  // The unknowns set differently in a violating and a holding completion (when they share none,
+  // every unknown either sets), as the solver's two models gave them.
+  std::vector<DecidingFact> deciding_facts(const DirectDecision& d) const {
+    const AtomTable& atoms = compiled->atoms();
+    auto atom_of = [&](std::size_t var, int element) {
+      return element < 0 ? atoms.scalar(var) : atoms.element(var, element);
+    };
+    std::map<std::size_t, std::pair<std::optional<int>, std::optional<int>>> values;
+    for (const auto& [var, element, value] : d.violating)
+      values[atom_of(var, element)].first = value;
+    for (const auto& [var, element, value] : d.holding)
+      values[atom_of(var, element)].second = value;
+    std::vector<DecidingFact> out;
+    for (const auto& [atom, v] : values) {
+      if (v.first && v.second && *v.first != *v.second)
+        out.push_back({atoms.describe(atom), atoms.describe_value(atom, *v.first),
+                       atoms.describe_value(atom, *v.second)});
+    }
+    if (!out.empty()) return out;
+    for (const auto& [atom, v] : values) {
+      out.push_back({atoms.describe(atom), v.first ? atoms.describe_value(atom, *v.first) : "",
+                     v.second ? atoms.describe_value(atom, *v.second) : ""});
+    }
+    return out;
   }
 
   // Debug builds (and XBORDER_VERIFY_DIRECT=1) ask the solver too for every finding the evaluator
@@ -1306,11 +1341,14 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         acc.push_back(FindingAcc{{}, {state_id}});
         Finding& f = acc.back().finding;
         ++result.stats.explanations;
-        if (direct) {
+        if (direct && !(direct->by_cases && verdict != Verdict::kUndetermined)) {
           if (verify_direct) verify(r, fe, view, *direct);
           fill_finding(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
                        state_id);
         } else {
+          // The solver explains what the evaluator could only decide by cases (its reasons come
+          // from an unsat core), and what it left to the solver.
+          if (direct && verify_direct) verify(r, fe, view, *direct);
           fill_finding(f, r, fe, s, compiled->evaluate(r, view), view, run, states, state_id);
         }
       }

@@ -19,6 +19,7 @@ struct Unsupported : std::runtime_error {
 RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
     : base_(rules), universe_(universe), date_var_(*find_variable("date")) {
   const auto& vars = context_variables();
+  split_.resize(vars.size());
   for (const Rule* rule : base_.rules) {
     CompiledRule out;
     read_vars_.clear();
@@ -32,6 +33,8 @@ RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
       for (const auto& route : rule->requires_any) any.children.push_back(compile(route.expr));
       out.routes = any.children;
       out.any_route = any.children.empty() ? constant(false) : add(std::move(any));
+      const int none_holds = add(make_node(Kind::kNot, [&](Node& n) { n.children = {out.any_route}; }));
+      out.violated = add(make_node(Kind::kAnd, [&](Node& n) { n.children = {out.applies, none_holds}; }));
     } catch (const Unsupported&) {
       out.applies = out.any_route = -1;  // always the solver
     }
@@ -42,6 +45,77 @@ RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
         out.required_enums.emplace_back(v, universe_.none_index(vars[v].type.domain));
     }
     rules_.push_back(std::move(out));
+  }
+  finish_split_values();
+}
+
+void RuleEvaluator::note_constant(const Operand& a, const Operand& b) {
+  for (const auto& pair : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    const Operand& var = *pair.first;
+    const Operand& other = *pair.second;
+    if (var.kind != Operand::Kind::kScalar) continue;
+    auto& split = split_[static_cast<std::size_t>(var.value)];
+    if (other.kind == Operand::Kind::kConst) {
+      split.constants.push_back(other.value);
+    } else {
+      split.only_constants = false;
+    }
+  }
+}
+
+void RuleEvaluator::finish_split_values() {
+  constexpr std::size_t kSmallDomain = 64;
+  const auto& vars = context_variables();
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    SplitValues& split = split_[v];
+    const VarType& type = vars[v].type;
+    std::vector<int> out;
+    switch (type.kind) {
+      case VarKind::kBool:
+      case VarKind::kSet:
+        out = {0, 1};
+        break;
+      case VarKind::kInt:
+      case VarKind::kDate:
+        // Only comparisons with constants: every class of values has a member among the
+        // constants and their neighbours.
+        if (!split.only_constants) break;
+        out.push_back(0);
+        for (int c : split.constants) {
+          for (long long x : {static_cast<long long>(c) - 1, static_cast<long long>(c),
+                              static_cast<long long>(c) + 1}) {
+            if (x > INT_MIN && x <= INT_MAX) out.push_back(static_cast<int>(x));
+          }
+        }
+        break;
+      case VarKind::kEnum: {
+        const int size = static_cast<int>(universe_.values(type.domain).size());
+        const int none = universe_.none_index(type.domain);
+        const bool required = !vars[v].optional;
+        if (split.only_constants) {
+          // The constants, and one value none of them names (all such values act alike).
+          for (int c : split.constants) {
+            if (!(required && c == none)) out.push_back(c);
+          }
+          for (int x = 0; x < size; ++x) {
+            if ((required && x == none) ||
+                std::find(split.constants.begin(), split.constants.end(), x) !=
+                    split.constants.end())
+              continue;
+            out.push_back(x);
+            break;
+          }
+        } else if (static_cast<std::size_t>(size) <= kSmallDomain) {
+          for (int x = 0; x < size; ++x) {
+            if (!(required && x == none)) out.push_back(x);
+          }
+        }
+        break;
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    split.values = std::move(out);
   }
 }
 
@@ -146,11 +220,12 @@ int RuleEvaluator::compile(const Expr& e) {
         if (side->op == ExprOp::kStringLit && !universe_.index(side->type.domain, side->text))
           return constant(e.op == ExprOp::kNe);
       }
-      return add(make_node(Kind::kCompare, [&](Node& n) {
-        n.cmp = e.op == ExprOp::kEq ? Cmp::kEq : Cmp::kNe;
-        n.lhs = *operand(e.args[0]);
-        n.rhs = *operand(e.args[1]);
-      }));
+      Node n = make_node(Kind::kCompare);
+      n.cmp = e.op == ExprOp::kEq ? Cmp::kEq : Cmp::kNe;
+      n.lhs = *operand(e.args[0]);
+      n.rhs = *operand(e.args[1]);
+      note_constant(n.lhs, n.rhs);
+      return add(std::move(n));
     }
     case ExprOp::kLt:
     case ExprOp::kLe:
@@ -165,7 +240,14 @@ int RuleEvaluator::compile(const Expr& e) {
       n.cmp = cmp;
       n.lhs = *operand(e.args[0]);
       n.rhs = *operand(e.args[1]);
-      if (ordinal) n.none = universe_.none_index(e.args[0].type.domain);
+      note_constant(n.lhs, n.rhs);
+      if (ordinal) {
+        n.none = universe_.none_index(e.args[0].type.domain);
+        for (const Operand* o : {&n.lhs, &n.rhs}) {
+          if (o->kind == Operand::Kind::kScalar)
+            split_[static_cast<std::size_t>(o->value)].only_constants = false;
+        }
+      }
       return add(std::move(n));
     }
     case ExprOp::kIn:
@@ -237,6 +319,7 @@ int RuleEvaluator::fact_node(const FactSet& fs, const Expr* element, const std::
     out.reason = "fact " + fs.name + ": " + entry.value + " " + entry.valid.to_string() + " (" +
                  entry.citation.label() + ")";
     n.entries.push_back(out);
+    if (!literal) note_constant(n.lhs, Operand{Operand::Kind::kConst, value});
   }
   return add(std::move(n));
 }
@@ -272,6 +355,7 @@ int RuleEvaluator::compile_membership(const Expr& element, const Expr& set) {
     case ExprOp::kVar: {
       read_vars_.push_back(element.var);
       read_vars_.push_back(set.var);
+      split_[element.var].only_constants = false;
       return add(make_node(Kind::kScalarInSet, [&](Node& n) {
         n.var = element.var;
         n.var2 = set.var;
@@ -285,7 +369,10 @@ int RuleEvaluator::compile_membership(const Expr& element, const Expr& set) {
       Node n = make_node(Kind::kValueInList);
       n.lhs = *operand(element);
       for (const auto& item : set.args) {
-        if (auto idx = universe_.index(d, item.text)) n.values.push_back(*idx);
+        if (auto idx = universe_.index(d, item.text)) {
+          n.values.push_back(*idx);
+          note_constant(n.lhs, Operand{Operand::Kind::kConst, *idx});
+        }
       }
       return add(std::move(n));
     }
@@ -505,6 +592,137 @@ RuleEvaluator::Tri RuleEvaluator::eval(int index, const ContextReader& c) const 
   return Tri::kUnknown;
 }
 
+class RuleEvaluator::Overlay : public ContextReader {
+ public:
+  explicit Overlay(const ContextReader& base) : base_(base) {}
+  [[nodiscard]] int scalar(std::size_t var) const override { return lookup(var, -1); }
+  [[nodiscard]] int element(std::size_t var, int index) const override {
+    return lookup(var, index);
+  }
+  void push(std::size_t var, int element, int value) { set_.emplace_back(var, element, value); }
+  void pop() { set_.pop_back(); }
+  [[nodiscard]] const std::vector<std::tuple<std::size_t, int, int>>& assignments() const {
+    return set_;
+  }
+
+ private:
+  [[nodiscard]] int lookup(std::size_t var, int element) const {
+    for (const auto& [v, e, value] : set_) {
+      if (v == var && e == element) return value;
+    }
+    return element < 0 ? base_.scalar(var) : base_.element(var, element);
+  }
+  const ContextReader& base_;
+  std::vector<std::tuple<std::size_t, int, int>> set_;
+};
+
+std::optional<std::pair<std::size_t, int>> RuleEvaluator::unknown_read(
+    int index, const ContextReader& c) const {
+  const Node& n = nodes_[static_cast<std::size_t>(index)];
+  using Read = std::optional<std::pair<std::size_t, int>>;
+  auto of_operand = [&](const Operand& o) -> Read {
+    if (o.kind == Operand::Kind::kScalar &&
+        c.scalar(static_cast<std::size_t>(o.value)) == kUnknownValue)
+      return std::pair{static_cast<std::size_t>(o.value), -1};
+    if (o.kind == Operand::Kind::kNode && eval(o.value, c) == Tri::kUnknown)
+      return unknown_read(o.value, c);
+    return std::nullopt;
+  };
+  auto of_entry = [&](const Entry& e) -> Read {
+    if ((e.from || e.to) && c.scalar(date_var_) == kUnknownValue) return std::pair{date_var_, -1};
+    if (e.when >= 0 && eval(e.when, c) == Tri::kUnknown) return unknown_read(e.when, c);
+    return std::nullopt;
+  };
+  auto unknown_element = [&](std::size_t var, int i) {
+    return c.element(var, i) == kUnknownValue;
+  };
+  switch (n.kind) {
+    case Kind::kConst:
+      return std::nullopt;
+    case Kind::kNot:
+    case Kind::kAnd:
+    case Kind::kOr:
+      for (int child : n.children) {
+        if (eval(child, c) == Tri::kUnknown) return unknown_read(child, c);
+      }
+      return std::nullopt;
+    case Kind::kCompare:
+    case Kind::kOrdinal:
+      if (auto r = of_operand(n.lhs)) return r;
+      return of_operand(n.rhs);
+    case Kind::kElement:
+      return std::pair{n.var, n.index};
+    case Kind::kScalarInSet: {
+      const int x = c.scalar(n.var);
+      if (x == kUnknownValue) return std::pair{n.var, -1};
+      return std::pair{n.var2, x};
+    }
+    case Kind::kValueInList:
+      return of_operand(n.lhs);
+    case Kind::kFactValue: {
+      if (auto r = of_operand(n.lhs)) return r;
+      const int x = value(n.lhs, c);
+      for (const Entry& e : n.entries) {
+        if (e.value != x) continue;
+        if (auto r = of_entry(e)) return r;
+      }
+      return std::nullopt;
+    }
+    case Kind::kFactLiteral:
+      for (const Entry& e : n.entries) {
+        if (auto r = of_entry(e)) return r;
+      }
+      return std::nullopt;
+    case Kind::kFactSetMember:
+      for (const Entry& e : n.entries) {
+        if (unknown_element(n.var, e.value)) return std::pair{n.var, e.value};
+        if (auto r = of_entry(e)) return r;
+      }
+      return std::nullopt;
+    case Kind::kSetMeetsSet:
+      for (int i = 0; i < n.domain_size; ++i) {
+        if (unknown_element(n.var, i)) return std::pair{n.var, i};
+        if (unknown_element(n.var2, i)) return std::pair{n.var2, i};
+      }
+      return std::nullopt;
+    case Kind::kSetEmpty:
+      for (int i = 0; i < n.domain_size; ++i) {
+        if (unknown_element(n.var, i)) return std::pair{n.var, i};
+      }
+      return std::nullopt;
+    case Kind::kDateWithin:
+      return std::pair{date_var_, -1};
+  }
+  return std::nullopt;
+}
+
+int RuleEvaluator::outcomes(int node, Overlay& o, int& budget, int want,
+                            std::vector<std::tuple<std::size_t, int, int>>* witness) const {
+  if (--budget < 0) return -1;
+  const Tri t = eval(node, o);
+  if (t != Tri::kUnknown) {
+    const int mask = t == Tri::kTrue ? 2 : 1;
+    if (witness && (mask & want) && witness->empty()) *witness = o.assignments();
+    return mask;
+  }
+  const auto read = unknown_read(node, o);
+  if (!read) return -1;
+  const auto& [var, element] = *read;
+  static const std::vector<int> kBoolean{0, 1};
+  const std::vector<int>& values = element >= 0 ? kBoolean : split_[var].values;
+  if (values.empty()) return -1;
+  int mask = 0;
+  for (int v : values) {
+    o.push(var, element, v);
+    const int m = outcomes(node, o, budget, want, witness);
+    o.pop();
+    if (m < 0) return -1;
+    mask |= m;
+    if (mask == 3) break;
+  }
+  return mask;
+}
+
 std::optional<DirectDecision> RuleEvaluator::decide(std::size_t rule,
                                                     const ContextReader& context) const {
   const CompiledRule& r = rules_[rule];
@@ -515,10 +733,43 @@ std::optional<DirectDecision> RuleEvaluator::decide(std::size_t rule,
   }
   const Tri applies = eval(r.applies, context);
   if (applies == Tri::kFalse) return DirectDecision{};
-  if (applies == Tri::kUnknown) return std::nullopt;
-  const Tri route = eval(r.any_route, context);
-  if (route == Tri::kUnknown) return std::nullopt;
-  return DirectDecision{true, route == Tri::kTrue ? Verdict::kCompliant : Verdict::kViolation};
+  if (applies == Tri::kTrue) {
+    const Tri route = eval(r.any_route, context);
+    if (route != Tri::kUnknown) {
+      DirectDecision d;
+      d.applicable = true;
+      d.verdict = route == Tri::kTrue ? Verdict::kCompliant : Verdict::kViolation;
+      return d;
+    }
+  }
+  // Unknowns the logic alone cannot settle: try their values (exact, like the solver, within a
+  // budget; past it, or for a value that cannot be enumerated, the solver decides).
+  Overlay o(context);
+  int budget = kCaseBudget;
+  DirectDecision d;
+  d.by_cases = true;
+  const int can_apply = applies == Tri::kTrue ? 2 : outcomes(r.applies, o, budget, 2, nullptr);
+  if (can_apply < 0) return std::nullopt;
+  if (!(can_apply & 2)) return d;
+  d.applicable = true;
+  const int violated = outcomes(r.violated, o, budget, 2, &d.violating);
+  if (violated < 0) return std::nullopt;
+  if (!(violated & 2)) {
+    d.verdict = Verdict::kCompliant;
+  } else if (!(violated & 1)) {
+    d.verdict = Verdict::kViolation;
+  } else {
+    d.verdict = Verdict::kUndetermined;
+    if (outcomes(r.violated, o, budget, 1, &d.holding) < 0) return std::nullopt;
+  }
+  for (int route : r.routes) {
+    const int m = outcomes(route, o, budget, 0, nullptr);
+    if (m < 0) return std::nullopt;
+    d.routes.push_back(m == 3   ? RouteStatus::kDependsOnUnknowns
+                       : m == 2 ? RouteStatus::kAvailable
+                                : RouteStatus::kUnavailable);
+  }
+  return d;
 }
 
 bool RuleEvaluator::may_apply(std::size_t rule, const ContextReader& context) const {

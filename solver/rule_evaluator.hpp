@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "solver/checker.hpp"
@@ -35,6 +36,12 @@ class ContextReader {
 struct DirectDecision {
   bool applicable = false;
   Verdict verdict = Verdict::kCompliant;
+  // Decided by trying the values of unknowns (three-valued evaluation alone left it open).
+  bool by_cases = false;
+  // By cases: the status of each route, and, undetermined, one completion that violates the rule
+  // and one that does not — the unknowns they set, as (variable, element or -1, value).
+  std::vector<RouteStatus> routes;
+  std::vector<std::tuple<std::size_t, int, int>> violating, holding;
 };
 
 class RuleEvaluator {
@@ -61,6 +68,9 @@ class RuleEvaluator {
                                       const ContextReader& context) const;
   // Route k: 1 when it holds in every completion, 0 in none, kUnknown when evaluation cannot say.
   [[nodiscard]] int route(std::size_t rule, std::size_t k, const ContextReader& context) const;
+
+  // Unknowns tried per decision before the solver is asked instead.
+  static constexpr int kCaseBudget = 4096;
 
   // The program size (nodes), for --stats.
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
@@ -112,6 +122,7 @@ class RuleEvaluator {
     std::optional<long long> from, to;
   };
   struct CompiledRule {
+    int violated = -1;  // applies and no route
     int applies = -1;
     int any_route = -1;
     std::vector<int> routes;
@@ -130,6 +141,26 @@ class RuleEvaluator {
   std::optional<Operand> operand(const Expr& e);
 
   [[nodiscard]] Tri eval(int node, const ContextReader& c) const;
+
+  // Case splitting: the values an unknown may take that can make a difference (every value of a
+  // small domain; for a variable only compared with constants, the constants, their neighbours
+  // and one other value). Empty: not split (the solver decides).
+  struct SplitValues {
+    bool only_constants = true;  // compared only with constants (else: whole domain)
+    std::vector<int> constants;
+    std::vector<int> values;  // computed after compilation
+  };
+  std::vector<SplitValues> split_;  // by scalar variable
+  void note_constant(const Operand& var, const Operand& other);
+  void finish_split_values();
+  class Overlay;
+  // A read with an unknown value that the unknown result of `node` depends on, or nullopt.
+  [[nodiscard]] std::optional<std::pair<std::size_t, int>> unknown_read(int node,
+                                                                       const ContextReader& c) const;
+  // Bit 1: some completion makes `node` false; bit 2: some makes it true; -1: out of budget or a
+  // value the search cannot try. `witness` receives the first completion found for `want`.
+  int outcomes(int node, Overlay& o, int& budget, int want,
+               std::vector<std::tuple<std::size_t, int, int>>* witness) const;
   [[nodiscard]] int value(const Operand& o, const ContextReader& c) const;
   [[nodiscard]] Tri entry_holds(const Entry& e, const ContextReader& c) const;
   // Adds to `out` the inputs that make `node` evaluate to `value` (true or false) in `c`.
