@@ -645,12 +645,12 @@ int run(const Args& a) {
   }
   const auto disagreements = regime_disagreements(result, regimes);
   if (a.format == "json") {
-    auto j = check_result_to_json(result, context);
+    nlohmann::json extra = nlohmann::json::object();
     if (!regimes.empty()) {
-      j["regimes"] = regimes_to_json(regimes);
-      j["regime_disagreements"] = regime_disagreements_to_json(disagreements);
+      extra["regimes"] = regimes_to_json(regimes);
+      extra["regime_disagreements"] = regime_disagreements_to_json(disagreements);
     }
-    std::cout << j.dump(2) << "\n";
+    write_check_result_json(result, context, extra, std::cout);
   } else {
     std::cout << check_result_to_text(result, context, a.all);
     if (!regimes.empty()) std::cout << regime_disagreements_to_text(regimes, disagreements);

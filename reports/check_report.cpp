@@ -23,6 +23,73 @@ json citation_json(const Citation& c) {
   return j;
 }
 
+json finding_to_json(const Finding& f) {
+  json j;
+  j["verdict"] = std::string(to_string(f.verdict));
+  j["rule"] = f.rule_id;
+  j["rule_kind"] = f.rule_kind;
+  j["title"] = text_json(f.rule_title);
+  j["citation"] = citation_json(f.citation);
+  j["place"] = f.place;
+  j["place_name"] = text_json(f.place_name);
+  j["dataset"] = f.dataset;
+  j["event"] = std::string(to_string(f.event));
+  j["edge"] = {{"id", f.edge},
+               {"kind", std::string(to_string(f.edge_kind))},
+               {"implicit", f.edge_kind != EdgeKind::kFlow},
+               {"from", f.from_node},
+               {"to", f.to_node},
+               {"exporter", f.exporter},
+               {"importer", f.importer},
+               {"from_country", f.from_country.empty() ? json(nullptr) : json(f.from_country)},
+               {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
+  j["model_pointer"] = f.model_pointer;
+  json path = json::array();
+  for (const auto& step : f.path) {
+    json p{{"node", step.node},
+           {"label", step.node_label},
+           {"country", step.country.empty() ? json(nullptr) : json(step.country)}};
+    if (!step.edge.empty()) {
+      p["via"] = {{"edge", step.edge},
+                  {"kind", std::string(to_string(step.edge_kind))},
+                  {"implicit", step.edge_kind != EdgeKind::kFlow},
+                  {"event", std::string(to_string(step.event))}};
+      if (!step.why.empty()) p["via"]["why"] = step.why;
+    }
+    path.push_back(p);
+  }
+  j["path"] = path;
+  j["path_count"] = f.path_count;
+  json routes = json::array();
+  for (const auto& r : f.routes) {
+    json rj{{"id", r.id},
+            {"title", text_json(r.title)},
+            {"status", std::string(to_string(r.status))}};
+    if (r.citation) rj["citation"] = citation_json(*r.citation);
+    routes.push_back(rj);
+  }
+  j["routes"] = routes;
+  json missing = json::array();
+  if (f.verdict != Verdict::kCompliant) {
+    for (const auto& r : f.routes) {
+      if (r.status != RouteStatus::kAvailable) missing.push_back(r.id);
+    }
+  }
+  j["missing"] = missing;
+  j["because"] = f.because;
+  json deciding = json::array();
+  for (const auto& d : f.deciding) {
+    deciding.push_back({{"fact", d.variable},
+                        {"violating_value", d.violating_value},
+                        {"compliant_value", d.compliant_value}});
+  }
+  j["deciding"] = deciding;
+  j["disclosure_scope"] = {{"parties", f.scope},
+                           {"authorities", f.authorities},
+                           {"authorities_possible", f.authorities_possible}};
+  return j;
+}
+
 json check_result_to_json(const CheckResult& result, const ReportContext& context) {
   json out;
   out["schema_version"] = kCheckSchemaVersion;
@@ -46,72 +113,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
                     {"states", s.states},
                     {"events_checked", s.events_checked}};
   json findings = json::array();
-  for (const auto& f : result.findings) {
-    json j;
-    j["verdict"] = std::string(to_string(f.verdict));
-    j["rule"] = f.rule_id;
-    j["rule_kind"] = f.rule_kind;
-    j["title"] = text_json(f.rule_title);
-    j["citation"] = citation_json(f.citation);
-    j["place"] = f.place;
-    j["place_name"] = text_json(f.place_name);
-    j["dataset"] = f.dataset;
-    j["event"] = std::string(to_string(f.event));
-    j["edge"] = {{"id", f.edge},
-                 {"kind", std::string(to_string(f.edge_kind))},
-                 {"implicit", f.edge_kind != EdgeKind::kFlow},
-                 {"from", f.from_node},
-                 {"to", f.to_node},
-                 {"exporter", f.exporter},
-                 {"importer", f.importer},
-                 {"from_country", f.from_country.empty() ? json(nullptr) : json(f.from_country)},
-                 {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
-    j["model_pointer"] = f.model_pointer;
-    json path = json::array();
-    for (const auto& step : f.path) {
-      json p{{"node", step.node},
-             {"label", step.node_label},
-             {"country", step.country.empty() ? json(nullptr) : json(step.country)}};
-      if (!step.edge.empty()) {
-        p["via"] = {{"edge", step.edge},
-                    {"kind", std::string(to_string(step.edge_kind))},
-                    {"implicit", step.edge_kind != EdgeKind::kFlow},
-                    {"event", std::string(to_string(step.event))}};
-        if (!step.why.empty()) p["via"]["why"] = step.why;
-      }
-      path.push_back(p);
-    }
-    j["path"] = path;
-    j["path_count"] = f.path_count;
-    json routes = json::array();
-    for (const auto& r : f.routes) {
-      json rj{{"id", r.id},
-              {"title", text_json(r.title)},
-              {"status", std::string(to_string(r.status))}};
-      if (r.citation) rj["citation"] = citation_json(*r.citation);
-      routes.push_back(rj);
-    }
-    j["routes"] = routes;
-    json missing = json::array();
-    if (f.verdict != Verdict::kCompliant) {
-      for (const auto& r : f.routes) {
-        if (r.status != RouteStatus::kAvailable) missing.push_back(r.id);
-      }
-    }
-    j["missing"] = missing;
-    j["because"] = f.because;
-    json deciding = json::array();
-    for (const auto& d : f.deciding) {
-      deciding.push_back({{"fact", d.variable},
-                          {"violating_value", d.violating_value},
-                          {"compliant_value", d.compliant_value}});
-    }
-    j["deciding"] = deciding;
-    j["disclosure_scope"] = {{"parties", f.scope},
-                             {"authorities", f.authorities},
-                             {"authorities_possible", f.authorities_possible}};
-    findings.push_back(j);
-  }
+  for (const auto& f : result.findings) findings.push_back(finding_to_json(f));
   out["findings"] = findings;
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
@@ -122,6 +124,45 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
   }
   out["warnings"] = warnings;
   return out;
+}
+
+void write_check_result_json(const CheckResult& result, const ReportContext& context,
+                             const json& extra, std::ostream& out) {
+  // The document without its findings, then the findings one at a time: a map with hundreds of
+  // thousands of findings never sits in memory twice.
+  CheckResult head;
+  head.at = result.at;
+  head.places = result.places;
+  head.place_details = result.place_details;
+  head.summary = result.summary;
+  head.warnings = result.warnings;
+  json top = check_result_to_json(head, context);
+  top.erase("findings");
+  for (const auto& [key, value] : extra.items()) top[key] = value;
+  auto indented = [](const std::string& text) {
+    std::string o;
+    o.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+      o += c;
+      if (c == '\n') o += "    ";
+    }
+    return o;
+  };
+  out << "{\n";
+  for (const auto& [key, value] : top.items()) {
+    std::string v = value.dump(2);
+    std::string shifted;
+    for (char c : v) {
+      shifted += c;
+      if (c == '\n') shifted += "  ";
+    }
+    out << "  " << json(key).dump() << ": " << shifted << ",\n";
+  }
+  out << "  \"findings\": [";
+  for (std::size_t k = 0; k < result.findings.size(); ++k) {
+    out << (k ? ",\n    " : "\n    ") << indented(finding_to_json(result.findings[k]).dump(2));
+  }
+  out << (result.findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 #include "model/transfer_graph.hpp"
@@ -25,6 +26,11 @@ nlohmann::json text_json(const Text& t);
 nlohmann::json citation_json(const Citation& c);
 
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
+nlohmann::json finding_to_json(const Finding& f);
+// The same document written as it is built, finding by finding (what `check --format json`
+// prints), with `extra` keys added at the top level.
+void write_check_result_json(const CheckResult& result, const ReportContext& context,
+                             const nlohmann::json& extra, std::ostream& out);
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant);
 

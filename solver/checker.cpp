@@ -1047,9 +1047,11 @@ struct PathChecker::Impl {
         break;
       }
       const Route& route = rule.requires_any[k];
-      a.routes.push_back(RouteFinding{
-          route.id, route.title,
-          status == 1 ? RouteStatus::kAvailable : RouteStatus::kUnavailable, route.citation});
+      a.routes.push_back(RouteFinding{route.id, route.title,
+                                      status == 1   ? RouteStatus::kAvailable
+                                      : status == 0 ? RouteStatus::kUnavailable
+                                                    : RouteStatus::kDependsOnUnknowns,
+                                      route.citation});
     }
     const auto why = evaluator->justify(r, decision.verdict, view);
     for (const auto& [var, element] : why.reads) {

@@ -783,7 +783,12 @@ int RuleEvaluator::route(std::size_t rule, std::size_t k, const ContextReader& c
   const CompiledRule& r = rules_[rule];
   if (r.applies < 0) return kUnknownValue;
   const Tri t = eval(r.routes[k], context);
-  return t == Tri::kUnknown ? kUnknownValue : static_cast<int>(t);
+  if (t != Tri::kUnknown) return static_cast<int>(t);
+  Overlay o(context);
+  int budget = kCaseBudget;
+  const int m = outcomes(r.routes[k], o, budget, 0, nullptr);
+  if (m == 1 || m == 2) return m == 2 ? 1 : 0;
+  return m == 3 ? kDependsOnUnknowns : kUnknownValue;
 }
 
 RuleEvaluator::Justification RuleEvaluator::justify(std::size_t rule, Verdict verdict,

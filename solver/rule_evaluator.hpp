@@ -66,7 +66,9 @@ class RuleEvaluator {
   };
   [[nodiscard]] Justification justify(std::size_t rule, Verdict verdict,
                                       const ContextReader& context) const;
-  // Route k: 1 when it holds in every completion, 0 in none, kUnknown when evaluation cannot say.
+  // Route k: 1 when it holds in every completion, 0 in none, kDependsOnUnknowns when in some,
+  // kUnknown when the evaluation cannot say (the solver must).
+  static constexpr int kDependsOnUnknowns = 2;
   [[nodiscard]] int route(std::size_t rule, std::size_t k, const ContextReader& context) const;
 
   // Unknowns tried per decision before the solver is asked instead.
