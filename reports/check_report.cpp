@@ -1,8 +1,8 @@
 #include "reports/check_report.hpp"
 
-#include <boost/graph/adjacency_list.hpp>
 #include <sys/resource.h>
 
+#include <boost/graph/adjacency_list.hpp>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -62,9 +62,8 @@ json finding_to_json(const Finding& f) {
   j["path_count"] = f.path_count;
   json routes = json::array();
   for (const auto& r : f.routes) {
-    json rj{{"id", r.id},
-            {"title", text_json(r.title)},
-            {"status", std::string(to_string(r.status))}};
+    json rj{
+        {"id", r.id}, {"title", text_json(r.title)}, {"status", std::string(to_string(r.status))}};
     if (r.citation) rj["citation"] = citation_json(*r.citation);
     routes.push_back(rj);
   }
@@ -344,9 +343,8 @@ std::string check_stats_to_text(const CheckResult& result,
       << " ruled out by the edge alone), " << st.direct_decisions << " decided directly, "
       << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
       << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits\n";
-  out << "stats: check phases: propagate " << st.propagate_ms << " ms, evaluate "
-      << st.evaluate_ms << " ms, count " << st.count_ms << " ms; " << st.interned_sets
-      << " interned sets\n";
+  out << "stats: check phases: propagate " << st.propagate_ms << " ms, evaluate " << st.evaluate_ms
+      << " ms, count " << st.count_ms << " ms; " << st.interned_sets << " interned sets\n";
   out << "stats: time:";
   double total = 0;
   for (const auto& [phase, ms] : phases_ms) {

@@ -1034,8 +1034,7 @@ struct PathChecker::Impl {
     if (decision.by_cases) {  // undetermined: the routes and the unknowns that decide
       for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
         const Route& route = rule.requires_any[k];
-        a.routes.push_back(
-            RouteFinding{route.id, route.title, decision.routes[k], route.citation});
+        a.routes.push_back(RouteFinding{route.id, route.title, decision.routes[k], route.citation});
       }
       a.deciding = deciding_facts(decision);
       return a;
@@ -1055,9 +1054,9 @@ struct PathChecker::Impl {
     }
     const auto why = evaluator->justify(r, decision.verdict, view);
     for (const auto& [var, element] : why.reads) {
-      a.because.push_back(Reason{element < 0 ? compiled->atoms().scalar(var)
-                                             : compiled->atoms().element(var, element),
-                                 ""});
+      a.because.push_back(Reason{
+          element < 0 ? compiled->atoms().scalar(var) : compiled->atoms().element(var, element),
+          ""});
     }
     for (const auto& fact : why.facts) a.because.push_back(Reason{std::nullopt, fact});
     return a;
@@ -1318,7 +1317,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
            df.control_lists});
       for (std::uint16_t r : ef.candidates) {
         ++result.summary.rule_evaluations;
-        const auto direct = evaluator->decide(r, view);
+        const auto direct = options.direct_evaluation ? evaluator->decide(r, view)
+                                                      : std::optional<DirectDecision>{};
         bool applicable = false;
         Verdict verdict = Verdict::kCompliant;
         if (direct) {
@@ -1345,8 +1345,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         ++result.stats.explanations;
         if (direct && !(direct->by_cases && verdict != Verdict::kUndetermined)) {
           if (verify_direct) verify(r, fe, view, *direct);
-          fill_finding(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
-                       state_id);
+          fill_finding(f, r, fe, s, explain_direct(r, view, *direct), view, run, states, state_id);
         } else {
           // The solver explains what the evaluator could only decide by cases (its reasons come
           // from an unsat core), and what it left to the solver.

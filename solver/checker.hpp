@@ -94,12 +94,12 @@ struct CheckStats {
   std::uint64_t edges = 0;
   std::uint64_t rules_skipped_by_edge = 0;  // (event, rule) pairs the edge alone rules out
   std::uint64_t direct_decisions = 0;       // rule evaluations decided without the solver
-  std::uint64_t solver_decisions = 0;       // … left to the solver (unknowns Kleene cannot settle)
-  std::uint64_t explanations = 0;           // findings explained (solver answer looked up or asked)
-  std::uint64_t interned_sets = 0;          // distinct scope/authority/visited sets
-  double propagate_ms = 0;                  // states through the graph (the solver-free floor)
-  double evaluate_ms = 0;                   // rules at every event, findings and explanations
-  double count_ms = 0;                      // path counts
+  std::uint64_t solver_decisions = 0;  // … left to the solver (unknowns Kleene cannot settle)
+  std::uint64_t explanations = 0;      // findings explained (solver answer looked up or asked)
+  std::uint64_t interned_sets = 0;     // distinct scope/authority/visited sets
+  double propagate_ms = 0;             // states through the graph (the solver-free floor)
+  double evaluate_ms = 0;              // rules at every event, findings and explanations
+  double count_ms = 0;                 // path counts
   unsigned threads = 1;
 };
 
@@ -117,6 +117,9 @@ struct CheckOptions {
   bool keep_compliant = true;
   // False: propagate the states and count the paths, evaluate no rule (the benchmarks' floor).
   bool evaluate_rules = true;
+  // False: every rule goes to the solver, as before the direct evaluator existed (the reference
+  // the evaluator is tested against, and the path the answer caches serve).
+  bool direct_evaluation = true;
 };
 
 // Solver answers that several checkers of one rule base share (a simulation's world states): a

@@ -561,9 +561,10 @@ std::vector<std::string> CompiledRules::render(const std::vector<Reason>& becaus
       continue;
     }
     const std::size_t var = atoms_.var_of(*reason.atom);
-    const int value = context_variables()[var].type.kind == VarKind::kSet
-                          ? context.element(var, static_cast<int>(*reason.atom - atoms_.scalar(var)))
-                          : context.scalar(var);
+    const int value =
+        context_variables()[var].type.kind == VarKind::kSet
+            ? context.element(var, static_cast<int>(*reason.atom - atoms_.scalar(var)))
+            : context.scalar(var);
     out.push_back(atoms_.describe(*reason.atom) + " = " +
                   atoms_.describe_value(*reason.atom, value));
   }

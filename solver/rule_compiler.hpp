@@ -157,9 +157,9 @@ class CompiledRules {
     z3::expr violated;
     std::vector<z3::expr> routes;
     RuleFormulas formulas;
-    std::vector<std::size_t> support;  // sorted atoms
+    std::vector<std::size_t> support;                       // sorted atoms
     std::vector<std::pair<std::size_t, int>> support_vars;  // the same as (variable, element or -1)
-    bool party_symmetric = false;      // names no party: renaming parties keeps the answer
+    bool party_symmetric = false;  // names no party: renaming parties keeps the answer
     // The dates the rule compares the check date with (validity of the rule and of the fact
     // entries it reads, date literals), sorted; between two of them the answer cannot change.
     // Empty when the date is used otherwise (compared with another variable), or not at all.

@@ -33,8 +33,11 @@ RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
       for (const auto& route : rule->requires_any) any.children.push_back(compile(route.expr));
       out.routes = any.children;
       out.any_route = any.children.empty() ? constant(false) : add(std::move(any));
-      const int none_holds = add(make_node(Kind::kNot, [&](Node& n) { n.children = {out.any_route}; }));
-      out.violated = add(make_node(Kind::kAnd, [&](Node& n) { n.children = {out.applies, none_holds}; }));
+      const int none_holds =
+          add(make_node(Kind::kNot, [&](Node& n) { n.children = {out.any_route}; }));
+      out.violated = add(make_node(Kind::kAnd, [&](Node& n) {
+        n.children = {out.applies, none_holds};
+      }));
     } catch (const Unsupported&) {
       out.applies = out.any_route = -1;  // always the solver
     }
@@ -98,9 +101,8 @@ void RuleEvaluator::finish_split_values() {
             if (!(required && c == none)) out.push_back(c);
           }
           for (int x = 0; x < size; ++x) {
-            if ((required && x == none) ||
-                std::find(split.constants.begin(), split.constants.end(), x) !=
-                    split.constants.end())
+            if ((required && x == none) || std::find(split.constants.begin(), split.constants.end(),
+                                                     x) != split.constants.end())
               continue;
             out.push_back(x);
             break;
@@ -633,9 +635,7 @@ std::optional<std::pair<std::size_t, int>> RuleEvaluator::unknown_read(
     if (e.when >= 0 && eval(e.when, c) == Tri::kUnknown) return unknown_read(e.when, c);
     return std::nullopt;
   };
-  auto unknown_element = [&](std::size_t var, int i) {
-    return c.element(var, i) == kUnknownValue;
-  };
+  auto unknown_element = [&](std::size_t var, int i) { return c.element(var, i) == kUnknownValue; };
   switch (n.kind) {
     case Kind::kConst:
       return std::nullopt;

@@ -157,8 +157,8 @@ class RuleEvaluator {
   void finish_split_values();
   class Overlay;
   // A read with an unknown value that the unknown result of `node` depends on, or nullopt.
-  [[nodiscard]] std::optional<std::pair<std::size_t, int>> unknown_read(int node,
-                                                                       const ContextReader& c) const;
+  [[nodiscard]] std::optional<std::pair<std::size_t, int>> unknown_read(
+      int node, const ContextReader& c) const;
   // Bit 1: some completion makes `node` false; bit 2: some makes it true; -1: out of budget or a
   // value the search cannot try. `witness` receives the first completion found for `want`.
   int outcomes(int node, Overlay& o, int& budget, int want,

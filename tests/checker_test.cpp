@@ -303,6 +303,8 @@ TEST(Checker, DiamondCountsPathsAndDeduplicatesStates) {
 }
 
 TEST(Checker, CacheAnswersRepeatedContexts) {
+  CheckOptions solver_only;  // the answer caches serve the solver path
+  solver_only.direct_evaluation = false;
   Json m = Json::parse(R"J({
     "format": "xborder-model/1", "name": "fan-out",
     "parties": [{"id": "a", "country": "DE"}, {"id": "b", "country": "JP"}],
@@ -326,7 +328,7 @@ TEST(Checker, CacheAnswersRepeatedContexts) {
   auto tm = model(m);
   auto rb = rules({transfer_pack()});
   PathChecker checker(tm, rb);
-  auto r = checker.check(day("2021-01-01"));
+  auto r = checker.check(day("2021-01-01"), solver_only);
   EXPECT_EQ(r.summary.violations, 12u) << dump(r);
   EXPECT_GT(r.summary.cache_hits, 0u);
   EXPECT_LT(r.summary.solver_queries, 12u * 3u);
@@ -427,6 +429,8 @@ TEST(Checker, OlderSccSetMustMatchTheRelationship) {
 // A rule that names no party answers by which parties are equal, not by their names: the second
 // recipient reuses the first one's answer, and its reasons still name its own parties.
 TEST(Checker, PartySymmetricRulesShareAnswersButNotNames) {
+  CheckOptions solver_only;  // the answer caches serve the solver path
+  solver_only.direct_evaluation = false;
   Json m = de_to_jp();
   m["parties"].push_back({{"id", "c"}, {"country", "JP"}});
   m["systems"].push_back({{"id", "s3"},
@@ -443,7 +447,7 @@ TEST(Checker, PartySymmetricRulesShareAnswersButNotNames) {
   auto rb =
       rules({simple_pack("event == 'transfer' and exporter.party != importer.party", "false")});
   PathChecker checker(tm, rb);
-  auto r = checker.check(day("2021-01-01"));
+  auto r = checker.check(day("2021-01-01"), solver_only);
   EXPECT_EQ(r.summary.violations, 2u) << dump(r);
   EXPECT_GT(r.summary.cache_hits, 0u);
   auto because_of = [&](const std::string& edge) {
@@ -743,6 +747,8 @@ TEST(Checker, RegionSafeguardsCoverTheReplicationIntoThatRegion) {
 // states): the second asks fewer questions and answers exactly as it would alone; a model that
 // brings a value the others do not know checks alone.
 TEST(Checker, CheckersShareAnswersOnlyOverTheSameUniverse) {
+  CheckOptions solver_only;  // the answer caches serve the solver path
+  solver_only.direct_evaluation = false;
   const auto& rb = testing::shipped_rules();
   auto base = model(de_to_jp());
   Json wider = de_to_jp();
@@ -767,41 +773,45 @@ TEST(Checker, CheckersShareAnswersOnlyOverTheSameUniverse) {
   };
   const Date at = day("2024-06-01");
   PathChecker first(grown, rb, &sharing);
-  const auto first_result = first.check(at);
+  const auto first_result = first.check(at, solver_only);
   PathChecker second(base, rb, &sharing);
-  const auto second_result = second.check(at);
+  const auto second_result = second.check(at, solver_only);
   EXPECT_TRUE(first.shares_answers());
   EXPECT_TRUE(second.shares_answers());
   PathChecker alone(base, rb);
-  const auto alone_result = alone.check(at);
+  const auto alone_result = alone.check(at, solver_only);
   EXPECT_EQ(describe(second_result), describe(alone_result));
   EXPECT_LT(second_result.summary.solver_queries, alone_result.summary.solver_queries);
-  EXPECT_EQ(describe(first_result), describe(PathChecker(grown, rb).check(at)));
+  EXPECT_EQ(describe(first_result), describe(PathChecker(grown, rb).check(at, solver_only)));
 
   PathChecker outsider(moved, rb, &sharing);  // a purpose no model of the sharing has
   EXPECT_FALSE(outsider.shares_answers());
-  EXPECT_EQ(describe(outsider.check(at)), describe(PathChecker(moved, rb).check(at)));
+  EXPECT_EQ(describe(outsider.check(at, solver_only)),
+            describe(PathChecker(moved, rb).check(at, solver_only)));
 }
 
 // Answers are cached by the interval between the dates a rule compares the check date with, so a
 // second date inside the same interval costs no solver query; across a boundary the answer is
 // recomputed.
 TEST(Checker, AnswersAreReusedWithinADateIntervalAndNotAcrossIt) {
+  CheckOptions solver_only;  // the answer caches serve the solver path
+  solver_only.direct_evaluation = false;
   auto m = model(de_to_jp());
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
-  auto before = checker.check(day("2020-07-15"));
+  auto before = checker.check(day("2020-07-15"), solver_only);
   ASSERT_NE(find(before, "T-XFER", "xfer"), nullptr) << dump(before);
   EXPECT_EQ(find(before, "T-XFER", "xfer")->verdict, Verdict::kCompliant);
-  auto boundary = checker.check(day("2020-07-16"));  // the fact entry ends: `to` is exclusive
+  auto boundary =
+      checker.check(day("2020-07-16"), solver_only);  // the fact entry ends: `to` is exclusive
   ASSERT_NE(find(boundary, "T-XFER", "xfer"), nullptr) << dump(boundary);
   EXPECT_EQ(find(boundary, "T-XFER", "xfer")->verdict, Verdict::kViolation);
   EXPECT_GT(boundary.summary.solver_queries, 0u);
-  auto earlier = checker.check(day("2003-02-01"));
+  auto earlier = checker.check(day("2003-02-01"), solver_only);
   ASSERT_NE(find(earlier, "T-XFER", "xfer"), nullptr) << dump(earlier);
   EXPECT_EQ(find(earlier, "T-XFER", "xfer")->verdict, Verdict::kCompliant);
   EXPECT_EQ(earlier.summary.solver_queries, 0u);
-  auto before_rule = checker.check(day("1999-12-31"));
+  auto before_rule = checker.check(day("1999-12-31"), solver_only);
   EXPECT_EQ(find(before_rule, "T-XFER", "xfer"), nullptr) << dump(before_rule);
 }
 
@@ -845,6 +855,51 @@ TEST(Checker, ReusedCheckerAgreesWithAFreshOneAtEveryDate) {
       }
     }
   }
+}
+
+// The direct evaluator (three-valued evaluation, then cases) against the solver deciding every
+// rule: the same findings, verdicts, path counts and route statuses on every shipped scenario at
+// dates on both sides of the packs' boundaries, and every undetermined finding names what decides.
+TEST(Checker, DirectEvaluationAgreesWithTheSolver) {
+  const char* dates[] = {"2024-06-01", "2015-10-05", "2015-10-06", "2020-07-15",
+                         "2020-07-16", "2022-04-01", "2023-07-11", "2026-01-27"};
+  auto describe = [](const CheckResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.findings) {
+      std::string line = std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset +
+                         " " + f.edge + " paths " + std::to_string(f.path_count) + " routes:";
+      for (const auto& route : f.routes)
+        line += " " + route.id + "=" + std::string(to_string(route.status));
+      out.push_back(line);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CheckOptions solver_only;
+  solver_only.direct_evaluation = false;
+  std::size_t findings = 0;
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    for (const char* at : dates) {
+      const auto direct = PathChecker(*loaded.model, testing::shipped_rules()).check(day(at));
+      const auto solver =
+          PathChecker(*loaded.model, testing::shipped_rules()).check(day(at), solver_only);
+      EXPECT_EQ(describe(direct), describe(solver)) << name << " at " << at;
+      EXPECT_EQ(solver.stats.direct_decisions, 0u);
+      for (const auto& f : direct.findings) {
+        if (f.verdict == Verdict::kUndetermined) {
+          EXPECT_FALSE(f.deciding.empty()) << f.rule_id;
+        }
+        if (f.verdict == Verdict::kViolation) {
+          EXPECT_FALSE(f.because.empty()) << f.rule_id;
+        }
+      }
+      findings += direct.findings.size();
+    }
+  }
+  EXPECT_GT(findings, 100u);
 }
 
 }  // namespace
