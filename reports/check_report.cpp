@@ -49,7 +49,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     j["rule"] = f.rule_id;
     j["rule_kind"] = f.rule_kind;
     j["title"] = text_json(f.rule_title);
-    j["citation"] = citation_json(f.citation);
+    j["citation"] = citation_json(f.citation.at(result.at));
     j["place"] = f.place;
     j["place_name"] = text_json(f.place_name);
     j["dataset"] = f.dataset;
@@ -85,7 +85,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
       json rj{{"id", r.id},
               {"title", text_json(r.title)},
               {"status", std::string(to_string(r.status))}};
-      if (r.citation) rj["citation"] = citation_json(*r.citation);
+      if (r.citation) rj["citation"] = citation_json(r.citation->at(result.at));
       routes.push_back(rj);
     }
     j["routes"] = routes;
@@ -176,7 +176,8 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     if (f.verdict == Verdict::kCompliant && !show_compliant) continue;
     out << "\n"
         << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
-    out << "  " << f.citation.label() << "  <" << f.citation.url << ">\n";
+    const Citation cited = f.citation.at(result.at);
+    out << "  " << cited.label() << "  <" << cited.url << ">\n";
     out << "  place: " << f.place_name.en << " · event: " << to_string(f.event) << " of `"
         << f.dataset << "`"
         << (f.edge_kind != EdgeKind::kFlow
