@@ -101,14 +101,12 @@ void lint_citation(Diagnostics& diags, const std::filesystem::path& file,
 // The dates a text gives after "until" ("until 21 March 2024", "until March 21, 2024", "until
 // 27 Dec 2022", "until 2024-03-21").
 std::vector<Date> until_dates(const std::string& text) {
-  static const std::string months =
-      "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?";
+  static const std::string months = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?";
   static const std::regex day_month(
       "until\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+" + months + "\\s+(\\d{4})",
       std::regex::icase);
-  static const std::regex month_day("until\\s+" + months +
-                                        "\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})",
-                                    std::regex::icase);
+  static const std::regex month_day(
+      "until\\s+" + months + "\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})", std::regex::icase);
   static const std::regex iso("until\\s+(\\d{4}-\\d{2}-\\d{2})", std::regex::icase);
   auto month_number = [](std::string m) {
     static const std::array<const char*, 12> names = {"jan", "feb", "mar", "apr", "may", "jun",
@@ -134,8 +132,8 @@ std::vector<Date> until_dates(const std::string& text) {
     add(std::stoi((*it)[3].str()), month_number((*it)[1].str()),
         static_cast<unsigned>(std::stoi((*it)[2].str())));
   }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), iso);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), iso); it != std::sregex_iterator();
+       ++it) {
     if (auto d = Date::parse((*it)[1].str())) out.push_back(*d);
   }
   return out;

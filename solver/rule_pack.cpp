@@ -218,10 +218,11 @@ class PackReader {
     const std::optional<Date> until = r.has("until") ? r.date("until", false) : std::nullopt;
     r.finish();
     if (until && (!v.to || v.to->days() != until->days() + 1)) {
-      ctx_.error("025", r.pointer("until"),
-                 "`until` " + until->to_string() + " is the last day in force, so `to` must be " +
-                     Date::from_days(until->days() + 1).to_string(),
-                 "an instrument's \"until D\" includes D; `to` is the first day no longer in force");
+      ctx_.error(
+          "025", r.pointer("until"),
+          "`until` " + until->to_string() + " is the last day in force, so `to` must be " +
+              Date::from_days(until->days() + 1).to_string(),
+          "an instrument's \"until D\" includes D; `to` is the first day no longer in force");
     }
     if (v.from && v.to && *v.to <= *v.from) {
       ctx_.error("022", r.pointer("to"),
