@@ -549,6 +549,8 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   if (auto rel = r.enumeration_or_unknown<Relationship>("relationship", true))
     f.relationship = *rel;
   f.recipient_identifies = r.tri("recipient_identifies", false);
+  f.occasional = r.tri("occasional", Unknowable<bool>::unknown());
+  f.safeguards_unavailable = r.tri("safeguards_unavailable", Unknowable<bool>::unknown());
   if (const Json* sg = r.get("safeguards", false)) {
     if (sg->is_string() && sg->get<std::string>() == "unknown") {
       f.safeguards_unknown = true;

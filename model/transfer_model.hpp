@@ -153,6 +153,11 @@ struct Flow {
   Unknowable<Relationship> relationship;
   Unknowable<bool> recipient_identifies =
       false;  // recipient expected to obtain it as personal data
+  // What a derogation (GDPR Art. 49 and its equivalents) rests on besides its own ground: the
+  // flow is occasional, not systematic or repetitive; no adequacy decision or appropriate
+  // safeguard (Arts. 45/46) can be used for it. Unknown unless the model says.
+  Unknowable<bool> occasional = Unknowable<bool>::unknown();
+  Unknowable<bool> safeguards_unavailable = Unknowable<bool>::unknown();
   std::vector<Safeguard> safeguards;
   bool safeguards_unknown = false;  // "safeguards": "unknown"
   std::optional<Measures> measures;

@@ -147,8 +147,8 @@ inline constexpr auto kAuthorisations = std::to_array<std::string_view>(
     {"jp_fefta", "us_ear", "eu_dual_use", "cn_security_assessment"});
 
 // SCC sets by the instrument that adopted them.
-inline constexpr auto kSccSets =
-    std::to_array<std::string_view>({"2001/497/EC", "2004/915/EC", "2010/87/EU", "2021/914"});
+inline constexpr auto kSccSets = std::to_array<std::string_view>(
+    {"2001/497/EC", "2002/16/EC", "2004/915/EC", "2010/87/EU", "2021/914"});
 
 // GDPR Art. 49 derogations, by paragraph.
 inline constexpr auto kDerogations =

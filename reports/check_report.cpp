@@ -23,13 +23,13 @@ json citation_json(const Citation& c) {
   return j;
 }
 
-json finding_to_json(const Finding& f) {
+json finding_to_json(const Finding& f, Date at) {
   json j;
   j["verdict"] = std::string(to_string(f.verdict));
   j["rule"] = f.rule_id;
   j["rule_kind"] = f.rule_kind;
   j["title"] = text_json(f.rule_title);
-  j["citation"] = citation_json(f.citation);
+  j["citation"] = citation_json(f.citation.at(at));
   j["place"] = f.place;
   j["place_name"] = text_json(f.place_name);
   j["dataset"] = f.dataset;
@@ -64,7 +64,7 @@ json finding_to_json(const Finding& f) {
   for (const auto& r : f.routes) {
     json rj{
         {"id", r.id}, {"title", text_json(r.title)}, {"status", std::string(to_string(r.status))}};
-    if (r.citation) rj["citation"] = citation_json(*r.citation);
+    if (r.citation) rj["citation"] = citation_json(r.citation->at(at));
     routes.push_back(rj);
   }
   j["routes"] = routes;
@@ -112,7 +112,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
                     {"states", s.states},
                     {"events_checked", s.events_checked}};
   json findings = json::array();
-  for (const auto& f : result.findings) findings.push_back(finding_to_json(f));
+  for (const auto& f : result.findings) findings.push_back(finding_to_json(f, result.at));
   out["findings"] = findings;
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
@@ -159,7 +159,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   }
   out << "  \"findings\": [";
   for (std::size_t k = 0; k < result.findings.size(); ++k) {
-    out << (k ? ",\n    " : "\n    ") << indented(finding_to_json(result.findings[k]).dump(2));
+    out << (k ? ",\n    " : "\n    ") << indented(finding_to_json(result.findings[k], result.at).dump(2));
   }
   out << (result.findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
@@ -219,7 +219,8 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     if (f.verdict == Verdict::kCompliant && !show_compliant) continue;
     out << "\n"
         << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
-    out << "  " << f.citation.label() << "  <" << f.citation.url << ">\n";
+    const Citation cited = f.citation.at(result.at);
+    out << "  " << cited.label() << "  <" << cited.url << ">\n";
     out << "  place: " << f.place_name.en << " · event: " << to_string(f.event) << " of `"
         << f.dataset << "`"
         << (f.edge_kind != EdgeKind::kFlow

@@ -26,7 +26,7 @@ nlohmann::json text_json(const Text& t);
 nlohmann::json citation_json(const Citation& c);
 
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
-nlohmann::json finding_to_json(const Finding& f);
+nlohmann::json finding_to_json(const Finding& f, Date at);  // citations as in force at `at`
 // The same document written as it is built, finding by finding (what `check --format json`
 // prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,

@@ -119,6 +119,7 @@ struct Vars {
       d_value;
   std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
+  std::size_t flow_occasional, flow_safeguards_unavailable;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -186,6 +187,8 @@ struct Vars {
     im_abroad = v("importer.controlled_from_abroad");
     im_system_certs = v("importer.system_certifications");
     sg_authorisations = v("safeguard.authorisations");
+    flow_occasional = v("flow.occasional");
+    flow_safeguards_unavailable = v("flow.safeguards_unavailable");
   }
 };
 
@@ -770,6 +773,9 @@ struct PathChecker::Impl {
     set(v, vars.im_tier, tn.tier);
     set(v, vars.im_handles, tn.handles);
     set_tri(v, vars.im_identifies, e.flow ? e.flow->recipient_identifies : Unknowable<bool>(false));
+    set_tri(v, vars.flow_occasional, e.flow ? e.flow->occasional : Unknowable<bool>(false));
+    set_tri(v, vars.flow_safeguards_unavailable,
+            e.flow ? e.flow->safeguards_unavailable : Unknowable<bool>(false));
     v.sets[vars.im_certs] = tn.certs;
     v.sets[vars.im_system_certs] = tn.system_certs;
     v.sets[vars.im_nationalities] = tn.nationalities;

@@ -1,8 +1,12 @@
 #include "solver/rule_catalog.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -94,6 +98,101 @@ void lint_citation(Diagnostics& diags, const std::filesystem::path& file,
   }
 }
 
+// The dates a text gives after "until" ("until 21 March 2024", "until March 21, 2024", "until
+// 27 Dec 2022", "until 2024-03-21").
+std::vector<Date> until_dates(const std::string& text) {
+  static const std::string months = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?";
+  static const std::regex day_month(
+      "until\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+" + months + "\\s+(\\d{4})",
+      std::regex::icase);
+  static const std::regex month_day(
+      "until\\s+" + months + "\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})", std::regex::icase);
+  static const std::regex iso("until\\s+(\\d{4}-\\d{2}-\\d{2})", std::regex::icase);
+  auto month_number = [](std::string m) {
+    static const std::array<const char*, 12> names = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+    for (auto& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (unsigned k = 0; k < names.size(); ++k)
+      if (m.rfind(names[k], 0) == 0) return k + 1;
+    return 0u;
+  };
+  std::vector<Date> out;
+  auto add = [&](int year, unsigned month, unsigned day) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+    if (auto d = Date::parse(buf)) out.push_back(*d);
+  };
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), day_month);
+       it != std::sregex_iterator(); ++it) {
+    add(std::stoi((*it)[3].str()), month_number((*it)[2].str()),
+        static_cast<unsigned>(std::stoi((*it)[1].str())));
+  }
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), month_day);
+       it != std::sregex_iterator(); ++it) {
+    add(std::stoi((*it)[3].str()), month_number((*it)[1].str()),
+        static_cast<unsigned>(std::stoi((*it)[2].str())));
+  }
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), iso); it != std::sregex_iterator();
+       ++it) {
+    if (auto d = Date::parse((*it)[1].str())) out.push_back(*d);
+  }
+  return out;
+}
+
+// XB-LINT-010: the packs read an instrument's "until D" as D included, so `to` is D + 1. A text
+// that says "until D" while `to` is D reads it the other way.
+void lint_until(Diagnostics& diags, const std::filesystem::path& file, const std::string& pointer,
+                const std::string& what, const Validity& valid,
+                const std::vector<const std::string*>& texts) {
+  if (!valid.to) return;
+  for (const std::string* text : texts) {
+    for (const Date d : until_dates(*text)) {
+      if (d != *valid.to) continue;
+      diags.warning("XB-LINT-010", file, pointer + "/valid/to",
+                    what + " ends on " + valid.to->to_string() + " while its source says \"until " +
+                        d.to_string() + "\"",
+                    "an instrument's \"until D\" includes D: write `to` as the next day and record "
+                    "`until` (or, if the source means D excluded, reword the note)");
+      return;
+    }
+  }
+}
+
+// XB-LINT-011: a citation naming a provision by the numbering in force from `numbering_from`
+// must say, in `by_date`, how it was cited on every earlier day its rule is in force.
+void lint_numbering(Diagnostics& diags, const std::filesystem::path& file,
+                    const std::string& pointer, const std::string& what, const Validity& valid,
+                    const Citation& c) {
+  std::vector<const DatedCitation*> dated;
+  for (const auto& d : c.by_date) dated.push_back(&d);
+  const auto start = [](const DatedCitation* d) {
+    return d->valid.from.value_or(Date::from_days(INT32_MIN));
+  };
+  std::sort(dated.begin(), dated.end(),
+            [&](const DatedCitation* a, const DatedCitation* b) { return start(a) < start(b); });
+  for (std::size_t k = 1; k < dated.size(); ++k) {
+    if (!before(dated[k - 1]->valid.to, dated[k]->valid.from)) {
+      diags.error("XB-LINT-011", file, dated[k]->pointer + "/valid",
+                  what + " has two citations by date that overlap (" +
+                      dated[k - 1]->valid.to_string() + " and " + dated[k]->valid.to_string() + ")",
+                  "one provision number per day");
+    }
+  }
+  if (!c.numbering_from || !valid.from || *valid.from >= *c.numbering_from) return;
+  Date covered = *valid.from;
+  for (const DatedCitation* d : dated) {
+    if (start(d) > covered) break;
+    covered = d->valid.to ? std::max(covered, *d->valid.to) : *c.numbering_from;
+  }
+  if (covered < *c.numbering_from) {
+    diags.error("XB-LINT-011", file, pointer + "/citation/by_date",
+                what + " is in force from " + valid.from->to_string() +
+                    " but cites the numbering in force from " + c.numbering_from->to_string() +
+                    "; nothing says how the provision was cited from " + covered.to_string(),
+                "add a `by_date` entry with the article as numbered at those dates");
+  }
+}
+
 void lint_disagreements(Diagnostics& diags, const std::filesystem::path& file,
                         const std::string& what, const std::vector<Disagreement>& disagreements,
                         Date today) {
@@ -126,12 +225,20 @@ Diagnostics lint(const RuleBase& rules, Date today) {
   for (const auto& pack : rules.packs) {
     for (const auto& rule : pack.rules) {
       lint_citation(diags, pack.file, rule.pointer, "rule `" + rule.id + "`", rule.citation, today);
+      lint_numbering(diags, pack.file, rule.pointer, "rule `" + rule.id + "`", rule.valid,
+                     rule.citation);
       lint_disagreements(diags, pack.file, "rule `" + rule.id + "`", rule.disagreements, today);
       for (const auto& route : rule.requires_any) {
-        if (route.citation)
+        if (route.citation) {
           lint_citation(diags, pack.file, route.pointer, "route `" + route.id + "`",
                         *route.citation, today);
+          lint_numbering(diags, pack.file, route.pointer,
+                         "route `" + route.id + "` of rule `" + rule.id + "`", rule.valid,
+                         *route.citation);
+        }
       }
+      lint_until(diags, pack.file, rule.pointer, "rule `" + rule.id + "`", rule.valid,
+                 {&rule.citation.note, &rule.citation.article});
       if (rule.text.en.empty() || rule.text.ja.empty()) {
         diags.error("XB-LINT-004", pack.file, rule.pointer + "/text",
                     "rule `" + rule.id + "` needs its text in English and Japanese");
@@ -145,6 +252,8 @@ Diagnostics lint(const RuleBase& rules, Date today) {
                       e.citation, today);
         lint_disagreements(diags, pack.file, "fact `" + name + ":" + e.value + "`", e.disagreements,
                            today);
+        lint_until(diags, pack.file, e.pointer, "fact `" + name + ":" + e.value + "`", e.valid,
+                   {&e.note, &e.citation.note, &e.citation.article});
         if (e.confidence == "unverified") {
           diags.warning("XB-LINT-007", pack.file, e.pointer + "/confidence",
                         "fact `" + name + ":" + e.value + "` is marked unverified",

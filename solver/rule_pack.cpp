@@ -149,6 +149,19 @@ class PackReader {
     c.url = r.string("url", true).value_or("");
     if (auto d = r.date("verified", true)) c.verified = d->to_string();
     c.note = r.string("note", false).value_or("");
+    if (r.has("numbering_from")) c.numbering_from = r.date("numbering_from", false);
+    r.array("by_date", false, [&](const Json& dj, const std::string& dptr) {
+      ObjectReader dr(dj, dptr, ctx_);
+      if (!dr.ok()) return;
+      DatedCitation d;
+      d.pointer = dptr;
+      d.valid = read_validity(dr, "valid", true);
+      d.instrument = dr.string("instrument", false).value_or("");
+      d.article = dr.string("article", true).value_or("");
+      d.note = dr.string("note", false).value_or("");
+      dr.finish();
+      c.by_date.push_back(std::move(d));
+    });
     r.finish();
     if (!c.url.empty() && c.url.rfind("https://", 0) != 0 && c.url.rfind("http://", 0) != 0) {
       ctx_.error("021", r.pointer("url"), "the source URL must start with https:// or http://");
@@ -200,7 +213,17 @@ class PackReader {
     ObjectReader r(*j, parent.pointer(key), ctx_);
     v.from = r.date("from", true);
     if (const Json* to = r.get("to", true); to && !to->is_null()) v.to = r.date("to", true);
+    // `until`: the last day in force as the instrument words it ("until D", D included). The
+    // packs read such an "until" inclusively, so `to` must be the next day.
+    const std::optional<Date> until = r.has("until") ? r.date("until", false) : std::nullopt;
     r.finish();
+    if (until && (!v.to || v.to->days() != until->days() + 1)) {
+      ctx_.error(
+          "025", r.pointer("until"),
+          "`until` " + until->to_string() + " is the last day in force, so `to` must be " +
+              Date::from_days(until->days() + 1).to_string(),
+          "an instrument's \"until D\" includes D; `to` is the first day no longer in force");
+    }
     if (v.from && v.to && *v.to <= *v.from) {
       ctx_.error("022", r.pointer("to"),
                  "validity ends on or before it starts (" + v.to_string() + ")",

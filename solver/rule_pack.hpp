@@ -21,14 +21,41 @@ namespace xborder {
 
 inline constexpr const char* kRulePackFormat = "xborder-rules/1";
 
+// How a provision was cited during an earlier interval (before a renumbering): `by_date` in a
+// citation. Empty `instrument` keeps the citation's own.
+struct DatedCitation {
+  Validity valid;
+  std::string instrument;
+  std::string article;
+  std::string note;
+  std::string pointer;
+};
+
 struct Citation {
   std::string instrument;  // "Regulation (EU) 2016/679 (GDPR)"
   std::string article;     // "Art. 44"
   std::string url;
   std::string verified;  // YYYY-MM-DD the source was last checked
   std::string note;
+  // The day from which `article` carries the number it is cited by (`numbering_from`), and the
+  // citations in force before (`by_date`); `rules lint` checks that they cover the rule's interval.
+  std::optional<Date> numbering_from;
+  std::vector<DatedCitation> by_date;
   [[nodiscard]] std::string label() const {
     return instrument + (article.empty() ? "" : ", " + article);
+  }
+  // The citation as it reads at `at`: the `by_date` variant in force then, or this one.
+  [[nodiscard]] Citation at(Date at) const {
+    for (const auto& d : by_date) {
+      if (!d.valid.contains(at)) continue;
+      Citation c = *this;
+      if (!d.instrument.empty()) c.instrument = d.instrument;
+      c.article = d.article;
+      if (!d.note.empty()) c.note = d.note + (note.empty() ? "" : " " + note);
+      c.by_date.clear();
+      return c;
+    }
+    return *this;
   }
 };
 

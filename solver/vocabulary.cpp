@@ -159,6 +159,13 @@ const std::vector<VarSpec>& context_variables() {
       {"safeguard.authorisations", s(Domain::kAuthorisation), false,
        "regimes under which a public authority licensed or approved this flow (export licence, "
        "security assessment)"},
+      {"flow.occasional", b(), false,
+       "the flow is occasional, not systematic or repetitive (GDPR Art. 49(1), Recital 111); "
+       "unknown unless the model says, false on implicit edges"},
+      {"flow.safeguards_unavailable", b(), false,
+       "no adequacy decision or appropriate safeguard (GDPR Arts. 45/46) can be used for the "
+       "flow, the condition for relying on a derogation; unknown unless the model says, false on "
+       "implicit edges"},
   };
   return vars;
 }

@@ -164,6 +164,7 @@ TEST(SarifReport, OneResultPerViolationAtTheRightLine) {
   bool found = false;
   for (const auto& r : run["results"]) {
     if (r["properties"]["edge"]["id"] != "store-media-kr") continue;
+    if (r["ruleId"] != "JP-APPI-28-3") continue;
     found = true;
     const int line = r["locations"][0]["physicalLocation"]["region"]["startLine"];
     std::istringstream lines(model_text);

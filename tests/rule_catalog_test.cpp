@@ -169,7 +169,7 @@ TEST(RulesLint, UnknownVocabularyIsALintDefect) {
 }
 
 TEST(RulesLint, ShippedPacksHaveNoErrors) {
-  auto d = lint(testing::shipped_rules(), day("2026-11-22"));
+  auto d = lint(testing::shipped_rules(), day("2026-12-07"));
   EXPECT_FALSE(d.has_errors()) << testing::render_all(d);
 }
 
@@ -228,6 +228,54 @@ TEST(RuleLint, VectorCoverageCountsOfficialExamplesPerPackFolder) {
   // The same pack given as the user's own policy, outside the rules directory: not counted.
   EXPECT_TRUE(vector_coverage(*loaded.rules, dir / "elsewhere").items().empty());
   fs::remove_all(dir);
+}
+
+// The packs read an instrument's "until D" with D included: `to` is D + 1 (XB-LINT-010 warns
+// when a note says "until D" and `to` is D); the key `until` records D and the loader checks it.
+TEST(RulesLint, UntilIsReadInclusively) {
+  Json p = pack_with(Json::array({entry("GB", "2021-01-01", "2024-03-21")}));
+  p["facts"]["safe"]["entries"][0]["note"] = "old clauses remain valid until 21 March 2024";
+  auto d = lint(load(p), day("2026-01-01"));
+  EXPECT_FALSE(d.has_errors());
+  EXPECT_EQ(codes(d), std::vector<std::string>{"XB-LINT-010 /facts/safe/entries/0/valid/to"});
+  p["facts"]["safe"]["entries"][0]["valid"] = {
+      {"from", "2021-01-01"}, {"to", "2024-03-22"}, {"until", "2024-03-21"}};
+  EXPECT_TRUE(lint(load(p), day("2026-01-01")).items().empty());
+  p["facts"]["safe"]["entries"][0]["citation"]["note"] = "safeguards until December 27, 2022";
+  p["facts"]["safe"]["entries"][0]["valid"] = {{"from", "2021-01-01"}, {"to", "2022-12-27"}};
+  EXPECT_EQ(codes(lint(load(p), day("2026-01-01"))),
+            std::vector<std::string>{"XB-LINT-010 /facts/safe/entries/0/valid/to"});
+  // `until` that is not the day before `to` does not load.
+  p["facts"]["safe"]["entries"][0]["valid"] = {
+      {"from", "2021-01-01"}, {"to", "2022-12-27"}, {"until", "2022-12-27"}};
+  auto bad = testing::rules_from_json({p.dump()});
+  EXPECT_FALSE(bad.rules);
+  bool seen = false;
+  for (const auto& x : bad.diagnostics.items()) seen = seen || x.code == "XB-RULES-025";
+  EXPECT_TRUE(seen) << testing::render_all(bad.diagnostics);
+}
+
+// A citation by today's numbering must say how the provision was cited before it (XB-LINT-011);
+// reports cite the provision as numbered at the check date.
+TEST(RulesLint, CitationsFollowTheNumberingInForceAtTheDate) {
+  Json p = pack_with(Json::array({entry("JP", "2019-01-23", nullptr)}));
+  p["rules"][0]["citation"]["article"] = "Art. 28";
+  p["rules"][0]["citation"]["numbering_from"] = "2022-04-01";
+  EXPECT_EQ(codes(lint(load(p), day("2026-01-01"))),
+            std::vector<std::string>{"XB-LINT-011 /rules/0/citation/by_date"});
+  p["rules"][0]["citation"]["by_date"] = Json::array(
+      {{{"valid", {{"from", "2018-05-25"}, {"to", "2022-04-01"}}}, {"article", "Art. 24"}}});
+  auto rb = load(p);
+  EXPECT_TRUE(lint(rb, day("2026-01-01")).items().empty());
+  const Citation& c = rb.packs[0].rules[0].citation;
+  EXPECT_EQ(c.at(day("2020-01-01")).article, "Art. 24");
+  EXPECT_EQ(c.at(day("2022-04-01")).article, "Art. 28");
+  EXPECT_EQ(c.at(day("2020-01-01")).instrument, "Test Act");
+  // Two numberings on one day are an error.
+  p["rules"][0]["citation"]["by_date"].push_back(
+      {{"valid", {{"from", "2021-01-01"}, {"to", "2022-04-01"}}}, {"article", "Art. 24-2"}});
+  EXPECT_EQ(codes(lint(load(p), day("2026-01-01"))),
+            std::vector<std::string>{"XB-LINT-011 /rules/0/citation/by_date/1/valid"});
 }
 
 }  // namespace

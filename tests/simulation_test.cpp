@@ -141,7 +141,11 @@ TEST(Replay, SubProcessorAdditionIsNonCompliantUntilTheContracts) {
   // Until the PPC-standard contract, the provision abroad also needs the Art. 29 record (PPC Q&A
   // 13-2); with the contract the entrustment is exempt from it.
   EXPECT_TRUE(has_interval(r, "JP-APPI-29", "jp-to-india", "2025-02-01", "2025-06-01"));
-  EXPECT_EQ(r.intervals.size(), 3u);
+  // The data is handled in India: the country is not named among the security control measures
+  // (Guidelines 10-7), whatever the contract says.
+  EXPECT_TRUE(
+      has_interval(r, "JP-APPI-23-EXTERNAL-ENV", "jp-to-india", "2025-02-01", "2027-01-01"));
+  EXPECT_EQ(r.intervals.size(), 4u);
 }
 
 TEST(Replay, FailoverAcrossTheBorderAddsTheUsCopyForTheOutage) {
