@@ -211,7 +211,7 @@ const RunResult& differential_run() {
   static const RunResult run = [] {
     RunResult r;
     const std::uint64_t seed = base_seed();
-    r.count = model_count(1500, 120);
+    r.count = model_count(700, 60);
     Rng dates(seed ^ 0x5eedda7eULL);
     int invalid = 0, too_big = 0;
     std::uint64_t events = 0, leaves = 0, findings = 0;

@@ -935,65 +935,64 @@ class Reference {
     }
   }
 
-  struct Outcomes {
-    bool applies = false, violated = false, holds = false;
-    [[nodiscard]] bool all() const { return applies && violated && holds; }
-  };
+  enum class Question { kApplies, kViolated };
 
-  // Every completion of the unknowns the rule reads, by branching on one unknown atom at a
-  // time until the rule's answer no longer depends on the rest.
-  void explore(const Rule& rule, Outcomes& out) {
-    if (gave_up_) return;
-    if (++result_.leaves > limits_.max_leaves) {
-      gave_up_ = true;
-      return;
-    }
+  // The question's answer under the values assigned so far (three-valued), and an unknown atom
+  // it read when the answer is unknown. `violated` = applies and no route holds.
+  Tri answer(const Rule& rule, Question q, std::optional<Atom>& branch) {
     need_.reset();
     const Tri applies = eval(rule.applies);
+    const std::optional<Atom> applies_need = need_;
+    if (q == Question::kApplies || applies == Tri::kFalse) {
+      branch = applies_need;
+      return applies;
+    }
+    need_.reset();
+    Tri any = Tri::kFalse;
+    for (const auto& route : rule.requires_any) {
+      any = tri_or(any, eval(route.expr));
+      if (any == Tri::kTrue) break;
+    }
+    const Tri violated = tri_and(applies, tri_not(any));
+    branch = applies == Tri::kUnknown ? applies_need : need_;
+    return violated;
+  }
+
+  // Whether some completion of the unknowns gives the question the answer `wanted`: every
+  // completion is tried, one unknown atom at a time, except where the atoms assigned so far
+  // already decide the answer for every completion of the rest.
+  bool some_completion(const Rule& rule, Question q, bool wanted) {
+    if (gave_up_) return false;
+    if (++result_.leaves > limits_.max_leaves) {
+      gave_up_ = true;
+      return false;
+    }
     std::optional<Atom> branch;
-    if (applies == Tri::kFalse) {
-      out.holds = true;
-      return;
-    }
-    if (applies == Tri::kUnknown) {
-      branch = need_;
-    } else {
-      need_.reset();
-      Tri any = Tri::kFalse;
-      for (const auto& route : rule.requires_any) {
-        any = tri_or(any, eval(route.expr));
-        if (any == Tri::kTrue) break;
-      }
-      if (any == Tri::kTrue) {
-        out.applies = out.holds = true;
-        return;
-      }
-      if (any == Tri::kFalse) {
-        out.applies = out.violated = true;
-        return;
-      }
-      branch = need_;
-    }
+    const Tri t = answer(rule, q, branch);
+    if (t != Tri::kUnknown) return (t == Tri::kTrue) == wanted;
     if (!branch) throw std::logic_error("unknown answer without an unknown atom");
     if (branch->element >= 0) {
       auto& cell = ctx_->sets[branch->var][static_cast<std::size_t>(branch->element)];
       const std::int8_t saved = cell;
+      bool found = false;
       for (std::int8_t v : {kNo, kYes}) {
         cell = v;
-        explore(rule, out);
-        if (out.all() || gave_up_) break;
+        found = some_completion(rule, q, wanted);
+        if (found || gave_up_) break;
       }
       cell = saved;
-      return;
+      return found;
     }
     long long& slot = ctx_->scalar[branch->var];
     const long long saved = slot;
+    bool found = false;
     for (long long v : domain_of(*branch)) {
       slot = v;
-      explore(rule, out);
-      if (out.all() || gave_up_) break;
+      found = some_completion(rule, q, wanted);
+      if (found || gave_up_) break;
     }
     slot = saved;
+    return found;
   }
 
   void evaluate_event(const GraphEdge& e, const GraphNode& from, const GraphNode& to,
@@ -1007,12 +1006,15 @@ class Reference {
     ctx_ = &c;
     const std::string& dataset = model_.datasets[static_cast<std::size_t>(s.dataset)].id;
     for (const Rule* rule : active_) {
-      Outcomes out;
-      explore(*rule, out);
+      // Applicable when some completion applies; compliant when none is violated; a violation
+      // when every one is; undetermined otherwise.
+      const bool applies = some_completion(*rule, Question::kApplies, true);
+      const bool violated = applies && some_completion(*rule, Question::kViolated, true);
+      const bool holds = violated && some_completion(*rule, Question::kViolated, false);
       if (gave_up_) return;
-      if (!out.applies) continue;
-      const Verdict v = !out.violated ? Verdict::kCompliant
-                                      : (!out.holds ? Verdict::kViolation : Verdict::kUndetermined);
+      if (!applies) continue;
+      const Verdict v = !violated ? Verdict::kCompliant
+                                  : (!holds ? Verdict::kViolation : Verdict::kUndetermined);
       auto& n = result_.findings[{rule->id, e.id, dataset, v}];
       if (n != UINT64_MAX) ++n;
     }
