@@ -10,21 +10,34 @@ using nlohmann::json;
 
 const std::vector<std::string> kCountries = {"JP", "US", "DE", "FR", "CN", "IN", "GB", "KR",
                                              "SG", "BR", "CA", "CH", "RU", "IE", "VN", "AR"};
-const std::vector<std::string> kSchemes = {"dpf",        "privacy_shield", "safe_harbour",
-                                           "apec_cbpr",  "global_cbpr",    "ismap",
-                                           "ismap_liu",  "iso_27001",      "dpf_uk_extension"};
+const std::vector<std::string> kSchemes = {"dpf",       "privacy_shield", "safe_harbour",
+                                           "apec_cbpr", "global_cbpr",    "ismap",
+                                           "ismap_liu", "iso_27001",      "dpf_uk_extension"};
 const std::vector<std::string> kDates = {"2015-10-06", "2016-07-12", "2018-05-25", "2019-01-23",
                                          "2020-07-16", "2021-09-27", "2022-04-01", "2022-09-22",
                                          "2022-12-27", "2023-07-10", "2024-06-01"};
-const std::vector<std::string> kRelationships = {
-    "controller_to_processor", "processor_to_processor", "processor_to_controller",
-    "controller_to_controller", "joint_use", "same_entity", "business_succession"};
-const std::vector<std::string> kPurposes = {"sales", "support", "payment", "analytics",
-                                            "cross_border_payment", "hr"};
-const std::vector<std::string> kSafeguardTypes = {
-    "scc",           "tia",        "bcr",           "consent",          "appi_standard_system",
-    "derogation",    "ad_hoc_clauses", "code_of_conduct", "certification", "authorisation",
-    "provision_record", "receipt_record", "transfer_notice"};
+const std::vector<std::string> kRelationships = {"controller_to_processor",
+                                                 "processor_to_processor",
+                                                 "processor_to_controller",
+                                                 "controller_to_controller",
+                                                 "joint_use",
+                                                 "same_entity",
+                                                 "business_succession"};
+const std::vector<std::string> kPurposes = {
+    "sales", "support", "payment", "analytics", "cross_border_payment", "hr"};
+const std::vector<std::string> kSafeguardTypes = {"scc",
+                                                  "tia",
+                                                  "bcr",
+                                                  "consent",
+                                                  "appi_standard_system",
+                                                  "derogation",
+                                                  "ad_hoc_clauses",
+                                                  "code_of_conduct",
+                                                  "certification",
+                                                  "authorisation",
+                                                  "provision_record",
+                                                  "receipt_record",
+                                                  "transfer_notice"};
 const std::vector<std::string> kDerogations = {"49(1)(a)", "49(1)(b)", "49(1)(c)", "49(1)(d)",
                                                "49(1)(e)", "49(1)(f)", "49(1)(g)", "49(1)second"};
 const std::vector<std::string> kRegimes = {"jp_fefta", "us_ear", "eu_dual_use",
@@ -77,8 +90,8 @@ class Generator {
     s["type"] = type;
     if (rng_.chance(25)) s["in_place"] = tri();
     if (type == "scc") {
-      const std::vector<std::string> sets = {"2021/914", "2021/914", "2021/914", "2010/87/EU",
-                                             "2004/915/EC", "2001/497/EC"};
+      const std::vector<std::string> sets = {"2021/914",   "2021/914",    "2021/914",
+                                             "2010/87/EU", "2004/915/EC", "2001/497/EC"};
       const std::string set = rng_.pick(sets);
       if (set != "2021/914" || rng_.chance(20)) s["set"] = set;
       if (set == "2021/914") s["module"] = static_cast<int>(rng_.below(4)) + 1;
@@ -152,7 +165,8 @@ class Generator {
   void parties(json& m) {
     json list = json::array();
     subjects_ = "subjects";
-    list.push_back({{"id", subjects_}, {"kind", "data_subjects"}, {"country", rng_.pick(kCountries)}});
+    list.push_back(
+        {{"id", subjects_}, {"kind", "data_subjects"}, {"country", rng_.pick(kCountries)}});
     const int n = 2 + static_cast<int>(rng_.below(static_cast<std::size_t>(o_.max_parties - 1)));
     for (int k = 0; k < n; ++k) {
       json p;
@@ -217,8 +231,8 @@ class Generator {
       j["id"] = s.id;
       j["operator"] = rng_.pick(party_ids_);
       std::vector<const Sys*> hosts;
-      const std::vector<std::string> tiers = {"iaas", "paas", "saas", "saas", "on_premises",
-                                              "device"};
+      const std::vector<std::string> tiers = {"iaas", "paas",        "saas",
+                                              "saas", "on_premises", "device"};
       s.tier = rng_.pick(tiers);
       for (const auto& o : systems_) {
         if ((s.tier == "saas" && (o.tier == "paas" || o.tier == "iaas")) ||
@@ -266,9 +280,9 @@ class Generator {
     const std::vector<std::string> personal_extra = {"special_category", "pseudonymised",
                                                      "payment_data",     "government_data",
                                                      "trade_secret",     "important_data"};
-    const std::vector<std::string> other = {"non_personal",     "anonymised",   "trade_secret",
-                                            "export_controlled", "important_data",
-                                            "limited_provision", "government_data"};
+    const std::vector<std::string> other = {
+        "non_personal",   "anonymised",        "trade_secret",   "export_controlled",
+        "important_data", "limited_provision", "government_data"};
     const auto shape = rng_.below(10);
     if (shape == 0) return "unknown";
     std::vector<std::string> present;
@@ -354,7 +368,8 @@ class Generator {
     // Endpoints in a random order; flows mostly go forward in it, so most models are acyclic.
     std::vector<std::string> endpoints = party_ids_;
     for (const auto& s : systems_) endpoints.push_back(s.id);
-    for (std::size_t k = endpoints.size(); k > 1; --k) std::swap(endpoints[k - 1], endpoints[rng_.below(k)]);
+    for (std::size_t k = endpoints.size(); k > 1; --k)
+      std::swap(endpoints[k - 1], endpoints[rng_.below(k)]);
     json list = json::array();
     const int n = 1 + static_cast<int>(rng_.below(static_cast<std::size_t>(o_.max_flows)));
     for (int k = 0; k < n; ++k) {
@@ -388,8 +403,8 @@ class Generator {
       }
       if (event == "collect") {
         f["from"] = subjects_;
-        f["relationship"] = rng_.chance(80) ? json("data_subject_to_controller")
-                                            : json(rng_.pick(kRelationships));
+        f["relationship"] =
+            rng_.chance(80) ? json("data_subject_to_controller") : json(rng_.pick(kRelationships));
       } else {
         f["from"] = endpoints[a];
         f["relationship"] = unknown() ? json("unknown") : json(rng_.pick(kRelationships));

@@ -418,8 +418,7 @@ class Reference {
       set_none("importer.tier", Domain::kTier);
     }
     c.scalar[var("importer.handles_data")] = tri_value(to.holder_handles_data);
-    c.scalar[var("importer.identifies")] =
-        e.flow ? tri_value(e.flow->recipient_identifies) : 0;
+    c.scalar[var("importer.identifies")] = e.flow ? tri_value(e.flow->recipient_identifies) : 0;
     c.sets[var("importer.certifications")] =
         certifications(importer ? importer->certifications : std::vector<Certification>{});
     const System* system =
@@ -495,8 +494,7 @@ class Reference {
           case SafeguardType::kScc:
             c.scalar[var("safeguard.scc")] = in_place;
             c.scalar[var("safeguard.scc_module")] =
-                in_place == 0 ? 0
-                              : (in_place == 1 ? sg.scc_module.value_or(0) : kUnknownValue);
+                in_place == 0 ? 0 : (in_place == 1 ? sg.scc_module.value_or(0) : kUnknownValue);
             if (in_place != 0) {
               set_enum("safeguard.scc_set", Domain::kSccSet, sg.scc_set.value_or("2021/914"));
               c.scalar[var("safeguard.scc_signed")] =
@@ -595,7 +593,8 @@ class Reference {
       for (std::size_t k = 0; k < enum_count<Category>(); ++k) {
         const auto cat = static_cast<Category>(k);
         const auto has = d.categories.has(cat);
-        cats[static_cast<std::size_t>(values_.get(Domain::kCategory, std::string(to_string(cat))))] =
+        cats[static_cast<std::size_t>(
+            values_.get(Domain::kCategory, std::string(to_string(cat))))] =
             has.known() ? (has.value() ? kYes : kNo) : kMaybe;
       }
     }
@@ -1013,8 +1012,8 @@ class Reference {
       const bool holds = violated && some_completion(*rule, Question::kViolated, false);
       if (gave_up_) return;
       if (!applies) continue;
-      const Verdict v = !violated ? Verdict::kCompliant
-                                  : (!holds ? Verdict::kViolation : Verdict::kUndetermined);
+      const Verdict v =
+          !violated ? Verdict::kCompliant : (!holds ? Verdict::kViolation : Verdict::kUndetermined);
       auto& n = result_.findings[{rule->id, e.id, dataset, v}];
       if (n != UINT64_MAX) ++n;
     }
@@ -1025,8 +1024,8 @@ class Reference {
   bool carries(const GraphEdge& e, int dataset) const {
     if (!e.flow) return true;
     const auto& ds = e.flow->datasets;
-    return std::find(ds.begin(), ds.end(),
-                     model_.datasets[static_cast<std::size_t>(dataset)].id) != ds.end();
+    return std::find(ds.begin(), ds.end(), model_.datasets[static_cast<std::size_t>(dataset)].id) !=
+           ds.end();
   }
   int dataset_index(const Id& id) const {
     for (std::size_t k = 0; k < model_.datasets.size(); ++k) {
@@ -1108,7 +1107,8 @@ std::optional<ReferenceResult> Reference::run() {
   for (auto [it, end] = boost::edges(g); it != end; ++it) {
     const GraphEdge& e = g[*it];
     if (e.flow && e.flow->event == Event::kCollect) {
-      for (const auto& id : e.flow->datasets) roots.insert({dataset_index(id), boost::source(*it, g)});
+      for (const auto& id : e.flow->datasets)
+        roots.insert({dataset_index(id), boost::source(*it, g)});
     }
   }
   for (;;) {
