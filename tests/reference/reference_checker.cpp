@@ -39,7 +39,11 @@ Tri tri_or(Tri a, Tri b) {
 // `none`. This is the meaning of "unknown": any one of these values.
 class Values {
  public:
-  Values(const TransferModel& m, const RuleBase& rules) {
+  Values(const TransferModel& m, const RuleBase& rules,
+         const std::map<Domain, std::set<std::string>>& extra = {}) {
+    for (const auto& [d, values] : extra) {
+      if (domain_is_open(d)) open_[d].insert(values.begin(), values.end());
+    }
     auto country = [&](const std::string& c) { open_[Domain::kCountry].insert(c); };
     for (const auto& p : m.parties) {
       open_[Domain::kParty].insert(p.id);
@@ -166,12 +170,13 @@ struct State {
 
 class Reference {
  public:
-  Reference(const TransferModel& m, const RuleBase& r, Date at, const ReferenceLimits& limits)
+  Reference(const TransferModel& m, const RuleBase& r, Date at, const ReferenceLimits& limits,
+            const std::map<Domain, std::set<std::string>>& extra_values = {})
       : model_(m),
         rules_(r),
         at_(at),
         limits_(limits),
-        values_(m, r),
+        values_(m, r, extra_values),
         graph_(TransferGraph::build(m, r.reach)) {
     for (const Rule* rule : rules_.rules) {
       if (rule->valid.contains(at_)) active_.push_back(rule);
@@ -205,6 +210,7 @@ class Reference {
   }
 
   std::optional<ReferenceResult> run();
+  std::optional<Verdict> judge(const Rule& rule, const std::map<std::string, std::string>& given);
 
  private:
   const TransferModel& model_;
@@ -1091,6 +1097,63 @@ class Reference {
   }
 };
 
+std::optional<Verdict> Reference::judge(const Rule& rule,
+                                        const std::map<std::string, std::string>& given) {
+  const auto& vars = context_variables();
+  Context c;
+  c.scalar.assign(vars.size(), kUnknownValue);
+  c.sets.resize(vars.size());
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    const VarSpec& spec = vars[v];
+    auto it = given.find(spec.name);
+    if (spec.type.kind == VarKind::kSet) {
+      c.sets[v].assign(values_.of(spec.type.domain).size(), it == given.end() ? kMaybe : kNo);
+      if (it == given.end()) continue;
+      std::string text = it->second;
+      if (text.size() < 2 || text.front() != '[' || text.back() != ']')
+        throw std::invalid_argument("not a set: " + text);
+      text = text.substr(1, text.size() - 2);
+      for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find(", ", start);
+        if (end == std::string::npos) end = text.size();
+        const std::string member = text.substr(start, end - start);
+        c.sets[v][static_cast<std::size_t>(values_.get(spec.type.domain, member))] = kYes;
+        start = end + 2;
+      }
+      continue;
+    }
+    if (it == given.end()) {
+      if (spec.name == "date") c.scalar[v] = at_.days();
+      continue;
+    }
+    const std::string& text = it->second;
+    switch (spec.type.kind) {
+      case VarKind::kBool:
+        c.scalar[v] = text == "true" ? 1 : 0;
+        break;
+      case VarKind::kInt:
+        c.scalar[v] = std::stoll(text);
+        break;
+      case VarKind::kDate:
+        c.scalar[v] = Date::parse(text).value().days();
+        break;
+      case VarKind::kEnum:
+        c.scalar[v] = values_.get(spec.type.domain, text);
+        break;
+      case VarKind::kSet:
+        break;
+    }
+  }
+  ctx_ = &c;
+  const bool applies = some_completion(rule, Question::kApplies, true);
+  const bool violated = applies && some_completion(rule, Question::kViolated, true);
+  const bool holds = violated && some_completion(rule, Question::kViolated, false);
+  ctx_ = nullptr;
+  if (gave_up_) throw std::runtime_error("too many completions to judge " + rule.id);
+  if (!applies) return std::nullopt;
+  return !violated ? Verdict::kCompliant : (!holds ? Verdict::kViolation : Verdict::kUndetermined);
+}
+
 std::optional<ReferenceResult> Reference::run() {
   const GraphType& g = graph_.graph();
   result_.graph_acyclic = acyclic();
@@ -1159,6 +1222,31 @@ std::optional<ReferenceResult> reference_check(const TransferModel& model, const
                                                Date at, const ReferenceLimits& limits) {
   Reference r(model, rules, at, limits);
   return r.run();
+}
+
+std::optional<Verdict> judge_rule(const RuleBase& rules, const Rule& rule, Date at,
+                                  const std::map<std::string, std::string>& context) {
+  // The values the context names belong to the universe (the parties of the flow, say).
+  std::map<Domain, std::set<std::string>> extra;
+  for (const auto& spec : context_variables()) {
+    auto it = context.find(spec.name);
+    if (it == context.end() || spec.type.domain == Domain::kNone) continue;
+    std::string text = it->second;
+    if (spec.type.kind != VarKind::kSet) {
+      extra[spec.type.domain].insert(text);
+      continue;
+    }
+    text = text.size() >= 2 ? text.substr(1, text.size() - 2) : "";
+    for (std::size_t start = 0; start < text.size();) {
+      std::size_t end = text.find(", ", start);
+      if (end == std::string::npos) end = text.size();
+      extra[spec.type.domain].insert(text.substr(start, end - start));
+      start = end + 2;
+    }
+  }
+  static const TransferModel empty;
+  Reference r(empty, rules, at, {}, extra);
+  return r.judge(rule, context);
 }
 
 std::string to_string(const FindingKey& key) {

@@ -43,4 +43,11 @@ std::optional<ReferenceResult> reference_check(const TransferModel& model, const
 
 std::string to_string(const FindingKey& key);
 
+// One rule judged on one event context written as variable → value, as `compare` writes its
+// witnesses: "true"/"false", a number, a date, an enum value ("JP", "other"), a set as its members
+// ("[DE, FR]", every other element false). A variable not given is unknown (`date` defaults to
+// `at`). nullopt: the rule applies in no completion.
+std::optional<Verdict> judge_rule(const RuleBase& rules, const Rule& rule, Date at,
+                                  const std::map<std::string, std::string>& context);
+
 }  // namespace xborder::reference
