@@ -1402,12 +1402,10 @@ void PathChecker::Impl::count_paths(
   // Count paths without enumerating them: DFS marks back edges (cycles are counted once), then
   // paths_to[s] sums over predecessors in topological order.
   const std::size_t count = states.size();
+  // Every transition is one (edge, state) event, so two parallel edges into the same state are
+  // two transitions and two paths: no deduplication here.
   std::vector<std::vector<std::size_t>> succ(count);
   for (const auto& [from, to] : transitions) succ[from].push_back(to);
-  for (auto& s : succ) {
-    std::sort(s.begin(), s.end());
-    s.erase(std::unique(s.begin(), s.end()), s.end());
-  }
   std::vector<int> color(count, 0);
   std::vector<std::vector<std::size_t>> dag(count);
   std::vector<std::size_t> order;
