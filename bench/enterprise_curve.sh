@@ -42,7 +42,7 @@ for u in "${sizes[@]}"; do
   hits=$(figure '.* \([0-9]*\) cache hits.*')
   floor=$(figure '^stats: check phases: propagate \([0-9.]*\) ms.*')
   check=$(figure '^stats: time:.* check \([0-9.]*\) ms.*')
-  read -r wall rss < "$work/time"
+  read -r wall rss < <(tail -1 "$work/time")
   ratio=$(awk -v c="$check" -v f="$floor" 'BEGIN { printf (f > 0 ? "%.0f" : "-"), c / f }')
   size=$(awk -v b="$(wc -c < "$work/out.json")" 'BEGIN { printf "%.1f", b / 1e6 }')
   echo "| $u | $nodes | $edges | $states | $events | $evaluations | $queries | $hits | $floor | $check | $ratio | $wall | $((rss / 1024)) | $size |"

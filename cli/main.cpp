@@ -42,7 +42,7 @@ constexpr int kExitInternal = 3;
 const char* const kUsage = R"(usage:
   xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
                            [--format text|json] [--places ID,ID] [--regimes A,B] [--all]
-                           [--error-format human|json]
+                           [--stats] [--error-format human|json]
   xborder graph MODEL.json [--rules DIR] [--policies FILE|DIR]... [--format json|dot]
   xborder validate MODEL.json [--rules DIR] [--policies FILE|DIR]...
   xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--policies FILE|DIR]...
