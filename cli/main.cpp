@@ -319,6 +319,14 @@ int run_report_from(const Args& a) {
                 std::string("make one with `xborder report MODEL.json --format json` (format `") +
                     kReportInputFormat + "`)");
   }
+  if (doc && !diags.has_errors()) {
+    constexpr std::size_t kShown = 20;
+    const auto problems = report_input_problems(*doc);
+    for (std::size_t k = 0; k < problems.size() && k < kShown; ++k) {
+      diags.error("XB-CLI-004", a.from, problems[k].first, problems[k].second,
+                  "make it again with `xborder report MODEL.json --format json`");
+    }
+  }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
   std::string text;
   try {

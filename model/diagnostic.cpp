@@ -53,6 +53,15 @@ std::string printable_text(std::string_view text, bool keep_newlines) {
     }
     k = end;
   }
+  // A message that quotes a long text (a megabyte-long `--scope`) keeps its start and its end.
+  constexpr std::size_t kMaxText = 2000, kHead = 1200, kTail = 400;
+  if (out.size() > kMaxText) {
+    std::size_t head = kHead, tail = out.size() - kTail;
+    while (head > 0 && utf8_continuation(static_cast<unsigned char>(out[head]))) --head;
+    while (tail < out.size() && utf8_continuation(static_cast<unsigned char>(out[tail]))) ++tail;
+    out = out.substr(0, head) + " …(" + std::to_string(tail - head) + " bytes omitted)… " +
+          out.substr(tail);
+  }
   return out;
 }
 

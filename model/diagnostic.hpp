@@ -44,7 +44,8 @@ class Diagnostics {
 
 // Text that is safe to print: control characters (a terminal's escape sequences) are shown as
 // `\x1b`, and a word longer than any valid id (a megabyte-long value echoed in a message) is cut
-// to its start and its length. Newlines are kept when `keep_newlines`, else become spaces.
+// to its start and its length; a text longer than 2000 bytes keeps its start and its end. Newlines
+// are kept when `keep_newlines`, else become spaces.
 std::string printable_text(std::string_view text, bool keep_newlines);
 
 // `file:/pointer: error[CODE]: message` and an indented `help:` line.

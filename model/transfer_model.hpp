@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -167,6 +168,9 @@ struct TransferModel {
   std::vector<DataSet> datasets;
   std::vector<Flow> flows;
 
+  // Lookups by id. reindex() (the loader calls it) makes them O(log n); without an index, or
+  // when the vectors changed since, they scan. Code that renames items after loading calls
+  // reindex() again.
   [[nodiscard]] const Party* party(const Id& id) const;
   [[nodiscard]] const System* system(const Id& id) const;
   [[nodiscard]] const DataSet* dataset(const Id& id) const;
@@ -177,6 +181,15 @@ struct TransferModel {
     bool complete = true;
   };
   [[nodiscard]] ControlChain control_chain(const Id& party_id) const;
+
+  void reindex();
+  // Position by id of each vector, and the sizes they were built for; shared by copies (the
+  // index is immutable, and a copy has the same items).
+  struct IdIndex {
+    std::map<Id, std::size_t> parties, systems, datasets, locations;
+    std::size_t sizes[4] = {0, 0, 0, 0};
+  };
+  std::shared_ptr<const IdIndex> id_index;
 };
 
 }  // namespace xborder

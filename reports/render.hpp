@@ -5,8 +5,15 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace xborder {
+
+// What makes a saved report input unusable, as (JSON pointer, message) pairs: the members every
+// renderer reads must have the types `xborder report --format json` writes (report_input.hpp).
+// Empty when the document has the expected shape.
+std::vector<std::pair<std::string, std::string>> report_input_problems(const nlohmann::json& input);
 
 // FORMAT: html | md | sarif | csv | appi-notice | tia | json. `read_model` gives the model file's
 // text for SARIF regions ("" when it cannot be read). A saved input with members of the wrong

@@ -526,8 +526,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
       more = pack_files(p, false);
       if (more.empty())
         diags.error("XB-RULES-001", p, "", "no policy packs (*.json) in this directory");
-    } else if (std::filesystem::is_regular_file(p, ec)) {
-      more.push_back(p);
+    } else if (std::filesystem::exists(p, ec)) {
+      more.push_back(p);  // the reader refuses, with the reason, what is not a regular file
     } else {
       diags.error("XB-RULES-001", p, "", "policy pack or directory not found",
                   "pass --policies FILE.json or --policies DIR with your organisation's packs");

@@ -129,6 +129,8 @@ rc=$?
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then pass "150 nested parentheses are accepted (exit $rc)"; else fail "150 nested parentheses are accepted" "exit $rc: $(head -c 300 "$TMP/err")"; fi
 expect_invalid "compare --scope with 5000 nots" "nests deeper than 200 levels" \
   -- compare EU JP --at 2024-01-01 --scope "$(repeat 'not ' 5000)event == 'transfer'"
+size=$(wc -c <"$TMP/err")
+if [ "$size" -lt 10000 ]; then pass "the --scope message is short ($size bytes)"; else fail "the --scope message is short" "$size bytes of stderr"; fi
 expect_invalid "compare --scope with 5000 parentheses" "nests deeper than 200 levels" \
   -- compare EU JP --at 2024-01-01 --scope "$(repeat '(' 5000)event == 'transfer'$(repeat ')' 5000)"
 
@@ -203,6 +205,25 @@ for format in html md sarif csv appi-notice tia; do
 done
 expect_invalid "report --from with a numeric format" "error[XB-CLI-004]" \
   -- report --from "$TMP/input-format-number.json" --format md
+
+# A chain of 20,000 corporate parents (loading and checking were quadratic: minutes).
+python3 - "$TMP" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+doc = json.load(open(f"{tmp}/good.json"))
+n = 20000
+doc["parties"] = [{"id": f"p{i}", "country": "DE", "parent": f"p{i + 1}"} for i in range(n - 1)]
+doc["parties"] += [{"id": f"p{n - 1}", "country": "DE"}, {"id": "a", "country": "DE"}, {"id": "b", "country": "JP"}]
+json.dump(doc, open(f"{tmp}/parent-chain.json", "w"))
+doc["parties"] = [{"id": f"p{i}", "country": "DE"} for i in range(n)] + [{"id": "a", "country": "DE"}, {"id": "b", "country": "JP"}]
+json.dump(doc, open(f"{tmp}/many-parties.json", "w"))
+PY
+expect_invalid "a chain of 20000 corporate parents" "error[XB-MODEL-051]" "more than 64 levels deep" \
+  -- check "$TMP/parent-chain.json" --at 2024-01-01
+start=$(date +%s)
+timeout 120 "$XBORDER" check "$TMP/many-parties.json" --rules "$RULES" --at 2024-01-01 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then pass "20000 parties are checked in $(($(date +%s) - start)) s (exit $rc)"; else fail "20000 parties are checked" "exit $rc: $(head -c 300 "$TMP/err")"; fi
 
 # Out-of-range numbers and empty lists on the command line.
 expect_invalid "simulate --runs 1000000000000" "--runs" "from 0 to 1000000" \

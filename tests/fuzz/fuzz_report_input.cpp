@@ -19,6 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!doc) return 0;
   // The CLI renders only documents of this format; the fuzzer keeps the seeds' `format`.
   if (input::str(*doc, "format") != kReportInputFormat) return 0;
+  // Like the CLI, render only what passes the shape check (XB-CLI-004 otherwise); the rest of
+  // the document is still anything the fuzzer makes.
+  if (!report_input_problems(*doc).empty()) return 0;
   const auto no_model = [](const std::string&) { return std::string(); };
   for (const char* format : {"html", "md", "sarif", "csv", "appi-notice", "tia", "json"}) {
     try {

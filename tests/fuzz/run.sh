@@ -18,8 +18,9 @@ if [ "${XBORDER_FUZZ_NO_BUILD:-0}" != 1 ]; then
 fi
 
 # Seeds: the shipped files, copied into a corpus per harness that grows from run to run.
-seeds="$build/seeds"
-rm -rf "$seeds"
+mkdir -p "$build"
+seeds="$(mktemp -d "$build/seeds.XXXXXX")"
+trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds"/{model,expr,rule_pack,scenario,report_input}
 i=0
 for f in "$root"/scenarios/*/model.json "$root"/tests/cli/bad/*.json; do
