@@ -3,7 +3,9 @@
 # files, and fails when any harness finds a crash, a leak, a timeout or an out-of-memory.
 # Usage: tests/fuzz/run.sh [SECONDS] [HARNESS...]
 # Environment: XBORDER_FUZZ_BUILD_DIR (default build-fuzz/, built first by tests/fuzz/build.sh),
-# XBORDER (the main build's xborder, default build/cli/xborder: it writes the report-input seeds).
+# XBORDER (the main build's xborder, default build/cli/xborder: it writes the report-input seeds),
+# XBORDER_FUZZ_FRESH=1 (start from the seeds only instead of build-fuzz/corpus/HARNESS),
+# XBORDER_FUZZ_NO_BUILD=1 (use the harnesses as built).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${XBORDER_FUZZ_BUILD_DIR:-$root/build-fuzz}"
@@ -73,6 +75,9 @@ status=0
 for h in "${harnesses[@]}"; do
   bin="$build/tests/fuzz/fuzz_$h"
   corpus="$build/corpus/$h"
+  # A fresh corpus (only the seeds) keeps the run's length fixed: replaying a corpus that grew
+  # over earlier runs comes before -max_total_time is looked at.
+  if [ "${XBORDER_FUZZ_FRESH:-0}" = 1 ]; then corpus="$seeds/corpus-$h"; fi
   artifacts="$build/artifacts/$h"
   mkdir -p "$corpus" "$artifacts"
   [ -x "$bin" ] || { echo "fuzz: no harness $bin" >&2; exit 1; }
