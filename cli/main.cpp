@@ -17,7 +17,9 @@
 #include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/html_report.hpp"
+#include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
+#include "reports/render.hpp"
 #include "reports/report_input.hpp"
 #include "reports/sarif_report.hpp"
 #include "reports/tabular_report.hpp"
@@ -38,6 +40,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitViolations = 1;
 constexpr int kExitInvalidInput = 2;
 constexpr int kExitInternal = 3;
+
+// Limits of the command line (README.md "Limits").
+constexpr std::uint64_t kMaxSimulationRuns = 1'000'000;
+constexpr std::uint64_t kMaxCompareCells = 100'000;
 
 const char* const kUsage = R"(usage:
   xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
@@ -114,6 +120,33 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// A comma-separated list of ids given to `option`: never empty, no empty item (`--places ''`
+// must not silently mean every pack).
+std::vector<std::string> id_list(const std::string& option, const std::string& text) {
+  auto items = split(text, ',');
+  if (items.empty() ||
+      std::count(text.begin(), text.end(), ',') + 1 != static_cast<std::ptrdiff_t>(items.size())) {
+    throw UsageError{"`" + option +
+                     "` needs a comma-separated list of ids without empty items, not `" + text +
+                     "`"};
+  }
+  return items;
+}
+
+// A whole number in [min, max] given to `option`, else a usage error naming the range.
+std::uint64_t bounded_number(const std::string& option, const std::string& text, std::uint64_t min,
+                             std::uint64_t max) {
+  const bool digits =
+      !text.empty() && text.size() <= 18 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const std::uint64_t n = digits ? std::stoull(text) : 0;
+  if (!digits || n < min || n > max) {
+    throw UsageError{"`" + option + "` needs a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", not `" + text + "`"};
+  }
+  return n;
+}
+
 // The value after option `args[k]`, advancing `k` past it.
 std::string option_value(const std::vector<std::string>& args, std::size_t& k) {
   if (k + 1 >= args.size()) throw UsageError{"`" + args[k] + "` needs a value"};
@@ -137,9 +170,9 @@ Args parse_args(int argc, char** argv) {
     } else if (arg == "--format") {
       a.format = value();
     } else if (arg == "--places") {
-      a.places = split(value(), ',');
+      a.places = id_list(arg, value());
     } else if (arg == "--regimes") {
-      a.regimes = split(value(), ',');
+      a.regimes = id_list(arg, value());
     } else if (arg == "-o" || arg == "--output") {
       a.output = value();
     } else if (arg == "--from") {
@@ -242,25 +275,30 @@ std::optional<Loaded> load_inputs(const Args& a, Diagnostics& diags) {
   return Loaded{std::move(*reference), std::move(*model.model), std::move(*rules.rules)};
 }
 
+// The model's text for SARIF regions; "" when it cannot be read (a saved report input may name a
+// file that is gone, or something that is not a regular file).
 std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  Diagnostics ignored;
+  return read_input_file(file, ignored, "XB-CLI").value_or("");
 }
 
-std::string render_report(const nlohmann::json& input, const std::string& format) {
-  const std::string model_file = input["model"].value("file", "");
-  if (format == "html") return render_html(input);
-  if (format == "md") return render_markdown(input);
-  if (format == "csv") return render_register_csv(input);
-  if (format == "appi-notice") return render_appi_notices_markdown(appi_notices(input));
-  if (format == "tia") return render_tia_markdown(tia_drafts(input));
-  if (format == "sarif") {
-    const std::string text = model_file.empty() ? "" : read_text(model_file);
-    return render_sarif(input, text).dump(2) + "\n";
+// `-o` onto one of the inputs would replace it with the report: refused (XB-CLI-003).
+bool overwrites_an_input(const Args& a, Diagnostics& diags) {
+  if (a.output.empty()) return false;
+  std::vector<std::filesystem::path> inputs = a.policies;
+  if (!a.model.empty()) inputs.emplace_back(a.model);
+  if (!a.from.empty()) inputs.emplace_back(a.from);
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(a.output, input, ec) && !ec) {
+      diags.error("XB-CLI-003", a.output, "",
+                  "`-o` names an input of this command (" + input.generic_string() +
+                      "); writing the report would replace it",
+                  "write the report to another file");
+      return true;
+    }
   }
-  return input.dump(2) + "\n";
+  return false;
 }
 
 // Writes next to the target and renames, so a failure never leaves a half-written report.
@@ -297,13 +335,33 @@ int write_output(const std::string& text, const std::string& output, bool json_e
 int run_report_from(const Args& a) {
   Diagnostics diags;
   auto doc = read_json_file(a.from, diags, "XB-CLI");
-  if (doc && (!doc->is_object() || doc->value("format", "") != kReportInputFormat)) {
+  if (doc && input::str(*doc, "format") != kReportInputFormat) {
     diags.error("XB-CLI-004", a.from, "/format", "not a report input document",
                 std::string("make one with `xborder report MODEL.json --format json` (format `") +
                     kReportInputFormat + "`)");
   }
+  if (doc && !diags.has_errors()) {
+    constexpr std::size_t kShown = 20;
+    const auto problems = report_input_problems(*doc);
+    for (std::size_t k = 0; k < problems.size() && k < kShown; ++k) {
+      diags.error("XB-CLI-004", a.from, problems[k].first, problems[k].second,
+                  "make it again with `xborder report MODEL.json --format json`");
+    }
+  }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
-  return write_output(render_report(*doc, a.format), a.output, a.json_errors);
+  std::string text;
+  try {
+    text = render_report(*doc, a.format, read_text);
+  } catch (const nlohmann::json::exception& e) {
+    // A saved input is the user's file: a member of the wrong type is invalid input, not a bug.
+    diags.error("XB-CLI-004", a.from, "",
+                std::string("the report input does not have the shape `xborder report` writes: ") +
+                    e.what(),
+                "make it again with `xborder report MODEL.json --format json`; see "
+                "reports/report_input.hpp for its members");
+    return report_diagnostics(diags, a.json_errors);
+  }
+  return write_output(text, a.output, a.json_errors);
 }
 
 std::string item_line(const CatalogueItem& item) {
@@ -494,12 +552,8 @@ int run_compare(const std::vector<std::string>& args) {
       if (v != "basis" && v != "all") throw UsageError{"`--kind` is basis or all"};
       options.basis_only = v == "basis";
     } else if (arg == "--max-cells") {
-      const std::string v = value();
-      try {
-        options.max_cells = std::stoul(v);
-      } catch (const std::exception&) {
-        throw UsageError{"`--max-cells` needs a number"};
-      }
+      // 0 would give an empty, incomplete table that reads as "the regimes agree".
+      options.max_cells = bounded_number(arg, value(), 1, kMaxCompareCells);
     } else if (arg == "--error-format") {
       const std::string f = value();
       if (f != "human" && f != "json") throw UsageError{"--error-format must be `human` or `json`"};
@@ -568,6 +622,7 @@ int run(const Args& a) {
                 "use one of html, md, sarif, csv, appi-notice, tia, json");
     return report_diagnostics(diags, a.json_errors);
   }
+  if (overwrites_an_input(a, diags)) return report_diagnostics(diags, a.json_errors);
   if (!a.from.empty()) return run_report_from(a);
   Date at = Date::from_days(0);
   if (a.at) {
@@ -641,7 +696,7 @@ int run(const Args& a) {
   if (a.command == "report") {
     const auto input =
         make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
-    return write_output(render_report(input, a.format), a.output, a.json_errors);
+    return write_output(render_report(input, a.format, read_text), a.output, a.json_errors);
   }
   const auto disagreements = regime_disagreements(result, regimes);
   if (a.format == "json") {
@@ -677,7 +732,7 @@ int run_simulate(const std::vector<std::string>& args) {
     const std::string& arg = args[k];
     auto value = [&] { return option_value(args, k); };
     if (arg == "--runs") {
-      runs = number(arg, value());
+      runs = bounded_number(arg, value(), 0, kMaxSimulationRuns);
     } else if (arg == "--seed") {
       seed = number(arg, value());
     } else if (arg == "--threads") {
@@ -785,7 +840,7 @@ int main(int argc, char** argv) {
     }
     return run(args);
   } catch (const UsageError& e) {
-    std::cerr << "error: " << e.message << "\n\n" << kUsage;
+    std::cerr << "error: " << printable_text(e.message, false) << "\n\n" << kUsage;
     return kExitInvalidInput;
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

@@ -3,20 +3,85 @@
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 namespace xborder {
 
+namespace {
+bool utf8_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+}  // namespace
+
+std::string printable_text(std::string_view text, bool keep_newlines) {
+  constexpr std::size_t kLongWord = 200;  // longer than any valid id (is_identifier)
+  constexpr std::size_t kShownOfWord = 80;
+  std::string out;
+  out.reserve(std::min(text.size(), std::size_t{4096}));
+  std::size_t k = 0;
+  while (k < text.size()) {
+    // One word (a run without spaces): shortened when it is longer than any id.
+    std::size_t end = k;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\n') ++end;
+    std::size_t shown_end = end;
+    if (end - k > kLongWord) {
+      shown_end = k + kShownOfWord;
+      while (shown_end > k && utf8_continuation(static_cast<unsigned char>(text[shown_end])))
+        --shown_end;
+    }
+    for (std::size_t i = k; i < shown_end; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      const bool c1 = c == 0xC2 && i + 1 < shown_end &&
+                      static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                      static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+      if (c < 0x20 || c == 0x7F || c1) {
+        // A terminal's escape sequences are shown, not obeyed.
+        static const char* const kHex = "0123456789abcdef";
+        const unsigned char v = c1 ? static_cast<unsigned char>(text[++i]) : c;
+        out += "\\x";
+        out += kHex[v >> 4];
+        out += kHex[v & 0xF];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    if (shown_end < end) out += "…(" + std::to_string(end - k) + " bytes)";
+    if (end < text.size()) {
+      out += text[end] == '\n' && !keep_newlines ? ' ' : text[end];
+      ++end;
+    }
+    k = end;
+  }
+  // A message that quotes a long text (a megabyte-long `--scope`) keeps its start and its end.
+  constexpr std::size_t kMaxText = 2000, kHead = 1200, kTail = 400;
+  if (out.size() > kMaxText) {
+    std::size_t head = kHead, tail = out.size() - kTail;
+    while (head > 0 && utf8_continuation(static_cast<unsigned char>(out[head]))) --head;
+    while (tail < out.size() && utf8_continuation(static_cast<unsigned char>(out[tail]))) ++tail;
+    out = out.substr(0, head) + " …(" + std::to_string(tail - head) + " bytes omitted)… " +
+          out.substr(tail);
+  }
+  return out;
+}
+
 void Diagnostics::error(std::string code, std::filesystem::path file, std::string pointer,
                         std::string message, std::optional<std::string> hint) {
-  items_.push_back(Diagnostic{Severity::kError, std::move(code), std::move(message),
-                              std::move(file), std::move(pointer), std::move(hint)});
+  add(Diagnostic{Severity::kError, std::move(code), std::move(message), std::move(file),
+                 std::move(pointer), std::move(hint)});
 }
 
 void Diagnostics::warning(std::string code, std::filesystem::path file, std::string pointer,
                           std::string message, std::optional<std::string> hint) {
-  items_.push_back(Diagnostic{Severity::kWarning, std::move(code), std::move(message),
-                              std::move(file), std::move(pointer), std::move(hint)});
+  add(Diagnostic{Severity::kWarning, std::move(code), std::move(message), std::move(file),
+                 std::move(pointer), std::move(hint)});
+}
+
+void Diagnostics::add(Diagnostic d) {
+  d.message = printable_text(d.message, true);
+  d.pointer = printable_text(d.pointer, false);
+  if (d.hint) d.hint = printable_text(*d.hint, true);
+  items_.push_back(std::move(d));
 }
 
 void Diagnostics::append(const Diagnostics& other) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace xborder {
@@ -27,7 +28,8 @@ class Diagnostics {
              std::optional<std::string> hint = std::nullopt);
   void warning(std::string code, std::filesystem::path file, std::string pointer,
                std::string message, std::optional<std::string> hint = std::nullopt);
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
+  // Every diagnostic passes through printable_text (also those given to error and warning).
+  void add(Diagnostic d);
   void append(const Diagnostics& other);
 
   [[nodiscard]] bool has_errors() const;
@@ -39,6 +41,12 @@ class Diagnostics {
  private:
   std::vector<Diagnostic> items_;
 };
+
+// Text that is safe to print: control characters (a terminal's escape sequences) are shown as
+// `\x1b`, and a word longer than any valid id (a megabyte-long value echoed in a message) is cut
+// to its start and its length; a text longer than 2000 bytes keeps its start and its end. Newlines
+// are kept when `keep_newlines`, else become spaces.
+std::string printable_text(std::string_view text, bool keep_newlines);
 
 // `file:/pointer: error[CODE]: message` and an indented `help:` line.
 std::string render_diagnostic(const Diagnostic& d);

@@ -1,23 +1,155 @@
 #include "model/json_reader.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace xborder {
 
-std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostics& diags,
-                                   const std::string& code_prefix) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    diags.error(code_prefix + "-001", file, "", "cannot open file",
+std::optional<std::string> read_input_file(const std::filesystem::path& file, Diagnostics& diags,
+                                           const std::string& code_prefix) {
+  // Only regular files: a FIFO would block forever, a device such as /dev/zero never ends, and a
+  // directory has no text. The check comes before opening (opening a FIFO blocks already).
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (ec) {
+    diags.error(code_prefix + "-001", file, "", "cannot open file: " + ec.message(),
                 "check the path and that the file is readable");
     return std::nullopt;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  if (status.type() == std::filesystem::file_type::directory) {
+    diags.error(code_prefix + "-001", file, "", "cannot read file: it is a directory",
+                "give the path of a JSON file");
+    return std::nullopt;
+  }
+  if (status.type() != std::filesystem::file_type::regular) {
+    diags.error(code_prefix + "-001", file, "",
+                "cannot read file: not a regular file (a device, FIFO or socket)",
+                "give the path of a JSON file; save piped input to a file first");
+    return std::nullopt;
+  }
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) {
+    diags.error(code_prefix + "-001", file, "", "cannot read file: " + ec.message());
+    return std::nullopt;
+  }
+  if (size > kMaxInputFileBytes) {
+    diags.error(code_prefix + "-001", file, "",
+                "file too large: " + std::to_string(size) + " bytes (the limit is " +
+                    std::to_string(kMaxInputFileBytes / (1024 * 1024)) + " MiB)",
+                "split the model, or check that this is the file you meant");
+    return std::nullopt;
+  }
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const std::string reason = errno != 0 ? std::strerror(errno) : "unknown reason";
+    diags.error(code_prefix + "-001", file, "", "cannot open file: " + reason,
+                "check the path and that the file is readable");
+    return std::nullopt;
+  }
+  std::string text;
+  text.resize(static_cast<std::size_t>(size));
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) {
+    diags.error(code_prefix + "-001", file, "", "cannot read file: read error");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<Json> parse_json_text(const std::string& text, const std::filesystem::path& file,
+                                    Diagnostics& diags, const std::string& code_prefix) {
+  // Everything that walks a document (dump, copies, the readers) recurses: bound the nesting.
+  {
+    std::size_t depth = 0, line = 1, column = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+      ++column;
+      if (c == '\n') {
+        ++line;
+        column = 0;
+      }
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > kMaxJsonDepth) {
+          diags.error(code_prefix + "-002", file, "",
+                      "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                          " levels at line " + std::to_string(line) + ", column " +
+                          std::to_string(column),
+                      "no xborder input nests this deep; check that this is the file you meant");
+          return std::nullopt;
+        }
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+    }
+  }
+  // A key given twice in one object: nlohmann would keep the last silently, hiding a mistake.
+  struct Frame {
+    bool object = false;
+    std::set<std::string> keys;
+    std::string key;
+    std::size_t index = 0;
+  };
+  std::vector<Frame> frames;
+  std::size_t duplicates = 0;
+  auto pointer_of = [&frames](std::size_t levels) {
+    std::string out;
+    for (std::size_t k = 0; k < levels; ++k) {
+      out +=
+          "/" + (frames[k].object ? pointer_token(frames[k].key) : std::to_string(frames[k].index));
+    }
+    return out;
+  };
+  auto element_done = [&frames] {
+    if (!frames.empty() && !frames.back().object) ++frames.back().index;
+  };
+  const Json::parser_callback_t callback = [&](int /*depth*/, Json::parse_event_t event,
+                                               Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        frames.push_back(Frame{event == Json::parse_event_t::object_start, {}, "", 0});
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        if (!frames.empty()) frames.pop_back();
+        element_done();
+        break;
+      case Json::parse_event_t::key:
+        if (!frames.empty() && parsed.is_string()) {
+          Frame& f = frames.back();
+          f.key = parsed.get<std::string>();
+          if (!f.keys.insert(f.key).second && ++duplicates <= 20) {
+            diags.error(code_prefix + "-002", file, pointer_of(frames.size()),
+                        "duplicate key `" + f.key + "`: a key may appear once in an object",
+                        "remove one of them (JSON readers disagree on which one counts)");
+          }
+        }
+        break;
+      case Json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  };
   try {
-    return Json::parse(text);
+    Json doc = Json::parse(text, callback);
+    if (duplicates > 0) return std::nullopt;
+    return doc;
   } catch (const Json::parse_error& e) {
     // Turn the byte offset into a line and column a person can find.
     std::size_t line = 1, column = 1;
@@ -36,7 +168,21 @@ std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostic
                     std::to_string(column) + ": " + what,
                 "the file must be one JSON document (no comments, no trailing commas)");
     return std::nullopt;
+  } catch (const Json::out_of_range& e) {
+    // A number beyond the range of a double (1e400): nlohmann reports it as out_of_range.406.
+    std::string what = e.what();
+    if (auto pos = what.find("number overflow"); pos != std::string::npos) what = what.substr(pos);
+    diags.error(code_prefix + "-002", file, "", "invalid JSON: " + what,
+                "numbers must fit a double (about ±1.8e308)");
+    return std::nullopt;
   }
+}
+
+std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostics& diags,
+                                   const std::string& code_prefix) {
+  auto text = read_input_file(file, diags, code_prefix);
+  if (!text) return std::nullopt;
+  return parse_json_text(*text, file, diags, code_prefix);
 }
 
 std::string json_type_name(const Json& j) {

@@ -2,6 +2,7 @@
 // every problem becomes a Diagnostic with the JSON pointer of the offending value.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -20,7 +21,19 @@ namespace xborder {
 
 using Json = nlohmann::json;
 
-// Parses a file; on failure reports the line and column and returns nullopt.
+// Limits on every input file (README.md "Limits"): its size, and how deep its JSON nests.
+inline constexpr std::uintmax_t kMaxInputFileBytes = std::uintmax_t{512} * 1024 * 1024;
+inline constexpr std::size_t kMaxJsonDepth = 128;
+
+// The text of an input file. Refuses, with the reason, what is not a regular file (a directory,
+// a FIFO, a device such as /dev/zero) and files over kMaxInputFileBytes; CODE_PREFIX-001.
+std::optional<std::string> read_input_file(const std::filesystem::path& file, Diagnostics& diags,
+                                           const std::string& code_prefix);
+// Parses JSON text read from `file`: on failure reports the line and column (CODE_PREFIX-002),
+// also for numbers beyond the range of a double and nesting deeper than kMaxJsonDepth.
+std::optional<Json> parse_json_text(const std::string& text, const std::filesystem::path& file,
+                                    Diagnostics& diags, const std::string& code_prefix);
+// read_input_file, then parse_json_text.
 std::optional<Json> read_json_file(const std::filesystem::path& file, Diagnostics& diags,
                                    const std::string& code_prefix);
 

@@ -82,16 +82,22 @@ std::optional<TransferModel> ModelReader::read(const Json& doc) {
   }
   model_.name = top.string("name", true).value_or("");
   model_.description = top.string("description", false).value_or("");
+  // Each array indexed once read, so that lookups by id while reading the next ones and while
+  // resolving references are not a scan each (loading was quadratic in the number of parties).
   top.array("parties", true, [&](const Json& j, const std::string& p) { read_party(j, p); });
+  model_.reindex();
   top.array("locations", false, [&](const Json& j, const std::string& p) { read_location(j, p); });
   top.array("systems", false, [&](const Json& j, const std::string& p) { read_system(j, p); });
+  model_.reindex();
   top.array("datasets", true, [&](const Json& j, const std::string& p) { read_dataset(j, p); });
+  model_.reindex();
   top.array("flows", true, [&](const Json& j, const std::string& p) { read_flow(j, p); });
   top.finish();
   if (ctx_.diags->has_errors()) return std::nullopt;  // references mean nothing in a broken file
   resolve();
   if (ctx_.diags->has_errors()) return std::nullopt;
   for (auto& [id, loc] : locations_) model_.locations.push_back(loc);
+  model_.reindex();
   return std::move(model_);
 }
 
@@ -779,6 +785,17 @@ void ModelReader::resolve() {
 }
 
 void ModelReader::check_cycles() {
+  // Each walk stops after kMaxChainDepth steps: every graph node keeps its holder's whole chain
+  // of parents, so a chain of 20,000 parents made loading and checking quadratic.
+  constexpr std::size_t kMaxChainDepth = 64;
+  bool too_deep_reported = false;
+  auto too_deep = [&](const std::string& pointer, const std::string& what) {
+    if (too_deep_reported) return;
+    too_deep_reported = true;
+    ctx_.error("051", pointer,
+               what + " go more than " + std::to_string(kMaxChainDepth) + " levels deep",
+               "no real group or stack of services is that deep; check the model generator");
+  };
   for (const auto& p : model_.parties) {
     std::set<Id> seen{p.id};
     const Party* cur = &p;
@@ -787,6 +804,10 @@ void ModelReader::check_cycles() {
       if (!seen.insert(next).second) {
         ctx_.error("050", p.pointer + "/parent",
                    "corporate parents form a cycle through `" + next + "`");
+        break;
+      }
+      if (seen.size() > kMaxChainDepth + 1) {
+        too_deep(p.pointer + "/parent", "corporate parents");
         break;
       }
       cur = model_.party(next);
@@ -799,6 +820,10 @@ void ModelReader::check_cycles() {
       if (!seen.insert(*cur->runs_on).second) {
         ctx_.error("050", s.pointer + "/runs_on",
                    "`runs_on` forms a cycle through `" + *cur->runs_on + "`");
+        break;
+      }
+      if (seen.size() > kMaxChainDepth + 1) {
+        too_deep(s.pointer + "/runs_on", "systems running on systems (`runs_on`)");
         break;
       }
       cur = model_.system(*cur->runs_on);

@@ -8,6 +8,7 @@ namespace xborder {
 
 struct TransferModel::IdIndex {
   std::unordered_map<Id, std::size_t> parties, systems, datasets, locations;
+  std::size_t sizes[4] = {0, 0, 0, 0};  // of the vectors it was built for
 };
 
 namespace {
@@ -20,18 +21,18 @@ std::unordered_map<Id, std::size_t> index_of(const std::vector<T>& items) {
 }
 
 // A hit is checked against the item (the vectors may have changed since the index was built); a
-// miss is confirmed by a scan, and a scan that finds the item means the index is stale.
+// miss is trusted while the vector has the size the index was built for, and otherwise confirmed
+// by a scan, after which the index is rebuilt.
 template <class T>
 const T* find_by_id(const std::vector<T>& items, const std::unordered_map<Id, std::size_t>& index,
-                    const Id& id, bool& stale) {
-  if (auto it = index.find(id); it != index.end() && it->second < items.size()) {
-    const T& item = items[it->second];
-    if (item.id == id) return &item;
-  }
-  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.id == id; });
-  if (it == items.end()) return nullptr;
-  stale = true;
-  return &*it;
+                    std::size_t indexed_size, const Id& id, bool& stale) {
+  auto it = index.find(id);
+  if (it != index.end() && it->second < items.size() && items[it->second].id == id)
+    return &items[it->second];
+  if (it == index.end() && indexed_size == items.size()) return nullptr;
+  stale = true;  // the vector changed since: the next lookup uses a fresh index
+  auto found = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.id == id; });
+  return found == items.end() ? nullptr : &*found;
 }
 }  // namespace
 
@@ -81,9 +82,17 @@ std::shared_ptr<const TransferModel::IdIndex> TransferModel::index() const {
     fresh->systems = index_of(systems);
     fresh->datasets = index_of(datasets);
     fresh->locations = index_of(locations);
+    fresh->sizes[0] = parties.size();
+    fresh->sizes[1] = systems.size();
+    fresh->sizes[2] = datasets.size();
+    fresh->sizes[3] = locations.size();
     index_ = std::move(fresh);
   }
   return index_;
+}
+
+void TransferModel::reindex() {
+  (void)rebuild_index();
 }
 
 std::shared_ptr<const TransferModel::IdIndex> TransferModel::rebuild_index() const {
@@ -96,25 +105,29 @@ std::shared_ptr<const TransferModel::IdIndex> TransferModel::rebuild_index() con
 
 const Party* TransferModel::party(const Id& id) const {
   bool stale = false;
-  const Party* found = find_by_id(parties, index()->parties, id, stale);
+  const auto idx = index();
+  const Party* found = find_by_id(parties, idx->parties, idx->sizes[0], id, stale);
   if (stale) (void)rebuild_index();
   return found;
 }
 const System* TransferModel::system(const Id& id) const {
   bool stale = false;
-  const System* found = find_by_id(systems, index()->systems, id, stale);
+  const auto idx = index();
+  const System* found = find_by_id(systems, idx->systems, idx->sizes[1], id, stale);
   if (stale) (void)rebuild_index();
   return found;
 }
 const DataSet* TransferModel::dataset(const Id& id) const {
   bool stale = false;
-  const DataSet* found = find_by_id(datasets, index()->datasets, id, stale);
+  const auto idx = index();
+  const DataSet* found = find_by_id(datasets, idx->datasets, idx->sizes[2], id, stale);
   if (stale) (void)rebuild_index();
   return found;
 }
 const Location* TransferModel::location(const Id& id) const {
   bool stale = false;
-  const Location* found = find_by_id(locations, index()->locations, id, stale);
+  const auto idx = index();
+  const Location* found = find_by_id(locations, idx->locations, idx->sizes[3], id, stale);
   if (stale) (void)rebuild_index();
   return found;
 }

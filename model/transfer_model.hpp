@@ -184,12 +184,15 @@ struct TransferModel {
     bool complete = true;
   };
   [[nodiscard]] ControlChain control_chain(const Id& party_id) const;
+  // Rebuilds the id index now (lookups rebuild it themselves when the vectors grew or an item
+  // was found stale; code that renames items in place calls this).
+  void reindex();
 
  private:
   // Lookups by id are hashed, not scanned: a 190,000-edge map asks them millions of times. The
-  // index is built on the first miss after the vectors changed (callers edit them freely: the
-  // simulator adds sub-processors and regions), so it never serves a stale answer: every hit is
-  // checked against the item it points to.
+  // index is rebuilt when the vectors changed size or a hit turned out stale (callers edit them
+  // freely: the simulator adds sub-processors and regions); every hit is checked against the item
+  // it points to.
   struct IdIndex;
   mutable std::shared_ptr<const IdIndex> index_;
   mutable std::mutex index_mutex_;

@@ -105,7 +105,7 @@ std::string safeguard_text(const json& s) {
 bool edge_measures(const Input& in, const json& finding, json& out) {
   const json& edge = member(finding, "edge");
   bool unknown = false;
-  if (!member(edge, "implicit").is_boolean() || !edge["implicit"].get<bool>()) {
+  if (!member(edge, "implicit").is_boolean() || !member(edge, "implicit").get<bool>()) {
     if (const json* flow = in.flow(str(edge, "id"))) {
       const json& safeguards = member(*flow, "safeguards");
       if (safeguards.is_array()) {
@@ -130,21 +130,22 @@ json node_reach(const Input& in, const std::string& node_id) {
   const json* node = in.node(node_id);
   if (!node) return out;
   for (const auto& r : array_member(*node, "reach")) {
-    push_unique(out,
-                {{"authority", str(r, "authority")},
-                 {"source", str(r, "source")},
-                 {"certain", member(r, "certain").is_boolean() ? r["certain"].get<bool>() : false},
-                 {"valid", str(r, "valid")},
-                 {"why", str(r, "why")},
-                 {"node", node_id},
-                 {"node_label", str(*node, "label", node_id)}});
+    push_unique(
+        out,
+        {{"authority", str(r, "authority")},
+         {"source", str(r, "source")},
+         {"certain", member(r, "certain").is_boolean() ? member(r, "certain").get<bool>() : false},
+         {"valid", str(r, "valid")},
+         {"why", str(r, "why")},
+         {"node", node_id},
+         {"node_label", str(*node, "label", node_id)}});
   }
   return out;
 }
 
 std::string reach_text(const json& r) {
   std::string out = str(r, "authority") + " (" + str(r, "source");
-  if (!r["certain"].get<bool>()) out += ", possible";
+  if (!member(r, "certain").get<bool>()) out += ", possible";
   out += ", valid " + str(r, "valid") + ") at " + str(r, "node_label") + ": " + str(r, "why");
   return out;
 }
@@ -346,7 +347,7 @@ std::string path_text(const json& path) {
     const json& via = member(hop, "via");
     if (via.is_object() && !via.empty()) {
       part += "--[" + str(via, "edge") + ", " + str(via, "event");
-      if (member(via, "implicit").is_boolean() && via["implicit"].get<bool>()) {
+      if (member(via, "implicit").is_boolean() && member(via, "implicit").get<bool>()) {
         part += ", implicit";
         if (!str(via, "why").empty()) part += ": " + str(via, "why");
       }
@@ -378,7 +379,7 @@ std::vector<std::string> onward_hops(const Input& in, const std::string& start,
                          (to_node ? str(*to_node, "label", to) : to) + " (" +
                          (to_node ? str(*to_node, "country", "?") : "?") + "): " + str(e, "kind") +
                          ", " + str(e, "event");
-      if (member(e, "implicit").is_boolean() && e["implicit"].get<bool>()) {
+      if (member(e, "implicit").is_boolean() && member(e, "implicit").get<bool>()) {
         line += ", implicit";
         if (!str(e, "why").empty()) line += " — " + str(e, "why");
       }
@@ -415,7 +416,8 @@ json tia_drafts(const json& input) {
     const auto country = str(edge, "to_country", "unknown");
     const auto country_en = in.country_name(country)["en"].get<std::string>();
     const json* ds = in.dataset(dataset);
-    const bool implicit = member(edge, "implicit").is_boolean() && edge["implicit"].get<bool>();
+    const bool implicit =
+        member(edge, "implicit").is_boolean() && member(edge, "implicit").get<bool>();
     const json* uc6 = sibling(findings, "EU-GDPR-46-UC6", edge_id, dataset);
     const json* scc_module = sibling(findings, "EU-GDPR-46-SCC-MODULE", edge_id, dataset);
     const json* tia = sibling(findings, "EU-GDPR-46-TIA", edge_id, dataset);
@@ -706,12 +708,13 @@ std::string render_tia_markdown(const json& drafts) {
     md << "## " << str(d, "dataset_name") << " — " << str(d, "exporter_name") << " → "
        << str(d, "importer_name") << " (" << str(cname, "en") << ")\n\n"
        << "Edge `" << str(d, "edge") << "`"
-       << (member(d, "implicit").is_boolean() && d["implicit"].get<bool>() ? " (implicit)" : "")
+       << (member(d, "implicit").is_boolean() && member(d, "implicit").get<bool>() ? " (implicit)"
+                                                                                   : "")
        << ", data set `" << str(d, "dataset") << "`, checked on " << str(d, "at")
        << ", EU-GDPR-44: **" << str(d, "verdict") << "**\n\n";
     for (const auto& s : array_member(d, "steps")) {
       const json& title = member(s, "title");
-      md << "### Step " << s["step"].get<int>() << " — " << str(title, "en") << "（"
+      md << "### Step " << member(s, "step").get<int>() << " — " << str(title, "en") << "（"
          << str(title, "ja") << "）\n\n";
       const auto& known = array_member(s, "known");
       if (known.empty()) md << "Known: nothing in the model.\n";

@@ -14,6 +14,7 @@ namespace xborder {
 
 using input::citation_text;
 using input::join;
+using input::member;
 using input::str;
 using nlohmann::json;
 
@@ -321,7 +322,7 @@ std::string event_words(const std::string& event) {
 // One paragraph a lawyer can read without the JSON: what happens, where, which rule, and what is
 // missing (violation) or which unknown facts decide it (undetermined).
 std::string message_text(const json& f, const input::Names& names) {
-  const json& edge = f["edge"];
+  const json& edge = member(f, "edge");
   const auto verdict = str(f, "verdict");
   std::string text = "The " + event_words(str(f, "event")) + " of " +
                      names.dataset(str(f, "dataset")) + " from " +
@@ -332,13 +333,13 @@ std::string message_text(const json& f, const input::Names& names) {
   text += edge.value("implicit", false) ? "implicit " + str(edge, "kind") + " edge" : "flow";
   text += " `" + str(edge, "id") + "`)";
   text += verdict == "violation" ? " violates " : " may violate ";
-  text +=
-      str(f, "rule") + " \"" + str(f["title"], "en") + "\" (" + citation_text(f["citation"]) + ").";
+  text += str(f, "rule") + " \"" + str(member(f, "title"), "en") + "\" (" +
+          citation_text(member(f, "citation")) + ").";
   std::vector<std::string> missing, open;
   if (f.contains("routes")) {
-    for (const auto& r : f["routes"]) {
-      if (str(r, "status") == "unavailable") missing.push_back(str(r["title"], "en"));
-      if (str(r, "status") == "depends_on_unknowns") open.push_back(str(r["title"], "en"));
+    for (const auto& r : member(f, "routes")) {
+      if (str(r, "status") == "unavailable") missing.push_back(str(member(r, "title"), "en"));
+      if (str(r, "status") == "depends_on_unknowns") open.push_back(str(member(r, "title"), "en"));
     }
   }
   if (verdict == "violation") {
@@ -366,24 +367,24 @@ std::string message_text(const json& f, const input::Names& names) {
 }
 
 json rule_json(const json& f) {
-  const json& citation = f["citation"];
-  std::string full = str(f["title"], "en") + ". Legal basis: " + citation_text(citation) + " (" +
-                     str(f["place_name"], "en") + ").";
+  const json& citation = member(f, "citation");
+  std::string full = str(member(f, "title"), "en") + ". Legal basis: " + citation_text(citation) +
+                     " (" + str(member(f, "place_name"), "en") + ").";
   std::vector<std::string> routes;
   for (const auto& r : f.value("routes", json::array())) {
-    std::string one = str(r["title"], "en");
-    if (r.contains("citation")) one += " [" + citation_text(r["citation"]) + "]";
+    std::string one = str(member(r, "title"), "en");
+    if (r.contains("citation")) one += " [" + citation_text(member(r, "citation")) + "]";
     routes.push_back(one);
   }
   if (!routes.empty()) full += " Ways to comply: " + join(routes, "; ") + ".";
   json rule{{"id", str(f, "rule")},
-            {"shortDescription", {{"text", str(f["title"], "en")}}},
+            {"shortDescription", {{"text", str(member(f, "title"), "en")}}},
             {"fullDescription", {{"text", full}}},
             {"properties",
              {{"citation", citation},
               {"place", str(f, "place")},
               {"place_name", f.value("place_name", json::object())},
-              {"title_ja", str(f["title"], "ja")}}}};
+              {"title_ja", str(member(f, "title"), "ja")}}}};
   if (!str(citation, "url").empty()) rule["helpUri"] = str(citation, "url");
   return rule;
 }
@@ -419,7 +420,7 @@ json render_sarif(const json& input, const std::string& model_text) {
         {"physicalLocation",
          {{"artifactLocation", {{"uri", file_uri(model_file)}}}, {"region", region}}},
         {"logicalLocations", json::array({{{"fullyQualifiedName", pointer}, {"kind", "object"}}})}};
-    const auto& edge = f["edge"];
+    const auto& edge = member(f, "edge");
     json result{{"ruleId", str(f, "rule")},
                 {"ruleIndex", index[str(f, "rule")]},
                 {"level", verdict == "violation" ? "error" : "warning"},
@@ -447,7 +448,7 @@ json render_sarif(const json& input, const std::string& model_text) {
            {"results", results},
            {"properties",
             {{"checked_at", str(check, "at")},
-             {"model_name", str(input["model"], "name")},
+             {"model_name", str(member(input, "model"), "name")},
              {"places", check.value("places", json::array())},
              {"summary", check.value("summary", json::object())}}}};
   return json{{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({run})}};

@@ -10,6 +10,7 @@ namespace xborder {
 
 using input::citation_text;
 using input::join;
+using input::member;
 using input::str;
 using nlohmann::json;
 
@@ -108,12 +109,12 @@ std::string scope_text(const json& scope) {
   std::vector<std::string> parts;
   parts.push_back("parties: " + (scope.value("parties", json::array()).empty()
                                      ? std::string("none")
-                                     : join(strings(scope["parties"]), ", ")));
+                                     : join(strings(member(scope, "parties")), ", ")));
   parts.push_back("authorities: " + (scope.value("authorities", json::array()).empty()
                                          ? std::string("none")
-                                         : join(strings(scope["authorities"]), ", ")));
+                                         : join(strings(member(scope, "authorities")), ", ")));
   if (!scope.value("authorities_possible", json::array()).empty()) {
-    parts.push_back("possibly also: " + join(strings(scope["authorities_possible"]), ", "));
+    parts.push_back("possibly also: " + join(strings(member(scope, "authorities_possible")), ", "));
   }
   return join(parts, "; ");
 }
@@ -124,14 +125,14 @@ std::string risk_text(const json& f) {
   if (verdict == "compliant") {
     std::vector<std::string> ok;
     for (const auto& r : f.value("routes", json::array())) {
-      if (str(r, "status") == "available") ok.push_back(str(r["title"], "en"));
+      if (str(r, "status") == "available") ok.push_back(str(member(r, "title"), "en"));
     }
     return ok.empty() ? "compliant" : "compliant via " + join(ok, "; ");
   }
   if (verdict == "violation") {
     std::vector<std::string> missing;
     for (const auto& r : f.value("routes", json::array())) {
-      if (str(r, "status") != "available") missing.push_back(str(r["title"], "en"));
+      if (str(r, "status") != "available") missing.push_back(str(member(r, "title"), "en"));
     }
     return "**missing** — none of these holds: " + join(missing, "; ");
   }
@@ -152,9 +153,10 @@ std::string finding_section(std::size_t number, const json& f, const input::Name
   std::string out;
   const auto verdict = str(f, "verdict");
   out += "### " + std::to_string(number) + ". " + verdict + " — " + str(f, "rule") + ": " +
-         str(f["title"], "en") + "\n\n";
-  out += "- Citation: " + link(citation_text(f["citation"]), str(f["citation"], "url")) + "\n";
-  out += "- Place: " + str(f["place_name"], "en") + " (" + code(str(f, "place")) + ")\n";
+         str(member(f, "title"), "en") + "\n\n";
+  out += "- Citation: " +
+         link(citation_text(member(f, "citation")), str(member(f, "citation"), "url")) + "\n";
+  out += "- Place: " + str(member(f, "place_name"), "en") + " (" + code(str(f, "place")) + ")\n";
   out += "- Data set: " + names.dataset(str(f, "dataset")) + "\n";
   out += "- Model: " + code(str(f, "model_pointer")) + "\n";
   if (f.value("path_count", 0) > 1) {
@@ -172,7 +174,7 @@ std::string finding_section(std::size_t number, const json& f, const input::Name
     const bool last = k + 1 == path.size();
     std::string event = "start";
     if (step.contains("via")) {
-      const json& via = step["via"];
+      const json& via = member(step, "via");
       event = event_words(str(via, "event")) + " " + code(str(via, "edge"));
       if (via.value("implicit", false)) {
         event += " (implicit " + str(via, "kind");
@@ -182,17 +184,18 @@ std::string finding_section(std::size_t number, const json& f, const input::Name
     }
     const std::string place = str(step, "label") + " (" + code(str(step, "node")) + ")";
     std::vector<std::string> attrs;
-    const std::string country = step["country"].is_string() ? str(step, "country") : "";
+    const std::string country = member(step, "country").is_string() ? str(step, "country") : "";
     if (k == 0 || country != prev_country) {
-      attrs.push_back("country: " + (k == 0 || prev_country.empty()
-                                         ? names.country(step["country"])
-                                         : prev_country + " → " + names.country(step["country"])));
+      attrs.push_back("country: " +
+                      (k == 0 || prev_country.empty()
+                           ? names.country(member(step, "country"))
+                           : prev_country + " → " + names.country(member(step, "country"))));
     }
     const std::string holder = names.holder(str(step, "node"));
     if (!holder.empty() && (k == 0 || holder != prev_holder)) {
       attrs.push_back("held by " + names.party(holder));
     }
-    if (last) attrs.push_back("disclosure scope: " + scope_text(f["disclosure_scope"]));
+    if (last) attrs.push_back("disclosure scope: " + scope_text(member(f, "disclosure_scope")));
     out += row({std::to_string(k + 1), event, place, join(attrs, "; "), last ? risk_text(f) : ""});
     prev_country = country;
     prev_holder = holder;
@@ -202,9 +205,10 @@ std::string finding_section(std::size_t number, const json& f, const input::Name
   if (!routes.empty()) {
     out += "Ways to comply:\n\n";
     for (const auto& r : routes) {
-      std::string line = "- " + str(r["title"], "en");
+      std::string line = "- " + str(member(r, "title"), "en");
       if (r.contains("citation")) {
-        line += " — " + link(citation_text(r["citation"]), str(r["citation"], "url"));
+        line +=
+            " — " + link(citation_text(member(r, "citation")), str(member(r, "citation"), "url"));
       }
       out += line + ": **" + str(r, "status") + "**\n";
     }
@@ -253,7 +257,7 @@ std::string render_markdown(const json& input) {
   // Place names come with the findings; a place without findings is listed by id.
   std::map<std::string, std::string> place_names;
   for (const auto& f : check.at("findings"))
-    place_names[str(f, "place")] = str(f["place_name"], "en");
+    place_names[str(f, "place")] = str(member(f, "place_name"), "en");
   std::vector<std::string> places;
   for (const auto& p : strings(check.value("places", json::array()))) {
     const auto it = place_names.find(p);
@@ -279,13 +283,13 @@ std::string render_markdown(const json& input) {
     out += header({"#", "Verdict", "Rule", "Citation", "Place", "Event", "Data set", "From → to"});
     std::size_t n = 0;
     for (const auto& f : findings) {
-      const json& e = f["edge"];
+      const json& e = member(f, "edge");
       std::string event = event_words(str(f, "event")) + " " + code(str(e, "id"));
       if (e.value("implicit", false)) event += " (implicit)";
       out += row({std::to_string(++n), "**" + str(f, "verdict") + "**",
-                  str(f, "rule") + " — " + str(f["title"], "en"),
-                  link(citation_text(f["citation"]), str(f["citation"], "url")), str(f, "place"),
-                  event, names.dataset(str(f, "dataset")),
+                  str(f, "rule") + " — " + str(member(f, "title"), "en"),
+                  link(citation_text(member(f, "citation")), str(member(f, "citation"), "url")),
+                  str(f, "place"), event, names.dataset(str(f, "dataset")),
                   names.country(e.value("from_country", json())) + " → " +
                       names.country(e.value("to_country", json()))});
     }

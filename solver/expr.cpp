@@ -1,5 +1,6 @@
 #include "solver/expr.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "model/date.hpp"
@@ -101,17 +102,25 @@ class Lexer {
   std::size_t pos_ = 0;
 };
 
+// Every function returns the expression with its depth (nodes on the longest path to a leaf),
+// so that no expression deeper than kMaxExprDepth is ever built: the parser, the type checker,
+// the compilers and the destructor of Expr all recurse over the tree.
+struct Parsed {
+  Expr e;
+  std::size_t depth = 1;
+};
+
 class Parser {
  public:
   explicit Parser(std::vector<Token> tokens) : toks_(std::move(tokens)) {}
 
   std::variant<Expr, ExprError> run() {
-    auto e = implies();
+    auto p = implies();
     if (error_) return *error_;
     if (peek().kind != Tok::kEnd)
       return ExprError{peek().column, "unexpected `" + peek().text + "`",
                        "is an operator missing?"};
-    return e;
+    return std::move(p.e);
   }
 
  private:
@@ -121,48 +130,81 @@ class Parser {
   void fail(std::size_t col, std::string message, std::string hint = "") {
     if (!error_) error_ = ExprError{col, std::move(message), std::move(hint)};
   }
-  static Expr node(ExprOp op, std::size_t col, std::vector<Expr> args = {}) {
-    Expr e;
-    e.op = op;
-    e.column = col;
-    e.args = std::move(args);
-    return e;
+  // A node over `args`; fails (once) when it would be deeper than the limit.
+  Parsed node(ExprOp op, std::size_t col, std::vector<Parsed> args = {}) {
+    Parsed p;
+    p.e.op = op;
+    p.e.column = col;
+    for (auto& a : args) {
+      p.depth = std::max(p.depth, a.depth + 1);
+      p.e.args.push_back(std::move(a.e));
+    }
+    check_depth(p.depth, col);
+    return p;
+  }
+  void check_depth(std::size_t depth, std::size_t col) {
+    if (depth > kMaxExprDepth) {
+      fail(col,
+           "the expression nests deeper than " + std::to_string(kMaxExprDepth) +
+               " levels (parentheses, `not`s, or a chain of `and`/`or`)",
+           "split it into definitions, or write a long list as `x in [...]`");
+    }
+  }
+  // Entering a nested part (parentheses, `not`, arguments, a list): the recursion of the parser
+  // itself is bounded by the same limit.
+  struct Nesting {
+    explicit Nesting(Parser& p) : parser(p) { ++parser.nesting_; }
+    ~Nesting() { --parser.nesting_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    Parser& parser;
+  };
+  bool too_nested() {
+    if (nesting_ <= kMaxExprDepth) return false;
+    check_depth(nesting_, peek().column);
+    return true;
   }
 
-  Expr implies() {
-    Expr left = disjunction();
-    if (at_word("implies")) {
+  Parsed implies() {
+    Parsed left = disjunction();
+    if (!error_ && at_word("implies")) {
       const auto col = next().column;
-      Expr right = disjunction();
-      return node(ExprOp::kImplies, col, {std::move(left), std::move(right)});
+      Parsed right = disjunction();
+      return node(ExprOp::kImplies, col, vec(std::move(left), std::move(right)));
     }
     return left;
   }
-  Expr disjunction() {
-    Expr left = conjunction();
+  Parsed disjunction() {
+    Parsed left = conjunction();
     while (!error_ && at_word("or")) {
       const auto col = next().column;
-      left = node(ExprOp::kOr, col, {std::move(left), conjunction()});
+      Parsed right = conjunction();
+      left = node(ExprOp::kOr, col, vec(std::move(left), std::move(right)));
     }
     return left;
   }
-  Expr conjunction() {
-    Expr left = negation();
+  Parsed conjunction() {
+    Parsed left = negation();
     while (!error_ && at_word("and")) {
       const auto col = next().column;
-      left = node(ExprOp::kAnd, col, {std::move(left), negation()});
+      Parsed right = negation();
+      left = node(ExprOp::kAnd, col, vec(std::move(left), std::move(right)));
     }
     return left;
   }
-  Expr negation() {
+  Parsed negation() {
     if (at_word("not")) {
       const auto col = next().column;
-      return node(ExprOp::kNot, col, {negation()});
+      Nesting n(*this);
+      if (too_nested()) return leaf(col);
+      std::vector<Parsed> args;
+      args.push_back(negation());
+      return node(ExprOp::kNot, col, std::move(args));
     }
     return comparison();
   }
-  Expr comparison() {
-    Expr left = term();
+  Parsed comparison() {
+    Parsed left = term();
     if (error_) return left;
     const Token& t = peek();
     std::optional<ExprOp> op;
@@ -184,35 +226,40 @@ class Parser {
     }
     if (!op) return left;
     const auto col = next().column;
-    Expr right = term();
-    return node(*op, col, {std::move(left), std::move(right)});
+    Parsed right = term();
+    return node(*op, col, vec(std::move(left), std::move(right)));
   }
-  Expr term() {
+  Parsed term() {
     const Token t = next();
     switch (t.kind) {
       case Tok::kString: {
-        Expr e = node(ExprOp::kStringLit, t.column);
-        e.text = t.text;
-        return e;
+        Parsed p = leaf(t.column, ExprOp::kStringLit);
+        p.e.text = t.text;
+        return p;
       }
       case Tok::kNumber: {
-        Expr e = node(ExprOp::kIntLit, t.column);
-        e.number = std::stoll(t.text.substr(0, 15));
-        e.type = {VarKind::kInt, Domain::kNone};
-        return e;
+        Parsed p = leaf(t.column, ExprOp::kIntLit);
+        p.e.number = std::stoll(t.text.substr(0, 15));
+        p.e.type = {VarKind::kInt, Domain::kNone};
+        return p;
       }
       case Tok::kLParen: {
-        Expr e = implies();
+        Nesting n(*this);
+        if (too_nested()) return leaf(t.column);
+        Parsed p = implies();
+        if (error_) return p;
         if (peek().kind != Tok::kRParen)
           fail(peek().column, "expected `)`", "parentheses must balance");
         next();
-        return e;
+        return p;
       }
       case Tok::kLBracket: {
-        Expr list = node(ExprOp::kList, t.column);
-        list.is_set = true;
+        Nesting n(*this);
+        if (too_nested()) return leaf(t.column);
+        std::vector<Parsed> items;
         while (!error_ && peek().kind != Tok::kRBracket) {
-          list.args.push_back(term());
+          items.push_back(term());
+          if (error_) break;
           if (peek().kind == Tok::kComma) {
             next();
           } else if (peek().kind != Tok::kRBracket) {
@@ -221,31 +268,36 @@ class Parser {
           }
         }
         next();
+        Parsed list = node(ExprOp::kList, t.column, std::move(items));
+        list.e.is_set = true;
         return list;
       }
       case Tok::kIdent: {
         if (t.text == "true" || t.text == "false") {
-          Expr e = node(ExprOp::kBoolLit, t.column);
-          e.number = t.text == "true" ? 1 : 0;
-          e.type = {VarKind::kBool, Domain::kNone};
-          return e;
+          Parsed p = leaf(t.column, ExprOp::kBoolLit);
+          p.e.number = t.text == "true" ? 1 : 0;
+          p.e.type = {VarKind::kBool, Domain::kNone};
+          return p;
         }
         if (peek().kind == Tok::kLParen) return call(t);
-        Expr e = node(ExprOp::kVar, t.column);
-        e.text = t.text;
-        return e;
+        Parsed p = leaf(t.column, ExprOp::kVar);
+        p.e.text = t.text;
+        return p;
       }
       default:
         fail(t.column,
              t.kind == Tok::kEnd ? "unexpected end of expression" : "unexpected `" + t.text + "`");
-        return node(ExprOp::kBoolLit, t.column);
+        return leaf(t.column);
     }
   }
-  Expr call(const Token& name) {
+  Parsed call(const Token& name) {
     next();  // (
-    std::vector<Expr> args;
+    Nesting n(*this);
+    if (too_nested()) return leaf(name.column);
+    std::vector<Parsed> args;
     while (!error_ && peek().kind != Tok::kRParen) {
       args.push_back(implies());
+      if (error_) break;
       if (peek().kind == Tok::kComma) {
         next();
       } else if (peek().kind != Tok::kRParen) {
@@ -255,29 +307,29 @@ class Parser {
     }
     next();
     auto string_arg = [&]() -> std::optional<std::string> {
-      if (args.size() != 1 || args[0].op != ExprOp::kStringLit) {
+      if (args.size() != 1 || args[0].e.op != ExprOp::kStringLit) {
         fail(name.column, "`" + name.text + "` takes one quoted argument",
              "e.g. " + name.text + "('…')");
         return std::nullopt;
       }
-      return args[0].text;
+      return args[0].e.text;
     };
     if (name.text == "fact") {
-      Expr e = node(ExprOp::kFact, name.column);
-      e.text = string_arg().value_or("");
-      e.is_set = true;
-      return e;
+      Parsed p = leaf(name.column, ExprOp::kFact);
+      p.e.text = string_arg().value_or("");
+      p.e.is_set = true;
+      return p;
     }
     if (name.text == "date") {
-      Expr e = node(ExprOp::kDateLit, name.column);
+      Parsed p = leaf(name.column, ExprOp::kDateLit);
       const auto text = string_arg().value_or("");
       if (auto d = Date::parse(text)) {
-        e.number = d->days();
+        p.e.number = d->days();
       } else if (!error_) {
         fail(name.column, "`" + text + "` is not a date", "write date('YYYY-MM-DD')");
       }
-      e.type = {VarKind::kDate, Domain::kNone};
-      return e;
+      p.e.type = {VarKind::kDate, Domain::kNone};
+      return p;
     }
     if (name.text == "empty") {
       if (args.size() != 1) fail(name.column, "`empty` takes one set");
@@ -285,11 +337,25 @@ class Parser {
     }
     fail(name.column, "unknown function `" + name.text + "`",
          "functions are fact('name'), date('YYYY-MM-DD') and empty(set)");
-    return node(ExprOp::kBoolLit, name.column);
+    return leaf(name.column);
+  }
+
+  static Parsed leaf(std::size_t col, ExprOp op = ExprOp::kBoolLit) {
+    Parsed p;
+    p.e.op = op;
+    p.e.column = col;
+    return p;
+  }
+  static std::vector<Parsed> vec(Parsed a, Parsed b) {
+    std::vector<Parsed> v;
+    v.push_back(std::move(a));
+    v.push_back(std::move(b));
+    return v;
   }
 
   std::vector<Token> toks_;
   std::size_t pos_ = 0;
+  std::size_t nesting_ = 0;
   std::optional<ExprError> error_;
 };
 
@@ -546,9 +612,25 @@ void visit(const Expr& e, const std::function<void(const Expr&)>& f) {
 }
 
 std::string caret_excerpt(std::string_view text, std::size_t column) {
-  std::string out(text);
+  // A window around the column, so that a megabyte-long expression is not echoed whole; control
+  // characters (a terminal's escape sequences) are shown as `?`.
+  constexpr std::size_t kBefore = 60, kAfter = 60;
+  const std::size_t at = column == 0 ? 0 : std::min(column - 1, text.size());
+  auto continuation = [&](std::size_t k) {
+    return k < text.size() && (static_cast<unsigned char>(text[k]) & 0xC0) == 0x80;
+  };
+  std::size_t start = at > kBefore ? at - kBefore : 0;
+  while (start < at && continuation(start)) ++start;  // never cut a UTF-8 sequence
+  std::size_t end = std::min(text.size(), at + kAfter);
+  while (end > at && continuation(end)) --end;
+  std::string out = start > 0 ? "…" : "";
+  for (std::size_t k = start; k < end; ++k) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+  }
+  if (end < text.size()) out += "…";
   out += "\n  ";
-  for (std::size_t k = 1; k < column; ++k) out += ' ';
+  for (std::size_t k = start > 0 ? start - 1 : 0; k < at; ++k) out += ' ';
   out += '^';
   return out;
 }

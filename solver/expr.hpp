@@ -64,6 +64,11 @@ struct ExprEnvironment {
   std::function<std::string(Domain, const std::string&)> check_literal;
 };
 
+// The deepest expression the parser accepts (nodes on the longest path from the root to a leaf:
+// parentheses, `not`s, operands of a chain of `and`/`or`). Everything that walks an expression
+// recurses, so the limit is what keeps a hostile rule or `--scope` from exhausting the stack.
+inline constexpr std::size_t kMaxExprDepth = 200;
+
 std::variant<Expr, ExprError> parse_expression(std::string_view text);
 // Resolves names and types; the result is a boolean expression or an error.
 std::optional<ExprError> check_expression(Expr& e, const ExprEnvironment& env);

@@ -405,6 +405,123 @@ std::vector<std::filesystem::path> pack_files(const std::filesystem::path& dir,
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kMaxReferenceDepth = 32;
+
+// Where a definition or fact set is declared, for diagnostics.
+std::pair<std::filesystem::path, std::string> declared_at(const RuleBase& base,
+                                                          const std::string& node) {
+  const bool fact = node.rfind("fact('", 0) == 0;
+  const std::string name = fact ? node.substr(6, node.size() - 8) : node;
+  std::string pack, pointer;
+  if (fact) {
+    if (auto it = base.facts.find(name); it != base.facts.end()) {
+      pack = it->second->pack;
+      pointer = it->second->pointer;
+    }
+  } else if (auto it = base.definitions.find(name); it != base.definitions.end()) {
+    pack = it->second->pack;
+    pointer = it->second->pointer;
+  }
+  for (const auto& p : base.packs) {
+    if (p.place.id == pack) return {p.file, pointer};
+  }
+  return {{}, pointer};
+}
+
+void check_references(const RuleBase& base, Diagnostics& diags) {
+  // Nodes: a definition by its name, a fact set as fact('name'); edges: what each one reads.
+  auto reads = [&](const std::string& node) {
+    std::vector<std::string> out;
+    auto from = [&](const Expr& expr) {
+      visit(expr, [&](const Expr& e) {
+        if (e.op == ExprOp::kDefinition) out.push_back(e.text);
+        if (e.op == ExprOp::kFact) out.push_back("fact('" + e.text + "')");
+      });
+    };
+    if (node.rfind("fact('", 0) == 0) {
+      if (auto it = base.facts.find(node.substr(6, node.size() - 8)); it != base.facts.end()) {
+        for (const auto& entry : it->second->entries) {
+          if (entry.when) from(*entry.when);
+        }
+      }
+    } else if (auto it = base.definitions.find(node); it != base.definitions.end()) {
+      from(it->second->expr);
+    }
+    return out;
+  };
+  std::map<std::string, int> state;  // 1 visiting, 2 done
+  bool stop = false;                 // after a chain too deep: one error is enough
+  std::function<void(const std::string&, std::vector<std::string>&)> walk =
+      [&](const std::string& node, std::vector<std::string>& stack) {
+        if (stop || state[node] == 2) return;
+        if (state[node] == 1) {
+          std::string cycle;
+          for (auto it = std::find(stack.begin(), stack.end(), node); it != stack.end(); ++it)
+            cycle += *it + " → ";
+          const auto [file, pointer] = declared_at(base, node);
+          diags.error("XB-RULES-043", file, pointer,
+                      "definitions and fact conditions form a cycle: " + cycle + node);
+          return;
+        }
+        if (stack.size() >= kMaxReferenceDepth) {
+          const auto [file, pointer] = declared_at(base, stack.front());
+          diags.error("XB-RULES-044", file, pointer,
+                      "definitions refer to each other more than " +
+                          std::to_string(kMaxReferenceDepth) + " levels deep: " + stack.front() +
+                          " → " + stack[1] + " → … → " + node,
+                      "flatten the chain of definitions");
+          stop = true;
+          return;
+        }
+        state[node] = 1;
+        stack.push_back(node);
+        for (const auto& next : reads(node)) walk(next, stack);
+        stack.pop_back();
+        state[node] = 2;
+      };
+  for (const auto& [name, d] : base.definitions) {
+    std::vector<std::string> stack;
+    walk(name, stack);
+  }
+  for (const auto& [name, fs] : base.facts) {
+    std::vector<std::string> stack;
+    walk("fact('" + name + "')", stack);
+  }
+  if (diags.has_errors()) return;
+  // No cycle and a bounded depth: which definitions read a fact set, memoised.
+  std::map<std::string, bool> reads_fact;
+  std::function<bool(const std::string&)> reaches_fact = [&](const std::string& node) {
+    if (node.rfind("fact('", 0) == 0) return true;
+    if (auto it = reads_fact.find(node); it != reads_fact.end()) return it->second;
+    bool found = false;
+    for (const auto& next : reads(node)) found = found || reaches_fact(next);
+    reads_fact[node] = found;
+    return found;
+  };
+  for (const auto& pack : base.packs) {
+    for (const auto& [name, fs] : pack.facts) {
+      for (const auto& entry : fs.entries) {
+        if (!entry.when) continue;
+        bool found = false;
+        visit(*entry.when, [&](const Expr& e) {
+          if (e.op == ExprOp::kFact) found = true;
+          if (e.op == ExprOp::kDefinition && reaches_fact(e.text)) found = true;
+        });
+        if (found) {
+          diags.error("XB-RULES-045", pack.file, entry.pointer + "/when",
+                      "the condition of a fact entry reads a fact set (directly or through a "
+                      "definition)",
+                      "a `when` may test the event's context, not other fact sets");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::string>& country_codes,
                               const std::vector<std::string>& only,
@@ -432,8 +549,8 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
       more = pack_files(p, false);
       if (more.empty())
         diags.error("XB-RULES-001", p, "", "no policy packs (*.json) in this directory");
-    } else if (std::filesystem::is_regular_file(p, ec)) {
-      more.push_back(p);
+    } else if (std::filesystem::exists(p, ec)) {
+      more.push_back(p);  // the reader refuses, with the reason, what is not a regular file
     } else {
       diags.error("XB-RULES-001", p, "", "policy pack or directory not found",
                   "pass --policies FILE.json or --policies DIR with your organisation's packs");
@@ -571,37 +688,12 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
       }
     }
   }
-  // Definitions may use each other, but not in a cycle.
-  std::map<std::string, int> state;  // 1 visiting, 2 done
-  std::function<void(const std::string&, std::vector<std::string>&)> walk =
-      [&](const std::string& name, std::vector<std::string>& stack) {
-        if (state[name] == 2) return;
-        if (state[name] == 1) {
-          std::string cycle;
-          for (const auto& s : stack) cycle += s + " → ";
-          const Definition* d = base.definitions[name];
-          std::filesystem::path file;
-          for (const auto& pack : base.packs) {
-            if (d && pack.place.id == d->pack) file = pack.file;
-          }
-          diags.error("XB-RULES-043", file, d ? d->pointer : "",
-                      "definitions form a cycle: " + cycle + name);
-          return;
-        }
-        state[name] = 1;
-        stack.push_back(name);
-        if (const Definition* d = base.definitions[name]) {
-          visit(d->expr, [&](const Expr& e) {
-            if (e.op == ExprOp::kDefinition) walk(e.text, stack);
-          });
-        }
-        stack.pop_back();
-        state[name] = 2;
-      };
-  for (const auto& [name, d] : base.definitions) {
-    std::vector<std::string> stack;
-    walk(name, stack);
-  }
+  // Definitions may use each other and fact sets, and a fact entry's `when` may use definitions,
+  // but not in a cycle (XB-RULES-043), not in a chain deeper than kMaxReferenceDepth
+  // (XB-RULES-044: the compilers inline definitions recursively), and a `when` reads no fact set
+  // (XB-RULES-045: each use of a fact set compiles its conditions again, so conditions that read
+  // fact sets could grow exponentially).
+  if (!diags.has_errors()) check_references(base, diags);
   if (!diags.has_errors()) result.rules = std::move(base);
   return result;
 }

@@ -240,5 +240,68 @@ TEST(ExprMisc, CaretExcerptPointsAtTheColumn) {
   EXPECT_EQ(caret_excerpt("a && b", 3), "a && b\n    ^");
 }
 
+std::string repeat(const std::string& text, std::size_t n) {
+  std::string out;
+  for (std::size_t k = 0; k < n; ++k) out += text;
+  return out;
+}
+
+std::size_t depth(const Expr& e) {
+  std::size_t d = 0;
+  for (const auto& a : e.args) d = std::max(d, depth(a));
+  return d + 1;
+}
+
+// Issue 12: thousands of nested parentheses or chained `not`s overflowed the stack (SIGSEGV).
+TEST(ExprLimits, NestingBeyondTheLimitIsALocatedError) {
+  for (const std::size_t n : {std::size_t{5000}, std::size_t{100000}}) {
+    auto parens = parse_error(repeat("(", n) + "event == 'transfer'" + repeat(")", n));
+    EXPECT_NE(parens.message.find("nests deeper than 200 levels"), std::string::npos)
+        << parens.message;
+    EXPECT_GT(parens.column, 0u);
+    EXPECT_LE(parens.column, kMaxExprDepth + 2);
+    auto nots = parse_error(repeat("not ", n) + "event == 'transfer'");
+    EXPECT_NE(nots.message.find("nests deeper"), std::string::npos) << nots.message;
+    EXPECT_FALSE(nots.hint.empty());
+    auto list = parse_error("event in " + repeat("[", n) + repeat("]", n));
+    EXPECT_NE(list.message.find("nests deeper"), std::string::npos) << list.message;
+    auto call = parse_error(repeat("empty(", n) + "data.categories" + repeat(")", n));
+    EXPECT_NE(call.message.find("nests deeper"), std::string::npos) << call.message;
+  }
+  // A chain of `and`s builds a tree as deep as it is long: the same limit, no recursion needed.
+  auto chain = parse_error("event == 'transfer'" + repeat(" and event == 'transfer'", 100000));
+  EXPECT_NE(chain.message.find("nests deeper"), std::string::npos) << chain.message;
+  auto ors = parse_error("event == 'transfer'" + repeat(" or event == 'transfer'", 3000));
+  EXPECT_NE(ors.message.find("nests deeper"), std::string::npos) << ors.message;
+}
+
+TEST(ExprLimits, NestingUpToTheLimitParsesAndChecks) {
+  // 150 parentheses around a comparison, 190 `not`s, a chain of 150 `and`s: all within 200.
+  Expr parens = parse_ok(repeat("(", 150) + "importer.country == 'JP'" + repeat(")", 150));
+  EXPECT_FALSE(check_expression(parens, env()));
+  Expr nots = parse_ok(repeat("not ", 190) + "importer.country == 'JP'");
+  EXPECT_EQ(depth(nots), 192u);
+  EXPECT_FALSE(check_expression(nots, env()));
+  Expr chain = parse_ok("importer.country == 'JP'" + repeat(" and importer.country == 'JP'", 150));
+  EXPECT_EQ(depth(chain), 152u);  // 150 `and`s, the comparison, its operands
+  EXPECT_FALSE(check_expression(chain, env()));
+  // Exactly at the limit, and one beyond it.
+  EXPECT_EQ(depth(parse_ok(repeat("not ", kMaxExprDepth - 2) + "a == 'b'")), kMaxExprDepth);
+  parse_error(repeat("not ", kMaxExprDepth - 1) + "a == 'b'");
+}
+
+TEST(ExprMisc, CaretExcerptOfALongTextIsAWindow) {
+  const std::string text = repeat("x", 1000000) + " é and \x1b[2J";
+  const std::string out = caret_excerpt(text, 1000001);
+  EXPECT_LT(out.size(), 400u);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);  // escape sequences are shown as `?`
+  // The caret sits under the column: after "…", 60 characters, then the one pointed at.
+  const auto first = out.substr(0, out.find('\n'));
+  const auto caret = out.substr(out.find('\n') + 3);
+  EXPECT_EQ(caret, std::string(61, ' ') + "^");
+  EXPECT_EQ(first.substr(0, 3), "…");
+  EXPECT_EQ(first.substr(3 + 60, 1), " ");
+}
+
 }  // namespace
 }  // namespace xborder

@@ -545,5 +545,72 @@ TEST(ModelLoaderPlaces, BadNewFieldsHaveCodesAndHints) {
   expect_error(load(q), "XB-MODEL-039", "/systems/0/regions/0/safeguards");
 }
 
+// Issue 12: reading files and JSON text never ends as an internal error, a crash or a hang.
+TEST(JsonReader, DuplicateKeysAreErrorsAtTheirPointer) {
+  Diagnostics diags;
+  auto doc = parse_json_text(R"({"a": [1, {"x": 1, "y": 2, "x": 3}], "b": {"k": 1, "k": 2}})",
+                             "dup.json", diags, "XB-MODEL");
+  EXPECT_FALSE(doc);
+  ASSERT_EQ(diags.error_count(), 2u);
+  EXPECT_EQ(diags.items()[0].pointer, "/a/1/x");
+  EXPECT_EQ(diags.items()[1].pointer, "/b/k");
+  EXPECT_EQ(diags.items()[0].code, "XB-MODEL-002");
+  Diagnostics ok;
+  EXPECT_TRUE(parse_json_text(R"({"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}]})",
+                              "ok.json", ok, "XB-MODEL"));
+  EXPECT_FALSE(ok.has_errors());
+}
+
+TEST(JsonReader, NumbersBeyondADoubleAndDeepNestingAreInvalidJson) {
+  Diagnostics diags;
+  EXPECT_FALSE(parse_json_text(R"({"x": 1e400})", "big.json", diags, "XB-MODEL"));
+  ASSERT_EQ(diags.error_count(), 1u);
+  EXPECT_NE(diags.items()[0].message.find("number overflow"), std::string::npos);
+  Diagnostics deep;
+  const std::string text = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(parse_json_text(text, "deep.json", deep, "XB-MODEL"));
+  ASSERT_EQ(deep.error_count(), 1u);
+  EXPECT_NE(deep.items()[0].message.find("nested deeper than"), std::string::npos);
+  Diagnostics fine;  // brackets inside strings do not count
+  EXPECT_TRUE(parse_json_text("[\"" + std::string(1000, '[') + "\"]", "s.json", fine, "XB-MODEL"));
+}
+
+TEST(JsonReader, RefusesWhatIsNotARegularFile) {
+  for (const char* path : {"/dev/zero", "/dev/null", "/"}) {
+    Diagnostics diags;
+    EXPECT_FALSE(read_input_file(path, diags, "XB-MODEL")) << path;
+    ASSERT_EQ(diags.error_count(), 1u) << path;
+    EXPECT_EQ(diags.items()[0].code, "XB-MODEL-001");
+  }
+  Diagnostics missing;
+  EXPECT_FALSE(read_input_file("/no/such/file.json", missing, "XB-MODEL"));
+  ASSERT_EQ(missing.error_count(), 1u);
+  EXPECT_NE(missing.items()[0].message.find("No such file"), std::string::npos)
+      << missing.items()[0].message;
+}
+
+TEST(Diagnostics, MessagesShowEscapesAndShortenHugeWords) {
+  Diagnostics diags;
+  diags.error("XB-TEST-001", "f.json", "/x\x1b",
+              "id `" + std::string(1000000, 'x') + "` \x1b[2J bad", "hint\nsecond line \x07");
+  const Diagnostic& d = diags.items()[0];
+  EXPECT_LT(d.message.size(), 300u);
+  EXPECT_NE(d.message.find("(1000002 bytes)"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("\\x1b[2J bad"), std::string::npos) << d.message;
+  EXPECT_EQ(d.pointer, "/x\\x1b");
+  EXPECT_EQ(*d.hint, "hint\nsecond line \\x07");
+  Diagnostics many_words;  // a long text of short words keeps its start and its end
+  std::string nots;
+  for (int k = 0; k < 100000; ++k) nots += "not ";
+  many_words.error("XB-TEST-002", "f.json", "", "in `" + nots + "x`: too deep");
+  const std::string& m = many_words.items()[0].message;
+  EXPECT_LT(m.size(), 2100u);
+  EXPECT_EQ(m.substr(0, 8), "in `not ");
+  EXPECT_EQ(m.substr(m.size() - 12), "x`: too deep");
+  EXPECT_NE(m.find("bytes omitted"), std::string::npos);
+  for (const char c : render_diagnostic(d))
+    EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20);
+}
+
 }  // namespace
 }  // namespace xborder

@@ -94,7 +94,7 @@ cat >"$work/bad.json" <<JSON
 JSON
 expect_invalid "dangling party" "bad.json:/timeline/0/event/party: error\[XB-SIM-032\]" "$work/bad.json"
 expect_invalid "missing scenario file" "error\[XB-SIM-001\]" "$work/none.json"
-expect_invalid "bad --runs" "needs a non-negative integer" "$work/bad.json" --runs many
+expect_invalid "bad --runs" "needs a whole number from 0 to 1000000" "$work/bad.json" --runs many
 expect_invalid "bad --horizon" "is not a horizon" "$root/scenarios/eu-us-replay/simulation.json" --horizon 5x
 expect_invalid "option without its value" "\`--policies\` needs a value" "$work/bad.json" --policies
 expect_invalid "bad --format" "must be \`text\` or \`json\`" "$root/scenarios/eu-us-replay/simulation.json" --format html
