@@ -505,15 +505,23 @@ void check_references(const RuleBase& base, Diagnostics& diags) {
       for (const auto& entry : fs.entries) {
         if (!entry.when) continue;
         bool found = false;
+        // A plain list (a fact set none of whose entries has a condition) compiles to a flat
+        // disjunction, so reading one cannot make conditions grow.
         visit(*entry.when, [&](const Expr& e) {
-          if (e.op == ExprOp::kFact) found = true;
+          if (e.op == ExprOp::kFact) {
+            auto it = base.facts.find(e.text);
+            found = found || it == base.facts.end() ||
+                    std::any_of(it->second->entries.begin(), it->second->entries.end(),
+                                [](const FactEntry& x) { return x.when.has_value(); });
+          }
           if (e.op == ExprOp::kDefinition && reaches_fact(e.text)) found = true;
         });
         if (found) {
           diags.error("XB-RULES-045", pack.file, entry.pointer + "/when",
-                      "the condition of a fact entry reads a fact set (directly or through a "
-                      "definition)",
-                      "a `when` may test the event's context, not other fact sets");
+                      "the condition of a fact entry reads a fact set with conditions of its own, "
+                      "or a definition that reads a fact set",
+                      "a `when` may test the event's context and plain fact lists (entries "
+                      "without `when`)");
         }
       }
     }
@@ -690,9 +698,9 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   }
   // Definitions may use each other and fact sets, and a fact entry's `when` may use definitions,
   // but not in a cycle (XB-RULES-043), not in a chain deeper than kMaxReferenceDepth
-  // (XB-RULES-044: the compilers inline definitions recursively), and a `when` reads no fact set
-  // (XB-RULES-045: each use of a fact set compiles its conditions again, so conditions that read
-  // fact sets could grow exponentially).
+  // (XB-RULES-044: the compilers inline definitions recursively), and a `when` reads only plain
+  // fact lists (XB-RULES-045: each use of a fact set compiles its conditions again, so conditions
+  // that read conditional fact sets could grow exponentially).
   if (!diags.has_errors()) check_references(base, diags);
   if (!diags.has_errors()) result.rules = std::move(base);
   return result;
