@@ -908,31 +908,6 @@ struct PathChecker::Impl {
       }
       set_tri(v, vars.m_split, m->split_processing);
     }
-    // Measures.
-    set(v, vars.m_key_holder, universe.none_index(Domain::kParty));
-    set(v, vars.m_key_country, universe.none_index(Domain::kCountry));
-    set(v, vars.m_reid_country, universe.none_index(Domain::kCountry));
-    if (const Measures* m = measures_for(e, from, to)) {
-      set_tri(v, vars.m_transit, m->encryption_in_transit);
-      set_tri(v, vars.m_rest, m->encryption_at_rest);
-      if (!m->key_holder.known()) {
-        set(v, vars.m_key_holder, kUnknown);
-      } else if (m->key_holder.value()) {
-        set(v, vars.m_key_holder, party_index(*m->key_holder.value()));
-      }
-      if (!m->key_country.known()) {
-        set(v, vars.m_key_country, kUnknown);
-      } else if (m->key_country.value()) {
-        set(v, vars.m_key_country, country_index(*m->key_country.value()));
-      }
-      set_tri(v, vars.m_pseudo, m->pseudonymised);
-      if (!m->reid_key_country.known()) {
-        set(v, vars.m_reid_country, kUnknown);
-      } else if (m->reid_key_country.value()) {
-        set(v, vars.m_reid_country, country_index(*m->reid_key_country.value()));
-      }
-      set_tri(v, vars.m_split, m->split_processing);
-    }
     // The rules this edge can trigger at all: with the state and data set unknown, a rule whose
     // condition is already false is never evaluated on this edge's events.
     EventView edge_only(slots);

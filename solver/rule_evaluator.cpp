@@ -835,6 +835,21 @@ void RuleEvaluator::justify_entry(const Entry& e, Tri value, const ContextReader
   if (e.when >= 0) justify(e.when, Tri::kFalse, c, out);
 }
 
+void RuleEvaluator::justify_entries(const std::vector<Entry>& entries, int only_value, Tri value,
+                                    const ContextReader& c, Justification& out) const {
+  // True: the first entry that holds; false: why each one fails. `only_value`: the entries of
+  // that value (kUnknown: all).
+  for (const Entry& e : entries) {
+    if (only_value != kUnknownValue && e.value != only_value) continue;
+    if (value == Tri::kFalse) {
+      justify_entry(e, Tri::kFalse, c, out);
+    } else if (entry_holds(e, c) == Tri::kTrue) {
+      justify_entry(e, Tri::kTrue, c, out);
+      return;
+    }
+  }
+}
+
 void RuleEvaluator::justify(int index, Tri value, const ContextReader& c,
                             Justification& out) const {
   if (value == Tri::kUnknown) return;
@@ -892,27 +907,11 @@ void RuleEvaluator::justify(int index, Tri value, const ContextReader& c,
       return;
     case Kind::kFactValue: {
       justify_operand(n.lhs, c, out);
-      const int x = this->value(n.lhs, c);
-      for (const Entry& e : n.entries) {
-        if (x != kUnknownValue && e.value != x) continue;
-        const Tri t = entry_holds(e, c);
-        if (want && t == Tri::kTrue) {
-          justify_entry(e, Tri::kTrue, c, out);
-          return;
-        }
-        if (!want) justify_entry(e, Tri::kFalse, c, out);
-      }
+      justify_entries(n.entries, this->value(n.lhs, c), value, c, out);
       return;
     }
     case Kind::kFactLiteral:
-      for (const Entry& e : n.entries) {
-        const Tri t = entry_holds(e, c);
-        if (want && t == Tri::kTrue) {
-          justify_entry(e, Tri::kTrue, c, out);
-          return;
-        }
-        if (!want) justify_entry(e, Tri::kFalse, c, out);
-      }
+      justify_entries(n.entries, kUnknownValue, value, c, out);
       return;
     case Kind::kFactSetMember:
       for (const Entry& e : n.entries) {

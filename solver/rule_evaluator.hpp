@@ -168,6 +168,8 @@ class RuleEvaluator {
   // Adds to `out` the inputs that make `node` evaluate to `value` (true or false) in `c`.
   void justify(int node, Tri value, const ContextReader& c, Justification& out) const;
   void justify_entry(const Entry& e, Tri value, const ContextReader& c, Justification& out) const;
+  void justify_entries(const std::vector<Entry>& entries, int only_value, Tri value,
+                       const ContextReader& c, Justification& out) const;
   void justify_operand(const Operand& o, const ContextReader& c, Justification& out) const;
 
   const RuleBase& base_;
