@@ -138,29 +138,24 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   json top = check_result_to_json(head, context);
   top.erase("findings");
   for (const auto& [key, value] : extra.items()) top[key] = value;
-  auto indented = [](const std::string& text) {
+  // A value dumped with indent 2, shifted right to sit `depth` levels deep.
+  auto nested = [](const json& value, const std::string& shift) {
+    const std::string text = value.dump(2);
     std::string o;
     o.reserve(text.size() + text.size() / 8);
     for (char c : text) {
       o += c;
-      if (c == '\n') o += "    ";
+      if (c == '\n') o += shift;
     }
     return o;
   };
   out << "{\n";
-  for (const auto& [key, value] : top.items()) {
-    std::string v = value.dump(2);
-    std::string shifted;
-    for (char c : v) {
-      shifted += c;
-      if (c == '\n') shifted += "  ";
-    }
-    out << "  " << json(key).dump() << ": " << shifted << ",\n";
-  }
+  for (const auto& [key, value] : top.items())
+    out << "  " << json(key).dump() << ": " << nested(value, "  ") << ",\n";
   out << "  \"findings\": [";
-  for (std::size_t k = 0; k < result.findings.size(); ++k) {
-    out << (k ? ",\n    " : "\n    ") << indented(finding_to_json(result.findings[k], result.at).dump(2));
-  }
+  for (std::size_t k = 0; k < result.findings.size(); ++k)
+    out << (k ? ",\n    " : "\n    ")
+        << nested(finding_to_json(result.findings[k], result.at), "    ");
   out << (result.findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 

@@ -2,6 +2,8 @@
 // EU→Japan/US scenario.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "reports/check_report.hpp"
 #include "tests/test_support.hpp"
 
@@ -27,6 +29,23 @@ TEST(Report, TextSaysWhatIsMissingAndGroupsReasons) {
   EXPECT_EQ(text.find("safeguard.derogations[49(1)(b)]"), std::string::npos) << text;
   EXPECT_NE(text.find("1 compliant finding hidden"), std::string::npos) << text;
   EXPECT_NE(text.find("authorities: DE, US"), std::string::npos) << text;
+}
+
+// `check --format json` streams the document finding by finding: it must parse to exactly the
+// document check_result_to_json builds, with the extra keys beside it.
+TEST(Report, StreamedJsonEqualsTheDocument) {
+  const auto result = eu_us_at("2020-08-01");
+  const ReportContext context{"model.json", "EU", ""};
+  std::ostringstream streamed;
+  write_check_result_json(result, context, nlohmann::json{{"regimes", {"EU", "JP"}}}, streamed);
+  auto expected = check_result_to_json(result, context);
+  expected["regimes"] = {"EU", "JP"};
+  EXPECT_EQ(nlohmann::json::parse(streamed.str()), expected);
+  CheckResult empty = result;
+  empty.findings.clear();
+  std::ostringstream none;
+  write_check_result_json(empty, context, nlohmann::json::object(), none);
+  EXPECT_EQ(nlohmann::json::parse(none.str())["findings"], nlohmann::json::array());
 }
 
 TEST(Report, JsonCarriesTheContractFields) {

@@ -83,5 +83,18 @@ if [ "$found" -eq 0 ]; then
   echo "check_schema: no scenarios/*/model.json under $root" >&2
   exit 2
 fi
+# --stats: the figures go to standard error, the JSON on standard output stays valid.
+model="$root/scenarios/multi-tier-cloud/model.json"
+"$xborder" check "$model" --at 2024-06-01 --format json --stats >"$tmp/stats.json" 2>"$tmp/stats.err"
+if grep -q "^stats: rules [0-9]* evaluated" "$tmp/stats.err" &&
+  grep -q "^stats: check phases: propagate" "$tmp/stats.err" &&
+  ! grep -q "stats:" "$tmp/stats.json" &&
+  "$python" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/stats.json"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL: check --stats (stderr: $(head -c 400 "$tmp/stats.err"))"
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
