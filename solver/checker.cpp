@@ -1130,6 +1130,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   const std::uint64_t queries_before = compiled->solver_queries;
   const std::uint64_t hits_before = compiled->cache_hits;
   const auto propagate_start = std::chrono::steady_clock::now();
+  auto report_progress = [&](std::string_view phase, std::uint64_t done, std::uint64_t total) {
+    if (options.progress) options.progress(phase, done, total);
+  };
+  report_progress("propagate", 0, 0);
 
   Run run;
   run.at = at;
@@ -1273,8 +1277,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::unordered_map<FindingKey, std::size_t, FindingKeyHash> slot_of;
   std::vector<FindingAcc> acc;
   EventView view(slots);
+  report_progress("evaluate", 0, events.size());
   if (options.evaluate_rules) {
+    std::uint64_t done = 0;
     for (const auto& [ei, state_id] : events) {
+      if ((++done & 0x3fff) == 0) report_progress("evaluate", done, events.size());
       const FlatEdge& fe = edges[ei];
       const EdgeFacts& ef = edge_facts(run, ei);
       if (ef.candidates.empty()) {
@@ -1340,6 +1347,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
 
   // Phase 4 — paths per state, then per finding.
   const auto count_start = std::chrono::steady_clock::now();
+  report_progress("count", 0, 0);
   std::vector<std::uint64_t> paths_to;
   count_paths(states, transitions, root_states, result, paths_to);
   for (auto& slot : acc) {

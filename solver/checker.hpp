@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/diagnostic.hpp"
@@ -120,6 +122,9 @@ struct CheckOptions {
   // False: every rule goes to the solver, as before the direct evaluator existed (the reference
   // the evaluator is tested against, and the path the answer caches serve).
   bool direct_evaluation = true;
+  // Called now and then from the checking thread with the phase ("propagate", "evaluate",
+  // "count") and how far it is (total 0: unknown). For progress lines; never for results.
+  std::function<void(std::string_view phase, std::uint64_t done, std::uint64_t total)> progress;
 };
 
 // Solver answers that several checkers of one rule base share (a simulation's world states): a
