@@ -146,7 +146,7 @@ std::optional<std::string> disagreement(const json& j, Date at, Aspect aspect) {
   auto ref = reference_check(*model, shipped_rules(), at);
   if (!ref) return std::nullopt;
   PathChecker checker(*model, shipped_rules());
-  return differences(from_checker(checker.check(at, {true})).findings, *ref, aspect);
+  return differences(from_checker(checker.check(at)).findings, *ref, aspect);
 }
 
 // Greedy deletion of array elements and object members while the model still loads and the
@@ -243,7 +243,7 @@ RunResult differential_run(Aspect aspect, int count, std::uint64_t seed_offset) 
     events += ref->events;
     leaves += ref->leaves;
     PathChecker checker(*model, shipped_rules());
-    const Checked actual = from_checker(checker.check(at, {true}));
+    const Checked actual = from_checker(checker.check(at));
     checker_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     findings += actual.findings.size();
     for (const auto& [key, n] : actual.findings) {
@@ -304,7 +304,7 @@ TEST(Reference, ReplayOneModel) {
   auto ref = reference_check(*model, shipped_rules(), at);
   ASSERT_TRUE(ref) << "too big for the reference";
   PathChecker checker(*model, shipped_rules());
-  const CheckResult result = checker.check(at, {true});
+  const CheckResult result = checker.check(at);
   for (const auto& f : result.findings) {
     std::cout << "checker:   " << to_string(FindingKey{f.rule_id, f.edge, f.dataset, f.verdict})
               << " paths " << f.path_count << "\n";
