@@ -48,7 +48,10 @@ constexpr std::uint64_t kMaxCompareCells = 100'000;
 const char* const kUsage = R"(usage:
   xborder check MODEL.json [--rules DIR] [--policies FILE|DIR]... [--at YYYY-MM-DD]
                            [--format text|json] [--places ID,ID] [--regimes A,B] [--all]
-                           [--stats] [--error-format human|json]
+                           [--findings] [--compliant] [--stats] [--error-format human|json]
+      prints one legal issue per rule, verdict and recipient with its occurrences; --findings
+      adds every finding (rule × edge × data set) to the JSON, --compliant (or --all) the
+      compliant ones
   xborder graph MODEL.json [--rules DIR] [--policies FILE|DIR]... [--format json|dot]
   xborder validate MODEL.json [--rules DIR] [--policies FILE|DIR]...
   xborder report MODEL.json --format FORMAT [-o FILE] [--rules DIR] [--policies FILE|DIR]...
@@ -93,6 +96,8 @@ struct Args {
   std::vector<std::string> places;
   std::vector<std::filesystem::path> policies;  // the organisation's own packs
   bool all = false;
+  bool findings = false;   // check --format json: every finding besides the issues
+  bool compliant = false;  // check --format json: compliant issues and findings too
   bool json_errors = false;
   std::string output;  // report: write here instead of standard output
   std::string from;    // report: render a saved report input; rules diff: the earlier date
@@ -181,6 +186,10 @@ Args parse_args(int argc, char** argv) {
       a.to = value();
     } else if (arg == "--all") {
       a.all = true;
+    } else if (arg == "--findings") {
+      a.findings = true;
+    } else if (arg == "--compliant") {
+      a.compliant = true;
     } else if (arg == "--stats") {
       a.stats = true;
     } else if (arg == "--error-format") {
@@ -212,6 +221,8 @@ Args parse_args(int argc, char** argv) {
   if (!a.regimes.empty() && a.command != "check")
     throw UsageError{"`--regimes` is only for `check`"};
   if (a.regimes.size() == 1) throw UsageError{"`--regimes` needs two regimes or more: A,B"};
+  if ((a.findings || a.compliant) && a.command != "check")
+    throw UsageError{"`--findings` and `--compliant` are only for `check`"};
   if (!a.from.empty() && !a.model.empty())
     throw UsageError{"give either MODEL.json or --from, not both"};
   if (a.model.empty() && a.from.empty()) throw UsageError{"`" + a.command + "` needs a MODEL.json"};
@@ -679,7 +690,12 @@ int run(const Args& a) {
       regimes.push_back(std::move(*r));
   }
   if (diags.has_errors()) return report_diagnostics(diags, a.json_errors);
-  const CheckResult result = checker.check(at);
+  // Findings each explained where they are all shown (reports, --findings, --regimes); otherwise
+  // one explained example per legal issue, which keeps a large map's output small.
+  CheckOptions check_options;
+  if (a.command == "check" && !a.findings && a.regimes.empty())
+    check_options.explain = Explain::kOnePerIssue;
+  const CheckResult result = checker.check(at, check_options);
   clock.lap("check");
   // On every way out: the figures of the run, when asked for.
   struct StatsOnExit {
@@ -705,7 +721,10 @@ int run(const Args& a) {
       extra["regimes"] = regimes_to_json(regimes);
       extra["regime_disagreements"] = regime_disagreements_to_json(disagreements);
     }
-    write_check_result_json(result, context, extra, std::cout);
+    CheckJsonOptions json_options;
+    json_options.findings = a.findings;
+    json_options.compliant = a.compliant || a.all;
+    write_check_result_json(result, context, extra, std::cout, json_options);
   } else {
     std::cout << check_result_to_text(result, context, a.all);
     if (!regimes.empty()) std::cout << regime_disagreements_to_text(regimes, disagreements);

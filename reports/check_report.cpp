@@ -5,6 +5,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <iomanip>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace xborder {
@@ -23,27 +24,22 @@ json citation_json(const Citation& c) {
   return j;
 }
 
-json finding_to_json(const Finding& f, Date at) {
-  json j;
-  j["verdict"] = std::string(to_string(f.verdict));
-  j["rule"] = f.rule_id;
-  j["rule_kind"] = f.rule_kind;
-  j["title"] = text_json(f.rule_title);
-  j["citation"] = citation_json(f.citation.at(at));
-  j["place"] = f.place;
-  j["place_name"] = text_json(f.place_name);
-  j["dataset"] = f.dataset;
-  j["event"] = std::string(to_string(f.event));
-  j["edge"] = {{"id", f.edge},
-               {"kind", std::string(to_string(f.edge_kind))},
-               {"implicit", f.edge_kind != EdgeKind::kFlow},
-               {"from", f.from_node},
-               {"to", f.to_node},
-               {"exporter", f.exporter},
-               {"importer", f.importer},
-               {"from_country", f.from_country.empty() ? json(nullptr) : json(f.from_country)},
-               {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
-  j["model_pointer"] = f.model_pointer;
+namespace {
+json edge_json(const Finding& f) {
+  return {{"id", f.edge},
+          {"kind", std::string(to_string(f.edge_kind))},
+          {"implicit", f.edge_kind != EdgeKind::kFlow},
+          {"from", f.from_node},
+          {"to", f.to_node},
+          {"exporter", f.exporter},
+          {"importer", f.importer},
+          {"from_country", f.from_country.empty() ? json(nullptr) : json(f.from_country)},
+          {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
+}
+
+// What a finding (or an issue's example) says about why: routes, reasons, deciding unknowns,
+// the disclosure scope after the event and a witness path.
+void add_explanation(json& j, const Finding& f, Date at) {
   json path = json::array();
   for (const auto& step : f.path) {
     json p{{"node", step.node},
@@ -59,7 +55,6 @@ json finding_to_json(const Finding& f, Date at) {
     path.push_back(p);
   }
   j["path"] = path;
-  j["path_count"] = f.path_count;
   json routes = json::array();
   for (const auto& r : f.routes) {
     json rj{
@@ -86,10 +81,95 @@ json finding_to_json(const Finding& f, Date at) {
   j["disclosure_scope"] = {{"parties", f.scope},
                            {"authorities", f.authorities},
                            {"authorities_possible", f.authorities_possible}};
+}
+
+void add_rule(json& j, const Finding& f, Date at) {
+  j["verdict"] = std::string(to_string(f.verdict));
+  j["rule"] = f.rule_id;
+  j["rule_kind"] = f.rule_kind;
+  j["title"] = text_json(f.rule_title);
+  j["citation"] = citation_json(f.citation.at(at));
+  j["place"] = f.place;
+  j["place_name"] = text_json(f.place_name);
+}
+
+bool included(const Verdict v, const CheckJsonOptions& options) {
+  return options.compliant || v != Verdict::kCompliant;
+}
+
+std::uint64_t add_saturating(std::uint64_t a, std::uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+// Issues per verdict, whatever the document includes.
+json issue_counts(const CheckResult& result) {
+  std::uint64_t counts[3] = {0, 0, 0};
+  for (const auto& issue : result.issues) ++counts[static_cast<int>(issue.verdict)];
+  return {{"violations", counts[0]}, {"undetermined", counts[1]}, {"compliant", counts[2]}};
+}
+}  // namespace
+
+json finding_to_json(const Finding& f, Date at) {
+  json j;
+  add_rule(j, f, at);
+  j["dataset"] = f.dataset;
+  j["event"] = std::string(to_string(f.event));
+  j["edge"] = edge_json(f);
+  j["model_pointer"] = f.model_pointer;
+  j["path_count"] = f.path_count;
+  add_explanation(j, f, at);
   return j;
 }
 
-json check_result_to_json(const CheckResult& result, const ReportContext& context) {
+json issue_to_json(const Issue& issue, const CheckResult& result) {
+  const Finding& example = result.findings.at(issue.example);
+  json j;
+  add_rule(j, example, result.at);
+  j["recipient"] = {{"party", issue.recipient},
+                    {"country", issue.recipient_country.empty()
+                                    ? json(nullptr)
+                                    : json(issue.recipient_country)}};
+  std::set<std::string> events, systems, exporters, datasets;
+  // Occurrences by edge: one entry per edge with the data sets it carries into the issue.
+  std::map<std::string, std::pair<json, std::set<std::string>>> by_edge;
+  std::map<std::string, std::uint64_t> edge_paths;
+  for (std::size_t k : issue.findings) {
+    const Finding& f = result.findings.at(k);
+    events.insert(std::string(to_string(f.event)));
+    systems.insert(f.to_node);
+    exporters.insert(f.exporter);
+    datasets.insert(f.dataset);
+    auto [it, fresh] = by_edge.try_emplace(f.edge);
+    if (fresh) {
+      it->second.first = edge_json(f);
+      it->second.first.erase("importer");
+      it->second.first.erase("to_country");
+      it->second.first["event"] = std::string(to_string(f.event));
+      it->second.first["model_pointer"] = f.model_pointer;
+    }
+    it->second.second.insert(f.dataset);
+    edge_paths[f.edge] = add_saturating(edge_paths[f.edge], f.path_count);
+  }
+  j["events"] = events;
+  j["systems"] = systems;
+  j["exporters"] = exporters;
+  j["datasets"] = datasets;
+  j["occurrences"] = issue.findings.size();
+  j["path_count"] = issue.path_count;
+  json edges = json::array();
+  for (auto& [id, entry] : by_edge) {
+    entry.first["datasets"] = entry.second;
+    entry.first["path_count"] = edge_paths[id];
+    edges.push_back(std::move(entry.first));
+  }
+  j["edges"] = std::move(edges);
+  j["example"] = {{"edge", example.edge}, {"dataset", example.dataset}};
+  add_explanation(j, example, result.at);
+  return j;
+}
+
+json check_result_to_json(const CheckResult& result, const ReportContext& context,
+                          const CheckJsonOptions& options) {
   json out;
   out["schema_version"] = kCheckSchemaVersion;
   out["tool"] = "xborder";
@@ -111,9 +191,20 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
                     {"compliant", s.compliant},
                     {"states", s.states},
                     {"events_checked", s.events_checked}};
-  json findings = json::array();
-  for (const auto& f : result.findings) findings.push_back(finding_to_json(f, result.at));
-  out["findings"] = findings;
+  out["summary"]["issues"] = issue_counts(result);
+  out["included"] = {{"findings", options.findings}, {"compliant", options.compliant}};
+  json issues = json::array();
+  for (const auto& issue : result.issues) {
+    if (included(issue.verdict, options)) issues.push_back(issue_to_json(issue, result));
+  }
+  out["issues"] = issues;
+  if (options.findings) {
+    json findings = json::array();
+    for (const auto& f : result.findings) {
+      if (included(f.verdict, options)) findings.push_back(finding_to_json(f, result.at));
+    }
+    out["findings"] = findings;
+  }
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
     warnings.push_back({{"code", w.code},
@@ -126,17 +217,22 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
 }
 
 void write_check_result_json(const CheckResult& result, const ReportContext& context,
-                             const json& extra, std::ostream& out) {
-  // The document without its findings, then the findings one at a time: a map with hundreds of
-  // thousands of findings never sits in memory twice.
+                             const json& extra, std::ostream& out,
+                             const CheckJsonOptions& options) {
+  // The document without its issues and findings, then those one at a time: a map with hundreds
+  // of thousands of findings never sits in memory twice.
   CheckResult head;
   head.at = result.at;
   head.places = result.places;
   head.place_details = result.place_details;
   head.summary = result.summary;
   head.warnings = result.warnings;
-  json top = check_result_to_json(head, context);
-  top.erase("findings");
+  CheckJsonOptions head_options = options;
+  head_options.findings = false;
+  json top = check_result_to_json(head, context, head_options);
+  top.erase("issues");
+  top["summary"]["issues"] = issue_counts(result);
+  top["included"]["findings"] = options.findings;
   for (const auto& [key, value] : extra.items()) top[key] = value;
   // A value dumped with indent 2, shifted right to sit `depth` levels deep.
   auto nested = [](const json& value, const std::string& shift) {
@@ -152,11 +248,34 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   out << "{\n";
   for (const auto& [key, value] : top.items())
     out << "  " << json(key).dump() << ": " << nested(value, "  ") << ",\n";
-  out << "  \"findings\": [";
-  for (std::size_t k = 0; k < result.findings.size(); ++k)
-    out << (k ? ",\n    " : "\n    ")
-        << nested(finding_to_json(result.findings[k], result.at), "    ");
-  out << (result.findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  // An array member written element by element; `last` closes the document.
+  auto stream_array = [&](const char* key, auto&& items, bool last) {
+    out << "  \"" << key << "\": [";
+    bool first = true;
+    items([&](const json& element) {
+      out << (first ? "\n    " : ",\n    ") << nested(element, "    ");
+      first = false;
+    });
+    out << (first ? "]" : "\n  ]") << (last ? "\n}\n" : ",\n");
+  };
+  stream_array(
+      "issues",
+      [&](auto&& emit) {
+        for (const auto& issue : result.issues) {
+          if (included(issue.verdict, options)) emit(issue_to_json(issue, result));
+        }
+      },
+      !options.findings);
+  if (options.findings) {
+    stream_array(
+        "findings",
+        [&](auto&& emit) {
+          for (const auto& f : result.findings) {
+            if (included(f.verdict, options)) emit(finding_to_json(f, result.at));
+          }
+        },
+        true);
+  }
 }
 
 namespace {
@@ -196,6 +315,33 @@ std::string upper(std::string_view s) {
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
+// The same issue elsewhere: the other edges and data sets it happens on, a few lines at most
+// (the JSON lists every one).
+void occurrences_to_text(std::ostream& out, const Issue& issue, const CheckResult& result) {
+  constexpr std::size_t kShown = 8;
+  std::map<std::string, std::pair<const Finding*, std::vector<std::string>>> by_edge;
+  for (std::size_t k : issue.findings) {
+    if (k == issue.example) continue;
+    const Finding& f = result.findings.at(k);
+    auto& entry = by_edge[f.edge];
+    entry.first = &f;
+    entry.second.push_back(f.dataset);
+  }
+  out << "  the same issue on " << count(issue.findings.size() - 1, "more occurrence") << " ("
+      << count(issue.path_count, "path") << " in all):\n";
+  std::size_t shown = 0;
+  for (const auto& [edge, entry] : by_edge) {
+    if (shown++ == kShown) {
+      out << "    … and " << count(by_edge.size() - kShown, "more edge")
+          << " (--format json lists them all)\n";
+      break;
+    }
+    const Finding& f = *entry.first;
+    out << "    " << edge << ": " << f.exporter << " ("
+        << (f.from_country.empty() ? "?" : f.from_country) << ") → " << f.to_node << " · "
+        << join(entry.second, ", ") << "\n";
+  }
+}
 }  // namespace
 
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
@@ -208,10 +354,17 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
   out << count(s.paths, "data path") << " (" << count(s.states, "distinct state")
       << "): " << count(s.violations, "violation") << ", " << s.undetermined << " undetermined, "
       << s.compliant << " compliant\n";
+  if (result.issues.size() < result.findings.size()) {
+    std::uint64_t shown = 0;
+    for (const auto& issue : result.issues) shown += issue.verdict != Verdict::kCompliant;
+    out << "grouped into " << count(shown, "legal issue")
+        << " that are not compliant (one per rule and recipient)\n";
+  }
   for (const auto& w : result.warnings.sorted())
     out << "\nwarning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
-  for (const auto& f : result.findings) {
-    if (f.verdict == Verdict::kCompliant && !show_compliant) continue;
+  for (const auto& issue : result.issues) {
+    if (issue.verdict == Verdict::kCompliant && !show_compliant) continue;
+    const Finding& f = result.findings.at(issue.example);
     out << "\n"
         << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
     const Citation cited = f.citation.at(result.at);
@@ -265,6 +418,7 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     if (!f.authorities_possible.empty())
       out << " (possibly " << join(f.authorities_possible, ", ") << ")";
     out << "\n";
+    if (issue.findings.size() > 1) occurrences_to_text(out, issue, result);
   }
   if (!show_compliant && s.compliant > 0)
     out << "\n(" << count(s.compliant, "compliant finding") << " hidden; --all shows them)\n";

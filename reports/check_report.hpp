@@ -13,7 +13,7 @@ namespace xborder {
 
 inline constexpr const char* kToolVersion =
     "0.1.0";  // `xborder --version`, SARIF tool.driver.version
-inline constexpr const char* kCheckSchemaVersion = "1.2.0";
+inline constexpr const char* kCheckSchemaVersion = "2.0.0";
 
 struct ReportContext {
   std::string model_file;  // as given on the command line
@@ -25,12 +25,24 @@ struct ReportContext {
 nlohmann::json text_json(const Text& t);
 nlohmann::json citation_json(const Citation& c);
 
-nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context);
+// What the JSON document includes besides the issues. The library's default is everything (reports
+// and the Python package read the findings); `check --format json` prints the issues alone, and
+// `--findings` / `--compliant` add the rest.
+struct CheckJsonOptions {
+  bool findings = true;   // every finding, one per (rule, edge, data set, verdict)
+  bool compliant = true;  // compliant issues (and findings)
+};
+
+nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context,
+                                    const CheckJsonOptions& options = {});
 nlohmann::json finding_to_json(const Finding& f, Date at);  // citations as in force at `at`
-// The same document written as it is built, finding by finding (what `check --format json`
-// prints), with `extra` keys added at the top level.
+// One legal issue with its occurrences, explained by its example finding.
+nlohmann::json issue_to_json(const Issue& issue, const CheckResult& result);
+// The same document written as it is built, issue by issue and finding by finding (what `check
+// --format json` prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,
-                             const nlohmann::json& extra, std::ostream& out);
+                             const nlohmann::json& extra, std::ostream& out,
+                             const CheckJsonOptions& options = {});
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant);
 

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -919,15 +921,13 @@ struct PathChecker::Impl {
     return v;
   }
 
-  void fill_finding(Finding& f, std::size_t r, const FlatEdge& fe, const DataState& s,
-                    const RuleAnswer& answer, const EventView& view, Run& run,
-                    const std::vector<StateRecord>& states, std::uint32_t state_id) const {
+  // What a finding is about: the rule, the event, the edge and its ends.
+  void fill_occurrence(Finding& f, std::size_t r, const FlatEdge& fe, const DataState& s) const {
     const GraphType& g = graph.graph();
     const Rule& rule = compiled->rule(r);
     const GraphEdge& e = *fe.edge;
     const GraphNode& from = g[fe.from];
     const GraphNode& to = g[fe.to];
-    f.verdict = answer.verdict;
     f.rule_id = rule.id;
     f.rule_kind = rule.kind;
     f.rule_title = rule.title;
@@ -953,6 +953,16 @@ struct PathChecker::Impl {
         f.model_pointer = sys->pointer + (e.kind == EdgeKind::kHosting ? "/runs_on" : "/regions");
       }
     }
+  }
+
+  // Why: the routes and their status, the reasons, the deciding unknowns, the disclosure scope
+  // after the event and a witness path.
+  void fill_explanation(Finding& f, const FlatEdge& fe, const DataState& s,
+                        const RuleAnswer& answer, const EventView& view, Run& run,
+                        const std::vector<StateRecord>& states, std::uint32_t state_id) const {
+    const GraphType& g = graph.graph();
+    const GraphEdge& e = *fe.edge;
+    const GraphNode& to = g[fe.to];
     f.routes = answer.routes;
     f.because = compiled->render(answer.because, view);
     f.deciding = answer.deciding;
@@ -1272,85 +1282,215 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   };
   struct FindingAcc {
     Finding finding;
+    std::uint16_t rule = 0;
+    std::uint32_t edge = 0, state = 0;  // the first event that falls in it: what explains it
     std::vector<std::uint32_t> states;  // source states that fall in this finding
   };
   std::unordered_map<FindingKey, std::size_t, FindingKeyHash> slot_of;
   std::vector<FindingAcc> acc;
   EventView view(slots);
+  // The context of one event: the edge's facts and the state's, built already (the facts are
+  // memoised: only `load_event` builds them, on this thread).
+  auto set_event = [&](EventView& v, std::uint32_t ei, std::uint32_t state_id) {
+    const FlatEdge& fe = edges[ei];
+    const DataState& s = states[state_id].full;
+    const DatasetFacts& df = *run.datasets[static_cast<std::size_t>(s.dataset)];
+    const auto rel = relationship_of(*fe.edge, g[fe.from], g[fe.to], s);
+    const std::array<int, 3> none3{kUnknown, kUnknown, kUnknown};
+    const auto& cf =
+        s.controller == kUnknown ? none3 : *run.controllers[static_cast<std::size_t>(s.controller)];
+    v.set_edge(run.edges[ei]);
+    v.set_state(
+        {rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown,
+         s.controller, cf[0], cf[1], cf[2], df.count, df.value},
+        {&run.state_sets.at(s.scope), &run.state_sets.at(s.authorities),
+         &run.state_sets.at(s.visited), df.categories, df.subjects, df.permitted,
+         df.control_lists});
+  };
+  auto build_facts = [&](std::uint32_t ei, std::uint32_t state_id) -> const EdgeFacts& {
+    const EdgeFacts& ef = edge_facts(run, ei);
+    const DataState& s = states[state_id].full;
+    dataset_facts(run, s.dataset);
+    if (s.controller != kUnknown) controller_facts(run, s.controller);
+    return ef;
+  };
+  auto load_event = [&](std::uint32_t ei, std::uint32_t state_id) {
+    build_facts(ei, state_id);
+    set_event(view, ei, state_id);
+  };
+  auto explain = [&](FindingAcc& slot) {
+    Finding& f = slot.finding;
+    if (f.explained) return;
+    const FlatEdge& fe = edges[slot.edge];
+    load_event(slot.edge, slot.state);
+    const std::size_t r = slot.rule;
+    const DataState& s = states[slot.state].full;
+    const auto direct = options.direct_evaluation ? evaluator->decide(r, view)
+                                                  : std::optional<DirectDecision>{};
+    ++result.stats.explanations;
+    if (direct && !(direct->by_cases && f.verdict != Verdict::kUndetermined)) {
+      fill_explanation(f, fe, s, explain_direct(r, view, *direct), view, run, states, slot.state);
+    } else {
+      // The solver explains what the evaluator could only decide by cases (its reasons come
+      // from an unsat core), and what it left to the solver.
+      fill_explanation(f, fe, s, compiled->evaluate(r, view), view, run, states, slot.state);
+    }
+    f.explained = true;
+  };
   report_progress("evaluate", 0, events.size());
   if (options.evaluate_rules) {
-    std::uint64_t done = 0;
+    // The facts every event reads, built once here; then the events are evaluated on every
+    // thread, each with its own view (the evaluator is read-only). What the evaluator leaves to
+    // the solver is decided afterwards on this thread, which owns the Z3 context. Decisions come
+    // back in event order, so the findings are the same whatever the number of threads.
     for (const auto& [ei, state_id] : events) {
-      if ((++done & 0x3fff) == 0) report_progress("evaluate", done, events.size());
-      const FlatEdge& fe = edges[ei];
-      const EdgeFacts& ef = edge_facts(run, ei);
-      if (ef.candidates.empty()) {
-        result.stats.rules_skipped_by_edge += run.valid_rules.size();
-        continue;
+      if (!edge_facts(run, ei).candidates.empty()) build_facts(ei, state_id);
+    }
+    struct Decided {
+      std::uint32_t event;
+      std::uint16_t rule;
+      Verdict verdict;
+      bool direct;  // false: the solver decides it (in the merge below)
+    };
+    struct Counters {
+      std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0;
+    };
+    constexpr std::size_t kEventsPerThread = 4096;  // below this a thread costs more than it saves
+    unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(
+                                                           1, events.size() / kEventsPerThread))));
+    result.stats.threads = threads;
+    std::vector<std::vector<Decided>> decided(threads);
+    std::vector<Counters> counters(threads);
+    std::vector<std::exception_ptr> failures(threads);
+    auto evaluate_part = [&](unsigned t) {
+      try {
+        EventView local(slots);
+        Counters& c = counters[t];
+        const std::size_t begin = events.size() * t / threads;
+        const std::size_t end = events.size() * (t + 1) / threads;
+        for (std::size_t k = begin; k < end; ++k) {
+          if (t == 0 && ((k - begin) & 0x3fff) == 0x3fff)
+            report_progress("evaluate", (k - begin) * threads, events.size());
+          const auto [ei, state_id] = events[k];
+          const EdgeFacts& ef = run.edges[ei];
+          c.skipped += run.valid_rules.size() - ef.candidates.size();
+          if (ef.candidates.empty()) continue;
+          set_event(local, ei, state_id);
+          for (std::uint16_t r : ef.candidates) {
+            ++c.evaluations;
+            const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
+                                                          : std::optional<DirectDecision>{};
+            if (!direct) {
+              ++c.solver;
+              decided[t].push_back({static_cast<std::uint32_t>(k), r, Verdict::kCompliant, false});
+              continue;
+            }
+            ++c.direct;
+            if (!direct->applicable) continue;
+            if (direct->verdict == Verdict::kCompliant && !options.keep_compliant) continue;
+            decided[t].push_back({static_cast<std::uint32_t>(k), r, direct->verdict, true});
+          }
+        }
+      } catch (...) {
+        failures[t] = std::current_exception();
       }
-      result.stats.rules_skipped_by_edge += run.valid_rules.size() - ef.candidates.size();
-      const DataState& s = states[state_id].full;
-      const DatasetFacts& df = dataset_facts(run, s.dataset);
-      const GraphNode& from = g[fe.from];
-      const GraphNode& to = g[fe.to];
-      const auto rel = relationship_of(*fe.edge, from, to, s);
-      const std::array<int, 3> none3{kUnknown, kUnknown, kUnknown};
-      const auto& cf = s.controller == kUnknown ? none3 : controller_facts(run, s.controller);
-      view.set_edge(ef);
-      view.set_state(
-          {rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown,
-           s.controller, cf[0], cf[1], cf[2], df.count, df.value},
-          {&run.state_sets.at(s.scope), &run.state_sets.at(s.authorities),
-           &run.state_sets.at(s.visited), df.categories, df.subjects, df.permitted,
-           df.control_lists});
-      for (std::uint16_t r : ef.candidates) {
-        ++result.summary.rule_evaluations;
-        const auto direct = options.direct_evaluation ? evaluator->decide(r, view)
-                                                      : std::optional<DirectDecision>{};
-        bool applicable = false;
-        Verdict verdict = Verdict::kCompliant;
-        if (direct) {
-          ++result.stats.direct_decisions;
-          applicable = direct->applicable;
-          verdict = direct->verdict;
-        } else {
-          ++result.stats.solver_decisions;
-          const RuleAnswer& answer = compiled->evaluate(r, view);
-          applicable = answer.applicable;
+    };
+    {
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(evaluate_part, t);
+      evaluate_part(0);
+      for (auto& th : pool) th.join();
+    }
+    for (const auto& failure : failures) {
+      if (failure) std::rethrow_exception(failure);
+    }
+    for (const Counters& c : counters) {
+      result.summary.rule_evaluations += c.evaluations;
+      result.stats.rules_skipped_by_edge += c.skipped;
+      result.stats.direct_decisions += c.direct;
+      result.stats.solver_decisions += c.solver;
+    }
+    for (const auto& part : decided) {
+      for (const Decided& d : part) {
+        const auto [ei, state_id] = events[d.event];
+        Verdict verdict = d.verdict;
+        if (!d.direct) {
+          load_event(ei, state_id);
+          const RuleAnswer& answer = compiled->evaluate(d.rule, view);
+          if (!answer.applicable) continue;
+          if (answer.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
           verdict = answer.verdict;
         }
-        if (!applicable) continue;
-        if (verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-        const FindingKey key{r, static_cast<std::uint32_t>(fe.id), s.dataset,
+        const FlatEdge& fe = edges[ei];
+        const DataState& s = states[state_id].full;
+        const FindingKey key{d.rule, static_cast<std::uint32_t>(fe.id), s.dataset,
                              static_cast<int>(verdict)};
         auto [slot_it, fresh] = slot_of.try_emplace(key, acc.size());
         if (!fresh) {
           acc[slot_it->second].states.push_back(state_id);
           continue;
         }
-        acc.push_back(FindingAcc{{}, {state_id}});
-        Finding& f = acc.back().finding;
-        ++result.stats.explanations;
-        if (direct && !(direct->by_cases && verdict != Verdict::kUndetermined)) {
-          if (verify_direct) verify(r, fe, view, *direct);
-          fill_finding(f, r, fe, s, explain_direct(r, view, *direct), view, run, states, state_id);
-        } else {
-          // The solver explains what the evaluator could only decide by cases (its reasons come
-          // from an unsat core), and what it left to the solver.
-          if (direct && verify_direct) verify(r, fe, view, *direct);
-          fill_finding(f, r, fe, s, compiled->evaluate(r, view), view, run, states, state_id);
+        if (d.direct && verify_direct) {
+          load_event(ei, state_id);
+          verify(d.rule, fe, view, *evaluator->decide(d.rule, view));
         }
+        acc.push_back(FindingAcc{{}, d.rule, ei, state_id, {state_id}});
+        Finding& f = acc.back().finding;
+        fill_occurrence(f, d.rule, fe, s);
+        f.verdict = verdict;
+        f.explained = false;
       }
     }
   }
+
+  // Phase 3 — findings group into issues (rule and verdict on one recipient); the findings to
+  // explain (all of them, or each issue's first) are explained once, from their first event.
+  std::vector<std::size_t> order(acc.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto finding_order = [&](std::size_t a, std::size_t b) {
+    const Finding& x = acc[a].finding;
+    const Finding& y = acc[b].finding;
+    return std::tie(x.verdict, x.place, x.rule_id, x.dataset, x.edge) <
+           std::tie(y.verdict, y.place, y.rule_id, y.dataset, y.edge);
+  };
+  std::sort(order.begin(), order.end(), finding_order);
+  std::map<std::tuple<Verdict, std::string, std::string, std::string, std::string>, std::size_t>
+      issue_of;
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    const Finding& f = acc[order[pos]].finding;
+    auto [it, fresh] = issue_of.try_emplace(
+        std::make_tuple(f.verdict, f.place, f.rule_id, f.importer, f.to_country),
+        result.issues.size());
+    if (fresh) {
+      Issue issue;
+      issue.verdict = f.verdict;
+      issue.rule_id = f.rule_id;
+      issue.place = f.place;
+      issue.recipient = f.importer;
+      issue.recipient_country = f.to_country;
+      issue.example = pos;
+      result.issues.push_back(std::move(issue));
+    }
+    result.issues[it->second].findings.push_back(pos);
+  }
+  for (const Issue& issue : result.issues) {
+    if (options.explain == Explain::kOnePerIssue) explain(acc[order[issue.example]]);
+  }
+  if (options.explain == Explain::kEveryFinding) {
+    for (FindingAcc& slot : acc) explain(slot);
+  }
+  result.stats.issues = result.issues.size();
   result.stats.evaluate_ms = ms_since(evaluate_start);
 
-  // Phase 4 — paths per state, then per finding.
+  // Phase 4 — paths per state, then per finding and per issue.
   const auto count_start = std::chrono::steady_clock::now();
   report_progress("count", 0, 0);
   std::vector<std::uint64_t> paths_to;
   count_paths(states, transitions, root_states, result, paths_to);
-  for (auto& slot : acc) {
+  result.findings.reserve(acc.size());
+  for (std::size_t k : order) {
+    FindingAcc& slot = acc[k];
     std::uint64_t n = 0;
     for (std::uint32_t s : slot.states) n = saturating_add(n, paths_to[s]);
     slot.finding.path_count = n;
@@ -1367,9 +1507,13 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
     result.findings.push_back(std::move(slot.finding));
   }
-  std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.verdict, a.place, a.rule_id, a.dataset, a.edge) <
-           std::tie(b.verdict, b.place, b.rule_id, b.dataset, b.edge);
+  for (Issue& issue : result.issues) {
+    for (std::size_t k : issue.findings)
+      issue.path_count = saturating_add(issue.path_count, result.findings[k].path_count);
+  }
+  std::sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
+    return std::tie(a.verdict, a.place, a.rule_id, a.recipient, a.recipient_country) <
+           std::tie(b.verdict, b.place, b.rule_id, b.recipient, b.recipient_country);
   });
   result.stats.count_ms = ms_since(count_start);
   result.summary.solver_queries = compiled->solver_queries - queries_before;

@@ -75,6 +75,22 @@ struct Finding {
   std::vector<std::string> scope;        // disclosure scope after the event: parties
   std::vector<std::string> authorities;  // … and countries whose authorities can reach it
   std::vector<std::string> authorities_possible;  // … reach that depends on unknowns
+  // False for a finding whose issue is explained by another (CheckOptions::explain): routes,
+  // because, deciding, path and scope are then left empty; the issue's example carries them.
+  bool explained = true;
+};
+
+// One legal issue: a rule's verdict on one recipient (a party, in a country), however many
+// systems, edges and data sets it happens on. Findings are its occurrences.
+struct Issue {
+  Verdict verdict = Verdict::kCompliant;
+  std::string rule_id;
+  std::string place;
+  std::string recipient;          // importer party id ("" when the edge has none)
+  std::string recipient_country;  // "" when unknown
+  std::size_t example = 0;        // index in CheckResult::findings of the explained occurrence
+  std::vector<std::size_t> findings;  // its occurrences, indices in CheckResult::findings, sorted
+  std::uint64_t path_count = 0;       // sum over the occurrences (saturating)
 };
 
 struct CheckSummary {
@@ -98,6 +114,7 @@ struct CheckStats {
   std::uint64_t direct_decisions = 0;       // rule evaluations decided without the solver
   std::uint64_t solver_decisions = 0;  // … left to the solver (unknowns Kleene cannot settle)
   std::uint64_t explanations = 0;      // findings explained (solver answer looked up or asked)
+  std::uint64_t issues = 0;            // legal issues the findings group into
   std::uint64_t interned_sets = 0;     // distinct scope/authority/visited sets
   double propagate_ms = 0;             // states through the graph (the solver-free floor)
   double evaluate_ms = 0;              // rules at every event, findings and explanations
@@ -110,13 +127,22 @@ struct CheckResult {
   std::vector<std::string> places;   // places (rule packs) the check used
   std::vector<Place> place_details;  // the same, with names, category and jurisdiction
   std::vector<Finding> findings;  // sorted: violations, undetermined, compliant; then by rule, edge
+  std::vector<Issue> issues;      // the findings grouped, sorted by verdict, place, rule, recipient
   CheckSummary summary;
   CheckStats stats;
   Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to
 };
 
+enum class Explain {
+  kEveryFinding,  // every finding carries its routes, reasons, witness path and scope
+  kOnePerIssue,   // only each issue's example does: what a large map's output needs
+};
+
 struct CheckOptions {
   bool keep_compliant = true;
+  Explain explain = Explain::kEveryFinding;
+  // Threads evaluating events (0: one per core). The findings are the same whatever the number.
+  unsigned threads = 0;
   // False: propagate the states and count the paths, evaluate no rule (the benchmarks' floor).
   bool evaluate_rules = true;
   // False: every rule goes to the solver, as before the direct evaluator existed (the reference

@@ -902,5 +902,73 @@ TEST(Checker, DirectEvaluationAgreesWithTheSolver) {
   EXPECT_GT(findings, 100u);
 }
 
+// Issues: every finding falls in exactly one issue, whose occurrences share its verdict, rule and
+// recipient; explaining one example per issue changes no finding's verdict or path count, and the
+// example is explained exactly as when every finding is.
+TEST(Checker, IssuesGroupFindingsByRuleVerdictAndRecipient) {
+  auto identity = [](const Finding& f) {
+    return std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset + " " + f.edge +
+           " " + std::to_string(f.path_count);
+  };
+  auto explanation = [](const Finding& f) {
+    std::string out;
+    for (const auto& r : f.routes) out += r.id + "=" + std::string(to_string(r.status)) + " ";
+    for (const auto& b : f.because) out += b + "; ";
+    for (const auto& d : f.deciding) out += d.variable + "; ";
+    for (const auto& step : f.path) out += step.node + ">";
+    for (const auto& p : f.scope) out += p + ",";
+    return out;
+  };
+  CheckOptions per_issue;
+  per_issue.explain = Explain::kOnePerIssue;
+  std::size_t grouped = 0;
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    for (const char* at : {"2020-08-01", "2024-06-01"}) {
+      const auto every = PathChecker(*loaded.model, testing::shipped_rules()).check(day(at));
+      const auto lazy =
+          PathChecker(*loaded.model, testing::shipped_rules()).check(day(at), per_issue);
+      ASSERT_EQ(every.findings.size(), lazy.findings.size()) << name << " at " << at;
+      ASSERT_EQ(every.issues.size(), lazy.issues.size()) << name << " at " << at;
+      std::vector<int> seen(every.findings.size(), 0);
+      for (std::size_t k = 0; k < every.issues.size(); ++k) {
+        const Issue& issue = every.issues[k];
+        ASSERT_FALSE(issue.findings.empty());
+        EXPECT_EQ(issue.example, issue.findings.front());
+        std::uint64_t paths = 0;
+        for (std::size_t i : issue.findings) {
+          const Finding& f = every.findings[i];
+          ++seen[i];
+          EXPECT_EQ(f.verdict, issue.verdict);
+          EXPECT_EQ(f.rule_id, issue.rule_id);
+          EXPECT_EQ(f.importer, issue.recipient);
+          EXPECT_EQ(f.to_country, issue.recipient_country);
+          EXPECT_EQ(identity(f), identity(lazy.findings[i]));
+          EXPECT_EQ(lazy.findings[i].explained, i == lazy.issues[k].example) << f.rule_id;
+          paths += f.path_count;
+        }
+        EXPECT_EQ(issue.path_count, paths);
+        EXPECT_EQ(lazy.issues[k].findings, issue.findings);
+        EXPECT_EQ(explanation(every.findings[issue.example]),
+                  explanation(lazy.findings[issue.example]))
+            << name << " at " << at << ": " << issue.rule_id;
+        grouped += issue.findings.size() > 1;
+        if (k > 0) {
+          const Issue& before = every.issues[k - 1];
+          EXPECT_LT(std::tie(before.verdict, before.place, before.rule_id, before.recipient,
+                             before.recipient_country),
+                    std::tie(issue.verdict, issue.place, issue.rule_id, issue.recipient,
+                             issue.recipient_country));
+        }
+      }
+      for (int n : seen) EXPECT_EQ(n, 1);
+      EXPECT_EQ(lazy.stats.explanations, lazy.issues.size());
+    }
+  }
+  EXPECT_GT(grouped, 0u);  // the scenarios do have issues with several occurrences
+}
+
 }  // namespace
 }  // namespace xborder

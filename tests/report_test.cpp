@@ -41,11 +41,26 @@ TEST(Report, StreamedJsonEqualsTheDocument) {
   auto expected = check_result_to_json(result, context);
   expected["regimes"] = {"EU", "JP"};
   EXPECT_EQ(nlohmann::json::parse(streamed.str()), expected);
+  // What `check --format json` prints by default: the issues without the compliant ones, no
+  // findings; the same as the document built with those options.
+  CheckJsonOptions issues_only;
+  issues_only.findings = false;
+  issues_only.compliant = false;
+  std::ostringstream shorter;
+  write_check_result_json(result, context, nlohmann::json::object(), shorter, issues_only);
+  const auto short_doc = nlohmann::json::parse(shorter.str());
+  EXPECT_EQ(short_doc, check_result_to_json(result, context, issues_only));
+  EXPECT_FALSE(short_doc.contains("findings"));
+  ASSERT_EQ(short_doc["issues"].size(), 1u);
+  EXPECT_EQ(short_doc["issues"][0]["verdict"], "violation");
+  EXPECT_EQ(short_doc["summary"]["issues"]["compliant"], 1);
   CheckResult empty = result;
   empty.findings.clear();
+  empty.issues.clear();
   std::ostringstream none;
   write_check_result_json(empty, context, nlohmann::json::object(), none);
   EXPECT_EQ(nlohmann::json::parse(none.str())["findings"], nlohmann::json::array());
+  EXPECT_EQ(nlohmann::json::parse(none.str())["issues"], nlohmann::json::array());
 }
 
 TEST(Report, JsonCarriesTheContractFields) {

@@ -83,6 +83,50 @@ if [ "$found" -eq 0 ]; then
   echo "check_schema: no scenarios/*/model.json under $root" >&2
   exit 2
 fi
+# Both shapes of the document: the issues alone (the default) and with every finding and the
+# compliant ones; the findings then group exactly into the issues' occurrences.
+for case in "multi-tier-cloud|" "multi-tier-cloud|--findings --compliant" "multi-tier-cloud|--findings" \
+  "eu-jp-us-transfer|--all" "eu-jp-us-transfer|--findings --compliant" "eu-jp-us-transfer|"; do
+  scenario=${case%%|*}
+  options=${case#*|}
+  # shellcheck disable=SC2086
+  "$xborder" check "$root/scenarios/$scenario/model.json" --at 2024-06-01 --format json $options \
+    >"$tmp/shape.json" 2>"$tmp/shape.err"
+  if "$python" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+doc = json.load(open(sys.argv[2], encoding="utf-8"))
+options = sys.argv[3].split()
+errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+for e in errors[:5]:
+    print("    /%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message))
+assert not errors
+compliant = "--compliant" in options or "--all" in options
+assert doc["included"] == {"findings": "--findings" in options, "compliant": compliant}, doc["included"]
+assert ("findings" in doc) == ("--findings" in options)
+if sys.argv[4] == "multi-tier-cloud":
+    assert any(i["occurrences"] > 1 for i in doc["issues"]), "no issue groups several findings"
+if compliant and sys.argv[4] == "eu-jp-us-transfer":
+    assert doc["summary"]["issues"]["compliant"] > 0, "the case was chosen for its compliant issues"
+counts = doc["summary"]["issues"]
+listed = sum(1 for i in doc["issues"] if i["verdict"] != "compliant")
+assert listed == counts["violations"] + counts["undetermined"], (listed, counts)
+listed_compliant = sum(1 for i in doc["issues"] if i["verdict"] == "compliant")
+assert listed_compliant == (counts["compliant"] if compliant else 0), (listed_compliant, counts)
+if "findings" in doc:
+    keys = sorted((f["verdict"], f["rule"], f["edge"]["id"], f["dataset"]) for f in doc["findings"])
+    occurrences = sorted((i["verdict"], i["rule"], e["id"], d) for i in doc["issues"] for e in i["edges"] for d in e["datasets"])
+    assert keys == occurrences, "the findings are not exactly the issues occurrences"
+    assert sum(i["occurrences"] for i in doc["issues"]) == len(doc["findings"])
+' "$schema" "$tmp/shape.json" "$options" "$scenario" >"$tmp/val.txt" 2>&1; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL check $scenario --format json $options:"
+    cat "$tmp/val.txt" "$tmp/shape.err"
+    failed=$((failed + 1))
+  fi
+done
+
 # --stats: the figures go to standard error, the JSON on standard output stays valid.
 model="$root/scenarios/multi-tier-cloud/model.json"
 "$xborder" check "$model" --at 2024-06-01 --format json --stats >"$tmp/stats.json" 2>"$tmp/stats.err"
