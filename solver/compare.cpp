@@ -121,6 +121,31 @@ std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view tex
         regime.places.push_back(id);
     }
   }
+  // A regime none of whose rules is in force at the date forbids nothing: warn, so that a
+  // comparison at a date before its law (or after it lapsed) does not read as "allows all".
+  {
+    std::optional<Date> first;
+    bool has_rules = false, in_force = false;
+    for (const auto& id : regime.places) {
+      for (const auto& pack : rules.packs) {
+        if (pack.place.id != id) continue;
+        for (const auto& rule : pack.rules) {
+          has_rules = true;
+          if (rule.valid.contains(regime.at)) in_force = true;
+          if (rule.valid.from && (!first || *rule.valid.from < *first)) first = rule.valid.from;
+        }
+      }
+    }
+    if (has_rules && !in_force) {
+      diags.warning("XB-COMPARE-006", where, pointer,
+                    "regime `" + regime.label + "`: none of its rules is in force on " +
+                        regime.at.to_string() + ", so it forbids nothing",
+                    first && regime.at < *first
+                        ? "its rules start on " + first->to_string() +
+                              ": compare at a later date, or add the law before it to the pack"
+                        : std::string("its rules have all lapsed by that date"));
+    }
+  }
   std::set<std::string> home;
   for (const auto& id : regime.places) {
     for (const auto& c : home_of(rules, *rules.place(id), regime.at, selection.country_codes))

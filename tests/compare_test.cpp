@@ -274,6 +274,27 @@ TEST(CompareShipped, UkIsReadAsGbAndEuHasTheEeaAsHome) {
   EXPECT_NE(std::find(eu->home.begin(), eu->home.end(), "DE"), eu->home.end());
 }
 
+// A regime whose rules are not yet in force at the date compared forbids nothing; resolving it
+// warns (XB-COMPARE-006) instead of letting the comparison read as "allows everything".
+TEST(CompareShipped, ARegimeWithNoRuleInForceWarns) {
+  const auto& rules = testing::shipped_rules();
+  Diagnostics before;
+  auto kr = resolve_regime(rules, "kr-pipa@2010-01-01", Date::from_days(0), "/regimes/1", before);
+  ASSERT_TRUE(kr) << testing::render_all(before);
+  EXPECT_FALSE(before.has_errors());
+  ASSERT_EQ(before.items().size(), 1u) << testing::render_all(before);
+  const auto& w = before.items()[0];
+  EXPECT_EQ(w.code, "XB-COMPARE-006");
+  EXPECT_EQ(w.severity, Severity::kWarning);
+  EXPECT_EQ(w.pointer, "/regimes/1");
+  ASSERT_TRUE(w.hint);
+  EXPECT_NE(w.hint->find("2011-09-30"), std::string::npos) << *w.hint;
+
+  Diagnostics in_force;  // the EU regime has rules in force in 2024 (its Directive pack does not)
+  ASSERT_TRUE(resolve_regime(rules, "EU@2024-01-01", Date::from_days(0), "/regimes/0", in_force));
+  EXPECT_TRUE(in_force.items().empty()) << testing::render_all(in_force);
+}
+
 // Schrems II: what the EU allowed on 15 July 2020 and forbade on 17 July — the Privacy Shield.
 TEST(CompareShipped, SchremsTwoIsTheOnlyChangeAroundJuly2020) {
   const auto& rules = testing::shipped_rules();
