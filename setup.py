@@ -38,9 +38,13 @@ class CMakeBuild(build_ext):
         shutil.copy2(built, target)
 
 
+# setuptools' own scratch space (build/, egg-info), inside the build directory instead of beside
+# the sources.
+SCRATCH = pathlib.Path("build") / "setuptools"
+SCRATCH.mkdir(parents=True, exist_ok=True)
+
 setup(
     ext_modules=[Extension("xborder._core", sources=[])],
     cmdclass={"build_ext": CMakeBuild},
-    # setuptools' own scratch space, inside the build directory instead of beside the sources.
-    options={"build": {"build_base": str(pathlib.Path("build") / "setuptools")}},
+    options={"build": {"build_base": str(SCRATCH)}, "egg_info": {"egg_base": str(SCRATCH)}},
 )

@@ -454,7 +454,7 @@ PYBIND11_MODULE(_core, m) {
       const py::object errors = py::module_::import("xborder._errors");
       const py::object diagnostics = py::module_::import("json").attr("loads")(e.diagnostics.dump());
       const py::object exc = errors.attr("ModelError")(e.summary, diagnostics);
-      PyErr_SetObject(exc.get_type().ptr(), exc.ptr());
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
     }
   });
 

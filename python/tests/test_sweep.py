@@ -11,9 +11,9 @@ from conftest import MULTI_TIER
 
 def test_dask_sweep_equals_the_serial_loop():
     base = json.loads(MULTI_TIER.read_text())
-    variants = sweep.region_variants(base, ["c-storage", "c-iaas"],
-                                     {"JP": ["country:JP"], "JP+US": ["country:JP", "country:US"],
-                                      "SG": ["country:SG"]})
+    variants = sweep.region_variants(base, {"JP": ["country:JP"],
+                                            "JP+US": ["country:JP", "country:US"],
+                                            "SG": ["country:SG"]})
     tasks = sweep.tasks(variants, ["2016-01-01", "2024-06-01"], [None, ["jp-appi"]])
     assert len(tasks) == 12
     serial = sweep.run_serial(tasks)
@@ -30,9 +30,11 @@ def test_dask_sweep_equals_the_serial_loop():
 
 def test_region_variants_place_the_systems():
     base = json.loads(MULTI_TIER.read_text())
-    v = sweep.region_variants(base, ["c-storage"], {"US": ["country:US", "country:DE"]})["US"]
-    storage = next(s for s in v["systems"] if s["id"] == "c-storage")
-    assert storage["regions"] == [{"location": "country:US", "role": "primary"},
+    v = sweep.region_variants(base, {"US": ["country:US", "country:DE"]})["US"]
+    placed = {s["id"]: s["regions"] for s in v["systems"]}
+    for system in ["c-storage", "c-iaas", "b-paas", "a-portal", "b-crm"]:
+        assert placed[system] == [{"location": "country:US", "role": "primary"},
                                   {"location": "country:DE", "role": "backup"}]
+    assert placed["studio-camera"] == [{"location": "country:JP", "role": "primary"}]
     assert base != v  # the base model is left as it was
     xborder.load(v)  # and the variant is a valid model

@@ -164,9 +164,12 @@ class Finding(Mapping):
 
 
 def _frame(rows: list[dict], columns: Optional[list[str]] = None):
+    """A DataFrame with ``columns`` first (and present even without rows), then the rest."""
     import pandas as pd  # imported here: only to_pandas() needs pandas
 
-    return pd.DataFrame(rows, columns=columns) if not rows and columns else pd.DataFrame(rows)
+    columns = columns or []
+    rest = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in columns]
+    return pd.DataFrame(rows, columns=columns + rest)
 
 
 _FINDING_COLUMNS = ["verdict", "rule", "rule_kind", "title", "citation", "citation_url", "place",

@@ -57,10 +57,17 @@ def tasks(variants: dict[str, dict], dates: Sequence[str],
     return out
 
 
-def region_variants(model: dict, system_ids: Sequence[str],
-                    region_sets: dict[str, Sequence[str]]) -> dict[str, dict]:
-    """The model with the systems ``system_ids`` placed in each candidate region set (the first
-    location primary, the others backups): name → model dict."""
+CLOUD_TIERS = ("saas", "paas", "iaas")
+
+
+def region_variants(model: dict, region_sets: dict[str, Sequence[str]],
+                    system_ids: Optional[Sequence[str]] = None) -> dict[str, dict]:
+    """The model with the systems ``system_ids`` (default: every SaaS, PaaS and IaaS system, the
+    cloud workload) placed in each candidate region set, the first location primary and the
+    others backups: name → model dict. A system and what it runs on must move together (a
+    system cannot be placed where its platform has no region: XB-MODEL-048)."""
+    if system_ids is None:
+        system_ids = [s["id"] for s in model["systems"] if s.get("tier") in CLOUD_TIERS]
     out = {}
     for name, locations in region_sets.items():
         m = copy.deepcopy(model)
