@@ -30,7 +30,8 @@ def kernel_dir() -> str:
     spec = base / "kernels" / KERNEL
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
+                 "{connection_file}"],
         "display_name": "Python 3 (xborder)", "language": "python"}))
     return str(base)
 
