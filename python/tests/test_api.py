@@ -93,6 +93,14 @@ def test_model_from_dict_and_string_checks_the_same(multi_tier_2024):
         assert r == expected
 
 
+def test_model_to_dict_whatever_the_source():
+    doc = json.loads(MULTI_TIER.read_text())
+    for source in (MULTI_TIER, str(MULTI_TIER), doc, json.dumps(doc)):
+        m = xborder.load(source)
+        assert m.to_dict() == doc and m.name == doc["name"]
+        assert m.counts["systems"] == len(doc["systems"])
+
+
 def test_fixing_a_finding_removes_it():
     # The notebook's fix: the US parent's access to the photos is no longer in the clear.
     doc = xborder.load(MULTI_TIER).to_dict()

@@ -103,7 +103,8 @@ def load(source: ModelSource) -> Model:
         document = json.loads(json.dumps(source))  # a plain, detached copy
         return Model(_core.load_model_text(json.dumps(source), "<dict>"), document=document)
     if isinstance(source, str) and source.lstrip().startswith("{"):
-        return Model(_core.load_model_text(source, "<string>"))
+        core = _core.load_model_text(source, "<string>")  # diagnoses bad JSON as the CLI does
+        return Model(core, document=json.loads(source))
     if isinstance(source, (str, os.PathLike)):
         path = pathlib.Path(os.fspath(source))
         return Model(_core.load_model_file(os.fspath(source)), path=path)
