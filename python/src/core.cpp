@@ -212,15 +212,16 @@ std::vector<xborder::Regime> resolve_regimes(const RuleSet& rules,
 
 // The check document `check --format json` writes, with `regimes`/`regime_disagreements` when
 // regimes are given.
-std::string check(const Model& model, const RuleSet& rules, const std::optional<std::string>& at_text,
+std::string check(const Model& model, const RuleSet& rules,
+                  const std::optional<std::string>& at_text,
                   const std::vector<std::string>& regime_texts) {
   const py::gil_scoped_release release;
   const xborder::Date at = date_arg(at_text, "at");
   if (regime_texts.size() == 1)
     fail("XB-PY-002", "/regimes", "`regimes` needs two regimes or more", "give e.g. ['EU', 'JP']");
-  const auto regimes =
-      resolve_regimes(rules, regime_texts, at,
-                      xborder::RegimeSelection{{"personal_data"}, model.reference().country_codes()});
+  const auto regimes = resolve_regimes(
+      rules, regime_texts, at,
+      xborder::RegimeSelection{{"personal_data"}, model.reference().country_codes()});
   xborder::PathChecker checker(model.model(), rules.rules());
   const xborder::CheckResult result = checker.check(at);
   Json extra = Json::object();
@@ -246,10 +247,10 @@ std::string graph(const Model& model, const RuleSet& rules, const std::string& f
                          : xborder::graph_to_json(checker.graph()).dump();
 }
 
-std::string report(const Model& model, const RuleSet& rules, const std::optional<std::string>& at_text,
-                   const std::string& format) {
+std::string report(const Model& model, const RuleSet& rules,
+                   const std::optional<std::string>& at_text, const std::string& format) {
   const py::gil_scoped_release release;
-  static const std::vector<std::string> kFormats = {"html", "md",  "sarif", "csv",
+  static const std::vector<std::string> kFormats = {"html",        "md",  "sarif", "csv",
                                                     "appi-notice", "tia", "json"};
   if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
     fail("XB-PY-002", "/format", "unknown report format `" + format + "`",
@@ -452,7 +453,8 @@ PYBIND11_MODULE(_core, m) {
       if (p) std::rethrow_exception(p);
     } catch (const InputError& e) {
       const py::object errors = py::module_::import("xborder._errors");
-      const py::object diagnostics = py::module_::import("json").attr("loads")(e.diagnostics.dump());
+      const py::object diagnostics =
+          py::module_::import("json").attr("loads")(e.diagnostics.dump());
       const py::object exc = errors.attr("ModelError")(e.summary, diagnostics);
       PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
     }
