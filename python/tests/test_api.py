@@ -46,9 +46,13 @@ def test_regimes_match_the_cli(cli, monkeypatch):
     monkeypatch.chdir(ROOT)
     rel = "scenarios/multi-tier-cloud/model.json"
     _, doc, _ = cli("check", rel, "--at", "2024-06-01", "--format", "json", "--regimes", "JP,SG")
-    got = xborder.check(rel, at="2024-06-01", regimes=["JP", "SG"]).to_dict()
+    r = xborder.check(rel, at="2024-06-01", regimes=["JP", "SG"])
+    got = r.to_dict()
     assert "regime_disagreements" in got
     assert got == doc
+    df = r.disagreements_to_pandas()
+    assert len(df) == sum(len(d["verdicts"]) for d in doc["regime_disagreements"]) > 0
+    assert set(df.regime) == {"JP", "SG"} and df.verdict.notna().all()
 
 
 def test_to_dict_is_a_copy(multi_tier_2024):

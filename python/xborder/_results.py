@@ -209,6 +209,23 @@ class CheckResult(Document):
         """One row per finding (`Finding.row`), in the document's order."""
         return _frame([f.row() for f in self.findings], _FINDING_COLUMNS)
 
+    def disagreements_to_pandas(self):
+        """With ``check(…, regimes=[…])``: one row per edge, data set and regime where the
+        regimes disagree (``regime_disagreements``), with that regime's worst verdict there
+        (``not_applicable`` when none of its rules applies) and its rules."""
+        rows = []
+        for d in self._doc.get("regime_disagreements", []):
+            src = d.get("from") if isinstance(d.get("from"), dict) else {}
+            dst = d.get("to") if isinstance(d.get("to"), dict) else {}
+            base = {"edge": d.get("edge"), "edge_kind": d.get("edge_kind"),
+                    "dataset": d.get("dataset"), "event": d.get("event"),
+                    "from_node": src.get("node"), "from_country": src.get("country"),
+                    "to_node": dst.get("node"), "to_country": dst.get("country")}
+            for v in d.get("verdicts", []):
+                rows.append({**base, **{k: _cell(x) for k, x in v.items()}})
+        return _frame(rows, ["edge", "edge_kind", "dataset", "event", "from_node", "from_country",
+                             "to_node", "to_country", "regime", "verdict", "rules"])
+
     def __repr__(self) -> str:
         s = self._doc.get("summary", {})
         return (f"<CheckResult at {self.at}: {s.get('violations')} violations, "
