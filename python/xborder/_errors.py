@@ -56,6 +56,7 @@ class ModelError(ValueError):
         return [d.code for d in self.errors]
 
     def __str__(self) -> str:
-        lines = [super().__str__()]
-        lines += [f"  {d}" for d in self.diagnostics]
-        return "\n".join(lines)
+        # The first error as the CLI renders it, then every other diagnostic on a line of its own.
+        errors = self.errors
+        rest = [d for d in self.diagnostics if not errors or d is not errors[0]]
+        return "\n".join([super().__str__()] + [f"  {d}" for d in rest])
