@@ -568,12 +568,16 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
     }
   }
   RuleBase base;
+  // Every place read, kept or not: the hint for an unknown `only` id names them (the kept ones
+  // alone would leave "expected one of" empty when nothing matched).
+  std::vector<std::string> place_ids;
   for (const auto& file : files) {
     auto doc = read_json_file(file, diags, "XB-RULES");
     if (!doc) continue;
     PackReader reader(file, diags);
     auto pack = reader.read(*doc);
     if (!pack) continue;
+    place_ids.push_back(pack->place.id);
     if (!only.empty() && std::find(only.begin(), only.end(), pack->place.id) == only.end())
       continue;
     base.packs.push_back(std::move(*pack));
@@ -581,10 +585,12 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   if (!only.empty()) {
     for (const auto& id : only) {
       if (!base.place(id)) {
-        std::vector<std::string> ids;
-        for (const auto& p : base.packs) ids.push_back(p.place.id);
+        // `jp` for the places of Japan: name those (jp-appi, jp-fefta), not the first dozen.
+        std::vector<std::string> of_prefix;
+        for (const auto& p : place_ids)
+          if (p.starts_with(id + "-")) of_prefix.push_back(p);
         diags.error("XB-RULES-002", dir, "", "no rule pack for place `" + id + "`",
-                    suggestion_hint(id, ids));
+                    suggestion_hint(id, of_prefix.empty() ? place_ids : of_prefix));
       }
     }
   }
