@@ -42,7 +42,8 @@ OptionShape shape_of(const CLI::Option& option) {
   OptionShape shape;
   for (const auto& s : option.get_snames()) shape.names.push_back("-" + s);
   for (const auto& l : option.get_lnames()) shape.names.push_back("--" + l);
-  shape.takes_value = option.get_type_size_max() > 0;
+  // A flag is the one kind of option without a type name (CLI11 names every value: TEXT, INT).
+  shape.takes_value = !option.get_type_name().empty();
   const std::string type_name = option.get_type_name();
   if (!shape.takes_value) return shape;
   if (is_word_list(type_name)) {
@@ -255,8 +256,7 @@ void man_command(std::ostringstream& out, const CLI::App& command, const std::st
     } else {
       for (const auto& name : shape_of(*option).names)
         names += (names.empty() ? "" : ", ") + std::string("\\fB") + troff(name) + "\\fR";
-      if (option->get_type_size_max() > 0)
-        names += " \\fI" + troff(option->get_type_name()) + "\\fR";
+      if (shape_of(*option).takes_value) names += " \\fI" + troff(option->get_type_name()) + "\\fR";
     }
     out << names << "\n" << troff(option->get_description());
     if (!option->get_default_str().empty())

@@ -538,7 +538,15 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   Diagnostics& diags = result.diagnostics;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    diags.error("XB-RULES-001", dir, "", "rule directory not found",
+    // The operating system's reason, which a person can act on: missing, not a directory, or
+    // not searchable.
+    std::error_code status_error;
+    const bool exists = std::filesystem::exists(dir, status_error);
+    const std::string reason =
+        status_error ? status_error.message()
+        : exists     ? std::string("not a directory")
+                     : std::make_error_code(std::errc::no_such_file_or_directory).message();
+    diags.error("XB-RULES-001", dir, "", "cannot read the rule directory: " + reason,
                 "pass --rules DIR with the rule packs");
     return result;
   }
@@ -560,7 +568,10 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
     } else if (std::filesystem::exists(p, ec)) {
       more.push_back(p);  // the reader refuses, with the reason, what is not a regular file
     } else {
-      diags.error("XB-RULES-001", p, "", "policy pack or directory not found",
+      diags.error("XB-RULES-001", p, "",
+                  "cannot read the policy pack or directory: " +
+                      (ec ? ec.message()
+                          : std::make_error_code(std::errc::no_such_file_or_directory).message()),
                   "pass --policies FILE.json or --policies DIR with your organisation's packs");
     }
     for (const auto& f : more) {

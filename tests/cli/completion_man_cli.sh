@@ -47,6 +47,7 @@ expect_completion "--error-format values" "human json" xborder simulate s.json -
 mkdir -p "$tmp/dir/sub" && touch "$tmp/dir/model.json"
 expect_completion "--rules completes directories" "$tmp/dir/sub" xborder check m.json --rules "$tmp/dir/s"
 expect_completion "the model is a file" "$tmp/dir/model.json" xborder check "$tmp/dir/m"
+expect_completion "after a flag, the model is a file" "$tmp/dir/model.json" xborder check --all "$tmp/dir/m"
 
 # ---- every option of every command's --help is in both scripts and in the man page.
 if command -v groff >/dev/null 2>&1; then

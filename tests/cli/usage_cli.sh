@@ -84,6 +84,10 @@ expect "a directory as the model" 2 "is a directory" -- validate "$tmp" --rules 
 expect "a missing report input" 2 "No such file or directory" -- report --from "$tmp/none.json" --format md
 expect "-o into a missing directory" 2 "cannot write the report: No such file or directory" \
   -- report "$model" --rules "$rules" --format md --at 2024-06-01 -o "$tmp/no/such/dir/r.md"
+expect "a missing rule directory" 2 "error[XB-RULES-001]" "No such file or directory" -- check "$model" --rules "$tmp/none"
+expect "a file as the rule directory" 2 "error[XB-RULES-001]" "not a directory" -- check "$model" --rules "$model"
+expect "a missing policy" 2 "error[XB-RULES-001]" "No such file or directory" \
+  -- check "$model" --rules "$rules" --policies "$tmp/none.json"
 printf '{}' >"$tmp/locked.json"
 chmod 000 "$tmp/locked.json"
 if cat "$tmp/locked.json" >/dev/null 2>&1; then
