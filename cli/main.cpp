@@ -3,6 +3,8 @@
 // into a message a person can act on.
 // Exit codes: 0 nothing violated, 1 violations, 2 invalid input, 3 internal error.
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -226,7 +228,15 @@ std::string parse_error_message(const CLI::ParseError& e, const CLI::App& comman
     for (const auto& n : names) listed += (listed.empty() ? "`" : ", `") + n + "`";
     return "`" + path + "` needs a command: " + listed;
   }
-  if (std::regex_match(what, m, required)) return "`" + path + "` needs " + m[1].str();
+  if (std::regex_match(what, m, required)) {
+    // A positional is named by what it is (MODEL.json), as in the command's usage line.
+    std::string needed = m[1].str();
+    for (const CLI::Option* option : command.get_options())
+      if (option->get_positional() && option->get_name() == needed &&
+          !option->get_type_name().empty())
+        needed = option->get_type_name();
+    return "`" + path + "` needs " + needed;
+  }
   return what;
 }
 

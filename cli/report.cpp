@@ -1,6 +1,8 @@
 // `xborder report`: every report format, from a model (checked at a date) or from a saved report
 // input; `-o` writes atomically.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
