@@ -538,7 +538,15 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   Diagnostics& diags = result.diagnostics;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    diags.error("XB-RULES-001", dir, "", "rule directory not found",
+    // The operating system's reason, which a person can act on: missing, not a directory, or
+    // not searchable.
+    std::error_code status_error;
+    const bool exists = std::filesystem::exists(dir, status_error);
+    const std::string reason =
+        status_error ? status_error.message()
+        : exists     ? std::string("not a directory")
+                     : std::make_error_code(std::errc::no_such_file_or_directory).message();
+    diags.error("XB-RULES-001", dir, "", "cannot read the rule directory: " + reason,
                 "pass --rules DIR with the rule packs");
     return result;
   }
@@ -560,7 +568,10 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
     } else if (std::filesystem::exists(p, ec)) {
       more.push_back(p);  // the reader refuses, with the reason, what is not a regular file
     } else {
-      diags.error("XB-RULES-001", p, "", "policy pack or directory not found",
+      diags.error("XB-RULES-001", p, "",
+                  "cannot read the policy pack or directory: " +
+                      (ec ? ec.message()
+                          : std::make_error_code(std::errc::no_such_file_or_directory).message()),
                   "pass --policies FILE.json or --policies DIR with your organisation's packs");
     }
     for (const auto& f : more) {
@@ -568,12 +579,16 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
     }
   }
   RuleBase base;
+  // Every place read, kept or not: the hint for an unknown `only` id names them (the kept ones
+  // alone would leave "expected one of" empty when nothing matched).
+  std::vector<std::string> place_ids;
   for (const auto& file : files) {
     auto doc = read_json_file(file, diags, "XB-RULES");
     if (!doc) continue;
     PackReader reader(file, diags);
     auto pack = reader.read(*doc);
     if (!pack) continue;
+    place_ids.push_back(pack->place.id);
     if (!only.empty() && std::find(only.begin(), only.end(), pack->place.id) == only.end())
       continue;
     base.packs.push_back(std::move(*pack));
@@ -581,10 +596,12 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   if (!only.empty()) {
     for (const auto& id : only) {
       if (!base.place(id)) {
-        std::vector<std::string> ids;
-        for (const auto& p : base.packs) ids.push_back(p.place.id);
+        // `jp` for the places of Japan: name those (jp-appi, jp-fefta), not the first dozen.
+        std::vector<std::string> of_prefix;
+        for (const auto& p : place_ids)
+          if (p.starts_with(id + "-")) of_prefix.push_back(p);
         diags.error("XB-RULES-002", dir, "", "no rule pack for place `" + id + "`",
-                    suggestion_hint(id, ids));
+                    suggestion_hint(id, of_prefix.empty() ? place_ids : of_prefix));
       }
     }
   }

@@ -1,0 +1,29 @@
+#include "cli/model_inputs.hpp"
+
+namespace xborder::cli {
+
+std::optional<Loaded> load_inputs(ModelInput& model, const RuleSource& source,
+                                  const std::vector<std::string>& places, Diagnostics& diags,
+                                  ProgressLine& progress) {
+  // Loading has no count to show (the reader does not report one): the phase alone tells a
+  // person waiting on a large model what is happening.
+  progress.phase("loading the model");
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return std::nullopt;
+  auto loaded_model = load_model_input(model, *reference);
+  diags.append(loaded_model.diagnostics);
+  progress.phase("loading the rules");
+  auto rules = load_rule_base(source.rules, reference->country_codes(), places, source.policies);
+  diags.append(rules.diagnostics);
+  progress.done();
+  if (!loaded_model.model || !rules.rules) return std::nullopt;
+  return Loaded{std::move(*reference), std::move(*loaded_model.model), std::move(*rules.rules)};
+}
+
+CLI::Option* declare_model(CLI::App& command, ModelInput& model) {
+  return command
+      .add_option("MODEL", model.argument, "the transfer model (JSON); `-` reads standard input")
+      ->type_name("MODEL.json");
+}
+
+}  // namespace xborder::cli
