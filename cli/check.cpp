@@ -22,6 +22,10 @@ struct CheckArgs {
   std::optional<std::string> places;
   std::optional<std::string> regimes;
   bool all = false;
+  bool findings = false;   // --format json: every finding besides the issues
+  bool compliant = false;  // --format json: compliant issues (and findings) too
+  unsigned threads = 0;    // 0: one per core
+  unsigned solver_limit = 0;
   bool stats = false;
   bool quiet = false;
   ErrorFormat error_format;
@@ -58,6 +62,11 @@ int run_check(CheckArgs& a) {
   }
   if (diags.has_errors()) return report_diagnostics(diags, json_errors);
   CheckOptions options;
+  options.threads = a.threads;
+  options.solver_resource_limit = a.solver_limit;
+  // Every finding explained where every finding is shown (--findings, --regimes); otherwise one
+  // example per legal issue, which keeps a large map's output small.
+  if (!a.findings && regimes.empty()) options.explain = Explain::kOnePerIssue;
   options.progress = [&progress](std::string_view phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
   };
@@ -84,7 +93,10 @@ int run_check(CheckArgs& a) {
       extra["regimes"] = regimes_to_json(regimes);
       extra["regime_disagreements"] = regime_disagreements_to_json(disagreements);
     }
-    write_check_result_json(result, context, extra, std::cout);
+    CheckJsonOptions json_options;
+    json_options.findings = a.findings;
+    json_options.compliant = a.compliant || a.all;
+    write_check_result_json(result, context, extra, std::cout, json_options);
   } else {
     std::cout << check_result_to_text(result, context, a.all);
     if (!regimes.empty()) std::cout << regime_disagreements_to_text(regimes, disagreements);
@@ -107,7 +119,21 @@ void declare_check(CLI::App& command) {
       .add_option("--regimes", args->regimes,
                   "also show where these regimes (jurisdictions or places) disagree")
       ->type_name("A,B");
-  command.add_flag("--all", args->all, "list compliant paths too, not only the findings");
+  command.add_flag("--all", args->all,
+                   "show compliant issues too (text and json), not only the problems");
+  command.add_flag("--findings", args->findings,
+                   "json: list every finding (rule, edge, data set), each explained, besides the "
+                   "legal issues they group into");
+  command.add_flag("--compliant", args->compliant, "json: list the compliant issues too");
+  command.add_option("--threads", args->threads, "threads evaluating the rules (0: one per core)")
+      ->type_name("N")
+      ->capture_default_str();
+  command
+      .add_option("--solver-limit", args->solver_limit,
+                  "Z3 resource limit per query (0: none but the 20 s time limit); a question "
+                  "beyond it is undetermined, saying the solver gave up")
+      ->type_name("N")
+      ->capture_default_str();
   command.add_flag("--stats", args->stats, "how the time was spent, on stderr");
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);

@@ -492,7 +492,9 @@ std::string check_stats_to_text(const CheckResult& result,
   out << "stats: rules " << s.rule_evaluations << " evaluated (" << st.rules_skipped_by_edge
       << " ruled out by the edge alone), " << st.direct_decisions << " decided directly, "
       << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
-      << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits\n";
+      << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits";
+  if (st.solver_gave_up > 0) out << ", " << st.solver_gave_up << " given up (undetermined)";
+  out << "; " << st.issues << " legal issues; " << st.threads << " threads\n";
   out << "stats: check phases: propagate " << st.propagate_ms << " ms, evaluate " << st.evaluate_ms
       << " ms, count " << st.count_ms << " ms; " << st.interned_sets << " interned sets\n";
   out << "stats: time:";

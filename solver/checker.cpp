@@ -1089,6 +1089,7 @@ struct PathChecker::Impl {
   void verify(std::size_t r, const FlatEdge& fe, const EventView& view,
               const DirectDecision& decision) {
     const RuleAnswer& answer = compiled->evaluate(r, view);
+    if (answer.gave_up) return;  // nothing to compare with
     if (answer.applicable == decision.applicable &&
         (!answer.applicable || answer.verdict == decision.verdict))
       return;
@@ -1138,6 +1139,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   result.stats.nodes = boost::num_vertices(g);
   result.stats.edges = edges.size();
   const std::uint64_t queries_before = compiled->solver_queries;
+  const std::uint64_t gave_up_before = compiled->gave_up;
+  compiled->set_resource_limit(options.solver_resource_limit);
   const std::uint64_t hits_before = compiled->cache_hits;
   const auto propagate_start = std::chrono::steady_clock::now();
   auto report_progress = [&](std::string_view phase, std::uint64_t done, std::uint64_t total) {
@@ -1517,6 +1520,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   });
   result.stats.count_ms = ms_since(count_start);
   result.summary.solver_queries = compiled->solver_queries - queries_before;
+  result.stats.solver_gave_up = compiled->gave_up - gave_up_before;
   result.summary.cache_hits = compiled->cache_hits - hits_before;
   return result;
 }

@@ -48,6 +48,10 @@ struct DecidingFact {
   std::string compliant_value;  // a value under which it holds ("" if none found)
 };
 
+// The deciding "fact" of a finding the solver gave up on (CheckOptions::solver_resource_limit,
+// or its time limit), followed by the solver's reason in parentheses.
+inline constexpr const char* kSolverGaveUp = "the solver gave up on this question";
+
 struct Finding {
   Verdict verdict = Verdict::kCompliant;
   std::string rule_id;
@@ -115,6 +119,7 @@ struct CheckStats {
   std::uint64_t solver_decisions = 0;  // … left to the solver (unknowns Kleene cannot settle)
   std::uint64_t explanations = 0;      // findings explained (solver answer looked up or asked)
   std::uint64_t issues = 0;            // legal issues the findings group into
+  std::uint64_t solver_gave_up = 0;    // solver queries beyond its limits (undetermined findings)
   std::uint64_t interned_sets = 0;     // distinct scope/authority/visited sets
   double propagate_ms = 0;             // states through the graph (the solver-free floor)
   double evaluate_ms = 0;              // rules at every event, findings and explanations
@@ -143,6 +148,9 @@ struct CheckOptions {
   Explain explain = Explain::kEveryFinding;
   // Threads evaluating events (0: one per core). The findings are the same whatever the number.
   unsigned threads = 0;
+  // Z3's deterministic resource limit per query (0: only the 20-second time limit). A query
+  // beyond it yields an undetermined finding whose deciding fact says the solver gave up.
+  unsigned solver_resource_limit = 0;
   // False: propagate the states and count the paths, evaluate no rule (the benchmarks' floor).
   bool evaluate_rules = true;
   // False: every rule goes to the solver, as before the direct evaluator existed (the reference

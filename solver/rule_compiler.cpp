@@ -92,7 +92,7 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
   solver_ = std::make_unique<z3::solver>(*ctx_);
   scratch_.assign(atoms_.size(), kUnknown);
   z3::params params(*ctx_);
-  params.set("timeout", 20000u);  // ms per query; a timeout is an error, never a pass
+  params.set("timeout", 20000u);  // ms per query; a timeout is undetermined, never a pass
   params.set("core.minimize", true);
   solver_->set(params);
 
@@ -518,15 +518,30 @@ std::vector<z3::expr> CompiledRules::assumptions_for(const CompiledRule& r,
   return out;
 }
 
+namespace {
+// Thrown by check() when the solver answers `unknown`; answer() turns it into an undetermined
+// answer, so it never leaves this file.
+struct SolverGaveUp {
+  std::string reason;
+};
+}  // namespace
+
+void CompiledRules::set_resource_limit(unsigned limit) {
+  if (limit == resource_limit_) return;
+  resource_limit_ = limit;
+  // An answer the solver gave up on under the old limit may be decided under the new one.
+  for (auto& answers : cache_) std::erase_if(answers, [](const auto& kv) { return kv.second.gave_up; });
+  z3::params params(*ctx_);
+  params.set("rlimit", limit);
+  solver_->set(params);
+}
+
 z3::check_result CompiledRules::check(const std::vector<z3::expr>& assumptions) {
   ++solver_queries;
   z3::expr_vector v(*ctx_);
   for (const auto& a : assumptions) v.push_back(a);
   const z3::check_result result = solver_->check(v);
-  if (result == z3::unknown) {
-    throw std::runtime_error("the solver could not decide a query (" + solver_->reason_unknown() +
-                             ")");
-  }
+  if (result == z3::unknown) throw SolverGaveUp{solver_->reason_unknown()};
   return result;
 }
 
@@ -589,6 +604,24 @@ bool CompiledRules::names_a_party(const Expr& e) const {
 }
 
 RuleAnswer CompiledRules::answer(const CompiledRule& r, const Valuation& values) {
+  try {
+    return decide(r, values);
+  } catch (const SolverGaveUp& e) {
+    // Whether the rule applies is not known either: an undetermined finding that says why, with
+    // every route open, is the honest answer.
+    ++gave_up;
+    RuleAnswer a;
+    a.applicable = true;
+    a.verdict = Verdict::kUndetermined;
+    a.gave_up = true;
+    a.deciding.push_back({std::string(kSolverGaveUp) + " (" + e.reason + ")", "", ""});
+    for (const Route& route : r.rule->requires_any)
+      a.routes.push_back({route.id, route.title, RouteStatus::kDependsOnUnknowns, route.citation});
+    return a;
+  }
+}
+
+RuleAnswer CompiledRules::decide(const CompiledRule& r, const Valuation& values) {
   RuleAnswer a;
   std::vector<z3::expr> base = assumptions_for(r, values);
   auto with = [&](const z3::expr& extra) {
@@ -695,7 +728,7 @@ const RuleAnswer& CompiledRules::evaluate(std::size_t rule, const ContextReader&
   for (std::size_t k = 0; k < r.support.size(); ++k)
     scratch_[r.support[k]] = read(context, r.support_vars[k]);
   RuleAnswer fresh = answer(r, scratch_);
-  if (shared_) shared_->store(rule, key, fresh);
+  if (shared_ && !fresh.gave_up) shared_->store(rule, key, fresh);
   return cache.emplace(std::move(key), std::move(fresh)).first->second;
 }
 

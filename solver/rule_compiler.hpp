@@ -74,7 +74,11 @@ struct RuleAnswer {
   std::vector<RouteFinding> routes;
   std::vector<Reason> because;
   std::vector<DecidingFact> deciding;
+  // The solver ran out of its resource limit or time: the answer is undetermined, and its
+  // deciding fact says so (never a pass, never a crash).
+  bool gave_up = false;
 };
+
 
 // Adds to `universe` every value of an open domain (countries, parties, purposes) that the rule
 // base mentions: fact values, literals in rules, definitions and fact conditions, reach.
@@ -126,6 +130,16 @@ class CompiledRules {
 
   std::uint64_t solver_queries = 0;
   std::uint64_t cache_hits = 0;  // answers found in this compiler's cache or the shared one
+  std::uint64_t gave_up = 0;     // queries the solver could not decide within its limits
+
+  // A deterministic limit on the solver's work per query (Z3's rlimit; 0: none beyond the time
+  // limit). A query beyond it gives an undetermined answer that names the solver.
+  void set_resource_limit(unsigned limit);
+
+ private:
+  unsigned resource_limit_ = 0;
+
+ public:
 
   // Answers are looked up in, and given to, `answers` too (same rule base, same universe).
   void share(std::shared_ptr<SharedAnswers> answers) { shared_ = std::move(answers); }
@@ -184,7 +198,8 @@ class CompiledRules {
   std::vector<Reason> explain_core(const z3::expr_vector& core);
   bool names_a_party(const Expr& e) const;
   std::optional<std::vector<long long>> date_breakpoints(const std::vector<z3::expr>& formulas);
-  RuleAnswer answer(const CompiledRule& r, const Valuation& values);
+  RuleAnswer answer(const CompiledRule& r, const Valuation& values);  // decide(), or gave up
+  RuleAnswer decide(const CompiledRule& r, const Valuation& values);
 
   // Declared first: every expr below refers to it.
   std::unique_ptr<z3::context> ctx_;

@@ -364,6 +364,41 @@ TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
   EXPECT_GT(r.summary.violations, 0u);
 }
 
+// A solver that runs out of its resource limit gives an undetermined finding that says so (never a
+// crash, a hang or a pass); the same checker with no limit decides again.
+TEST(Checker, SolverThatGivesUpYieldsAnUndeterminedFindingThatSaysSo) {
+  auto m = model(Json::parse(R"J({
+    "format": "xborder-model/1", "name": "eu-us",
+    "parties": [{"id": "a-eu", "country": "DE", "parent": null},
+                {"id": "b-us", "country": "US", "parent": null}],
+    "systems": [
+      {"id": "eu-db", "tier": "on_premises", "operator": "a-eu", "regions": [{"location": "country:DE"}]},
+      {"id": "us-db", "tier": "on_premises", "operator": "b-us", "regions": [{"location": "country:US"}]}
+    ],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a-eu", "origin": "eu-db"}],
+    "flows": [{"id": "to-us", "event": "transfer", "from": "eu-db", "to": "us-db", "datasets": ["d"],
+               "relationship": "controller_to_controller", "safeguards": []}]
+  })J"));
+  PathChecker checker(m, testing::shipped_rules());
+  CheckOptions starved;
+  starved.direct_evaluation = false;  // every rule to the solver
+  starved.solver_resource_limit = 1;  // which can do almost nothing
+  const auto r = checker.check(day("2020-08-01"), starved);
+  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kUndetermined);
+  ASSERT_EQ(f->deciding.size(), 1u);
+  EXPECT_EQ(f->deciding[0].variable.rfind(kSolverGaveUp, 0), 0u) << f->deciding[0].variable;
+  EXPECT_GT(r.stats.solver_gave_up, 0u);
+  EXPECT_EQ(r.summary.violations, 0u);
+  CheckOptions unlimited;
+  unlimited.direct_evaluation = false;
+  const auto again = checker.check(day("2020-08-01"), unlimited);
+  ASSERT_NE(find(again, "EU-GDPR-44", "to-us"), nullptr);
+  EXPECT_EQ(find(again, "EU-GDPR-44", "to-us")->verdict, Verdict::kViolation);
+  EXPECT_EQ(again.stats.solver_gave_up, 0u);
+}
+
 // EU→US under SCCs of one of the older sets, checked with the shipped GDPR pack.
 TransferModel eu_us_with_scc(const std::string& set, const std::string& relationship,
                              const std::optional<std::string>& signed_on) {

@@ -185,6 +185,9 @@ class CheckResult(Document):
     def __init__(self, document: dict):
         super().__init__(document)
         self.findings: list[Finding] = [Finding(f) for f in document.get("findings", [])]
+        #: Legal issues (one per rule, verdict and recipient), each a dict as in
+        #: docs/check-output.md: its edges, data sets and the example that explains it.
+        self.issues: list[dict] = list(document.get("issues", []))
 
     at = property(lambda self: self._doc.get("at"), doc="The check date, YYYY-MM-DD.")
     summary = property(lambda self: dict(self._doc.get("summary", {})),
@@ -208,6 +211,26 @@ class CheckResult(Document):
     def to_pandas(self):
         """One row per finding (`Finding.row`), in the document's order."""
         return _frame([f.row() for f in self.findings], _FINDING_COLUMNS)
+
+    def issues_to_pandas(self):
+        """One row per legal issue: verdict, rule, recipient and its country, occurrences, path
+        count, then the citation, systems, data sets and what is missing (lists joined)."""
+        rows = []
+        for i in self.issues:
+            rows.append({
+                "verdict": i.get("verdict"), "rule": i.get("rule"),
+                "recipient": i.get("recipient", {}).get("party"),
+                "recipient_country": i.get("recipient", {}).get("country"),
+                "occurrences": i.get("occurrences"), "path_count": i.get("path_count"),
+                "title": (i.get("title") or {}).get("en"), "place": i.get("place"),
+                "citation": " ".join(filter(None, [(i.get("citation") or {}).get("instrument"),
+                                                   (i.get("citation") or {}).get("article")])),
+                "systems": ", ".join(i.get("systems", [])),
+                "datasets": ", ".join(i.get("datasets", [])),
+                "missing": ", ".join(i.get("missing", [])),
+            })
+        return _frame(rows, ["verdict", "rule", "recipient", "recipient_country", "occurrences",
+                             "path_count"])
 
     def disagreements_to_pandas(self):
         """With ``check(…, regimes=[…])``: one row per edge, data set and regime where the
