@@ -125,10 +125,9 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   const Finding& example = result.findings.at(issue.example);
   json j;
   add_rule(j, example, result.at);
-  j["recipient"] = {{"party", issue.recipient},
-                    {"country", issue.recipient_country.empty()
-                                    ? json(nullptr)
-                                    : json(issue.recipient_country)}};
+  j["recipient"] = {
+      {"party", issue.recipient},
+      {"country", issue.recipient_country.empty() ? json(nullptr) : json(issue.recipient_country)}};
   std::set<std::string> events, systems, exporters, datasets;
   // Occurrences by edge: one entry per edge with the data sets it carries into the issue.
   std::map<std::string, std::pair<json, std::set<std::string>>> by_edge;

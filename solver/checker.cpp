@@ -1303,12 +1303,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     const auto& cf =
         s.controller == kUnknown ? none3 : *run.controllers[static_cast<std::size_t>(s.controller)];
     v.set_edge(run.edges[ei]);
-    v.set_state(
-        {rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown,
-         s.controller, cf[0], cf[1], cf[2], df.count, df.value},
-        {&run.state_sets.at(s.scope), &run.state_sets.at(s.authorities),
-         &run.state_sets.at(s.visited), df.categories, df.subjects, df.permitted,
-         df.control_lists});
+    v.set_state({rel.known() ? enum_index(Domain::kRelationship, to_string(rel.value())) : kUnknown,
+                 s.controller, cf[0], cf[1], cf[2], df.count, df.value},
+                {&run.state_sets.at(s.scope), &run.state_sets.at(s.authorities),
+                 &run.state_sets.at(s.visited), df.categories, df.subjects, df.permitted,
+                 df.control_lists});
   };
   auto build_facts = [&](std::uint32_t ei, std::uint32_t state_id) -> const EdgeFacts& {
     const EdgeFacts& ef = edge_facts(run, ei);
@@ -1328,8 +1327,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     load_event(slot.edge, slot.state);
     const std::size_t r = slot.rule;
     const DataState& s = states[slot.state].full;
-    const auto direct = options.direct_evaluation ? evaluator->decide(r, view)
-                                                  : std::optional<DirectDecision>{};
+    const auto direct =
+        options.direct_evaluation ? evaluator->decide(r, view) : std::optional<DirectDecision>{};
     ++result.stats.explanations;
     if (direct && !(direct->by_cases && f.verdict != Verdict::kUndetermined)) {
       fill_explanation(f, fe, s, explain_direct(r, view, *direct), view, run, states, slot.state);
@@ -1358,10 +1357,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     struct Counters {
       std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0;
     };
-    constexpr std::size_t kEventsPerThread = 4096;  // below this a thread costs more than it saves
+    const std::size_t per_thread = std::max<std::size_t>(1, options.min_events_per_thread);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
     threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(
-                                                           1, events.size() / kEventsPerThread))));
+                                                           1, events.size() / per_thread))));
     result.stats.threads = threads;
     std::vector<std::vector<Decided>> decided(threads);
     std::vector<Counters> counters(threads);

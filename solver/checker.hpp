@@ -90,9 +90,9 @@ struct Issue {
   Verdict verdict = Verdict::kCompliant;
   std::string rule_id;
   std::string place;
-  std::string recipient;          // importer party id ("" when the edge has none)
-  std::string recipient_country;  // "" when unknown
-  std::size_t example = 0;        // index in CheckResult::findings of the explained occurrence
+  std::string recipient;              // importer party id ("" when the edge has none)
+  std::string recipient_country;      // "" when unknown
+  std::size_t example = 0;            // index in CheckResult::findings of the explained occurrence
   std::vector<std::size_t> findings;  // its occurrences, indices in CheckResult::findings, sorted
   std::uint64_t path_count = 0;       // sum over the occurrences (saturating)
 };
@@ -148,6 +148,9 @@ struct CheckOptions {
   Explain explain = Explain::kEveryFinding;
   // Threads evaluating events (0: one per core). The findings are the same whatever the number.
   unsigned threads = 0;
+  // Fewer events than this per thread and fewer threads are used (a thread costs more than it
+  // saves on a small map); tests set 1 to run small models on several threads.
+  std::size_t min_events_per_thread = 4096;
   // Z3's deterministic resource limit per query (0: only the 20-second time limit). A query
   // beyond it yields an undetermined finding whose deciding fact says the solver gave up.
   unsigned solver_resource_limit = 0;

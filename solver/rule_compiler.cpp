@@ -530,7 +530,8 @@ void CompiledRules::set_resource_limit(unsigned limit) {
   if (limit == resource_limit_) return;
   resource_limit_ = limit;
   // An answer the solver gave up on under the old limit may be decided under the new one.
-  for (auto& answers : cache_) std::erase_if(answers, [](const auto& kv) { return kv.second.gave_up; });
+  for (auto& answers : cache_)
+    std::erase_if(answers, [](const auto& kv) { return kv.second.gave_up; });
   z3::params params(*ctx_);
   params.set("rlimit", limit);
   solver_->set(params);

@@ -79,7 +79,6 @@ struct RuleAnswer {
   bool gave_up = false;
 };
 
-
 // Adds to `universe` every value of an open domain (countries, parties, purposes) that the rule
 // base mentions: fact values, literals in rules, definitions and fact conditions, reach.
 void add_rule_base_values(const RuleBase& rules, Universe& universe);
@@ -140,7 +139,6 @@ class CompiledRules {
   unsigned resource_limit_ = 0;
 
  public:
-
   // Answers are looked up in, and given to, `answers` too (same rule base, same universe).
   void share(std::shared_ptr<SharedAnswers> answers) { shared_ = std::move(answers); }
   [[nodiscard]] bool shares() const { return shared_ != nullptr; }

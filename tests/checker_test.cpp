@@ -1005,5 +1005,44 @@ TEST(Checker, IssuesGroupFindingsByRuleVerdictAndRecipient) {
   EXPECT_GT(grouped, 0u);  // the scenarios do have issues with several occurrences
 }
 
+// The events are evaluated on several threads: the findings, issues and explanations are the same
+// whatever the number of threads (scenarios split over up to 3 threads, however small).
+TEST(Checker, ThreadsChangeNothing) {
+  auto describe = [](const CheckResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.findings) {
+      std::string line = std::string(to_string(f.verdict)) + " " + f.rule_id + " " + f.dataset +
+                         " " + f.edge + " " + std::to_string(f.path_count) + " " +
+                         std::to_string(f.explained);
+      for (const auto& b : f.because) line += " " + b;
+      for (const auto& step : f.path) line += " " + step.node;
+      out.push_back(line);
+    }
+    for (const auto& i : r.issues) out.push_back(i.rule_id + " " + std::to_string(i.example));
+    return out;
+  };
+  std::size_t split = 0;
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    CheckOptions one;
+    one.threads = 1;
+    one.explain = Explain::kOnePerIssue;
+    const auto serial =
+        PathChecker(*loaded.model, testing::shipped_rules()).check(day("2024-06-01"), one);
+    CheckOptions three = one;
+    three.threads = 3;
+    three.min_events_per_thread = 1;
+    const auto parallel =
+        PathChecker(*loaded.model, testing::shipped_rules()).check(day("2024-06-01"), three);
+    EXPECT_EQ(describe(serial), describe(parallel)) << name;
+    EXPECT_EQ(serial.summary.rule_evaluations, parallel.summary.rule_evaluations) << name;
+    EXPECT_EQ(serial.stats.threads, 1u);
+    split += parallel.stats.threads > 1;
+  }
+  EXPECT_GT(split, 0u);
+}
+
 }  // namespace
 }  // namespace xborder
