@@ -930,10 +930,7 @@ struct PathChecker::Impl {
     const GraphNode& to = g[fe.to];
     f.rule_id = rule.id;
     f.rule_kind = rule.kind;
-    f.rule_title = rule.title;
-    f.citation = rule.citation;
     f.place = rule.place;
-    if (const Place* p = rules.place(rule.place)) f.place_name = p->name;
     f.dataset = model.datasets[static_cast<std::size_t>(s.dataset)].id;
     f.event = e.event;
     f.edge = e.id;
@@ -957,9 +954,15 @@ struct PathChecker::Impl {
 
   // Why: the routes and their status, the reasons, the deciding unknowns, the disclosure scope
   // after the event and a witness path.
-  void fill_explanation(Finding& f, const FlatEdge& fe, const DataState& s,
+  void fill_explanation(Finding& f, std::size_t r, const FlatEdge& fe, const DataState& s,
                         const RuleAnswer& answer, const EventView& view, Run& run,
                         const std::vector<StateRecord>& states, std::uint32_t state_id) const {
+    // The rule's title, citation and place name too: copied only into the findings that are
+    // explained, since a large map's unexplained occurrences need none of them.
+    const Rule& rule = compiled->rule(r);
+    f.rule_title = rule.title;
+    f.citation = rule.citation;
+    if (const Place* p = rules.place(rule.place)) f.place_name = p->name;
     const GraphType& g = graph.graph();
     const GraphEdge& e = *fe.edge;
     const GraphNode& to = g[fe.to];
@@ -1331,11 +1334,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         options.direct_evaluation ? evaluator->decide(r, view) : std::optional<DirectDecision>{};
     ++result.stats.explanations;
     if (direct && !(direct->by_cases && f.verdict != Verdict::kUndetermined)) {
-      fill_explanation(f, fe, s, explain_direct(r, view, *direct), view, run, states, slot.state);
+      fill_explanation(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
+                       slot.state);
     } else {
       // The solver explains what the evaluator could only decide by cases (its reasons come
       // from an unsat core), and what it left to the solver.
-      fill_explanation(f, fe, s, compiled->evaluate(r, view), view, run, states, slot.state);
+      fill_explanation(f, r, fe, s, compiled->evaluate(r, view), view, run, states, slot.state);
     }
     f.explained = true;
   };

@@ -79,8 +79,9 @@ struct Finding {
   std::vector<std::string> scope;        // disclosure scope after the event: parties
   std::vector<std::string> authorities;  // … and countries whose authorities can reach it
   std::vector<std::string> authorities_possible;  // … reach that depends on unknowns
-  // False for a finding whose issue is explained by another (CheckOptions::explain): routes,
-  // because, deciding, path and scope are then left empty; the issue's example carries them.
+  // False for a finding whose issue is explained by another (CheckOptions::explain): its title,
+  // citation, place name, routes, because, deciding, path and scope are then left empty; the
+  // issue's example carries them.
   bool explained = true;
 };
 
