@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "reports/rules_report.hpp"
 #include "solver/rule_catalog.hpp"
 
 namespace xborder::cli {
@@ -51,41 +52,6 @@ std::string brief_line(const CatalogueItem& item) {
          item.title + "\n";
 }
 
-nlohmann::json item_json(const CatalogueItem& item) {
-  return {{"kind", item.kind},
-          {"place", item.place},
-          {"id", item.id},
-          {"title", item.title},
-          {"valid",
-           {{"from", item.valid.from ? nlohmann::json(item.valid.from->to_string())
-                                     : nlohmann::json(nullptr)},
-            {"to", item.valid.to ? nlohmann::json(item.valid.to->to_string())
-                                 : nlohmann::json(nullptr)}}},
-          {"citation",
-           {{"instrument", item.citation.instrument},
-            {"article", item.citation.article},
-            {"url", item.citation.url},
-            {"verified", item.citation.verified}}},
-          {"file", item.file.generic_string()},
-          {"pointer", item.pointer}};
-}
-
-// `sources_disagree` and `follows`, only on items that have them.
-void add_disagreements(nlohmann::json& j, const CatalogueItem& item) {
-  if (item.disagreements.empty()) return;
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& d : item.disagreements) {
-    list.push_back({{"citation",
-                     {{"instrument", d.citation.instrument},
-                      {"article", d.citation.article},
-                      {"url", d.citation.url},
-                      {"verified", d.citation.verified}}},
-                    {"says", d.says}});
-  }
-  j["sources_disagree"] = std::move(list);
-  j["follows"] = item.follows;
-}
-
 void check_format(const RulesArgs& a) {
   if (a.format != "text" && a.format != "json")
     throw UsageError{"`--format` is text or json, not `" + a.format + "`"};
@@ -108,12 +74,7 @@ int run_list(const ListArgs& a) {
   if (!at) return report_diagnostics(diags, json_errors);
   const auto items = in_force(*loaded->loaded.rules, *at);
   if (a.format == "json") {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& item : items) {
-      out.push_back(item_json(item));
-      add_disagreements(out.back(), item);
-    }
-    std::cout << nlohmann::json{{"at", at->to_string()}, {"items", out}}.dump(2) << "\n";
+    std::cout << rules_in_force_to_json(items, *at).dump(2) << "\n";
   } else if (a.brief) {
     for (const auto& item : items) std::cout << brief_line(item);
   } else {
@@ -142,18 +103,7 @@ int run_diff(const DiffArgs& a) {
   if (!from || !to) return report_diagnostics(diags, json_errors);
   const auto changes = changes_between(*loaded->loaded.rules, *from, *to);
   if (a.format == "json") {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& c : changes) {
-      auto j = item_json(c.item);
-      add_disagreements(j, c.item);
-      j["change"] = c.started ? "started" : "ended";
-      out.push_back(j);
-    }
-    std::cout << nlohmann::json{{"from", from->to_string()},
-                                {"to", to->to_string()},
-                                {"changes", out}}
-                     .dump(2)
-              << "\n";
+    std::cout << rule_changes_to_json(changes, *from, *to).dump(2) << "\n";
   } else {
     std::cout << "between " << from->to_string() << " and " << to->to_string() << ": "
               << changes.size() << " changes\n\n";

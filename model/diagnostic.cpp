@@ -156,17 +156,26 @@ std::optional<std::string> closest_match(const std::string& word,
 }
 
 std::string suggestion_hint(const std::string& word, const std::vector<std::string>& candidates) {
-  if (auto m = closest_match(word, candidates)) return "did you mean `" + *m + "`?";
+  if (candidates.empty()) return "nothing of this kind is declared to choose from";
   std::vector<std::string> sorted = candidates;
   std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   constexpr std::size_t kMaxListed = 12;
-  std::string out = "expected one of ";
-  for (std::size_t i = 0; i < sorted.size() && i < kMaxListed; ++i) {
-    if (i > 0) out += ", ";
-    out += "`" + sorted[i] + "`";
+  auto listed = [&](std::size_t most) {
+    std::string out;
+    for (std::size_t i = 0; i < sorted.size() && i < most; ++i)
+      out += (i > 0 ? ", `" : "`") + sorted[i] + "`";
+    if (sorted.size() > most) out += ", …";
+    return out;
+  };
+  // With a handful of candidates, all of them: the nearest may not be the one meant.
+  constexpr std::size_t kFew = 6;
+  if (auto m = closest_match(word, candidates)) {
+    std::string out = "did you mean `" + *m + "`?";
+    if (sorted.size() > 1 && sorted.size() <= kFew) out += " (one of " + listed(kFew) + ")";
+    return out;
   }
-  if (sorted.size() > kMaxListed) out += ", …";
-  return out;
+  return "expected one of " + listed(kMaxListed);
 }
 
 std::string pointer_token(const std::string& token) {

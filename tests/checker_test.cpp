@@ -335,8 +335,9 @@ TEST(Checker, CacheAnswersRepeatedContexts) {
   EXPECT_EQ(r.summary.paths, 12u);
 }
 
-TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
-  auto m = model(Json::parse(R"J({
+// A controller in Germany sends personal data to one in the US with no safeguard at all.
+TransferModel eu_to_us_without_safeguards() {
+  return model(Json::parse(R"J({
     "format": "xborder-model/1", "name": "eu-us",
     "parties": [{"id": "a-eu", "country": "DE", "parent": null},
                 {"id": "b-us", "country": "US", "parent": null}],
@@ -348,6 +349,10 @@ TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
     "flows": [{"id": "to-us", "event": "transfer", "from": "eu-db", "to": "us-db", "datasets": ["d"],
                "relationship": "controller_to_controller", "safeguards": []}]
   })J"));
+}
+
+TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
+  auto m = eu_to_us_without_safeguards();
   PathChecker checker(m, testing::shipped_rules());
   auto r = checker.check(day("2020-08-01"));
   const Finding* f = find(r, "EU-GDPR-44", "to-us");
@@ -367,18 +372,7 @@ TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
 // A solver that runs out of its resource limit gives an undetermined finding that says so (never a
 // crash, a hang or a pass); the same checker with no limit decides again.
 TEST(Checker, SolverThatGivesUpYieldsAnUndeterminedFindingThatSaysSo) {
-  auto m = model(Json::parse(R"J({
-    "format": "xborder-model/1", "name": "eu-us",
-    "parties": [{"id": "a-eu", "country": "DE", "parent": null},
-                {"id": "b-us", "country": "US", "parent": null}],
-    "systems": [
-      {"id": "eu-db", "tier": "on_premises", "operator": "a-eu", "regions": [{"location": "country:DE"}]},
-      {"id": "us-db", "tier": "on_premises", "operator": "b-us", "regions": [{"location": "country:US"}]}
-    ],
-    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["DE"], "controller": "a-eu", "origin": "eu-db"}],
-    "flows": [{"id": "to-us", "event": "transfer", "from": "eu-db", "to": "us-db", "datasets": ["d"],
-               "relationship": "controller_to_controller", "safeguards": []}]
-  })J"));
+  auto m = eu_to_us_without_safeguards();
   PathChecker checker(m, testing::shipped_rules());
   CheckOptions starved;
   starved.direct_evaluation = false;  // every rule to the solver

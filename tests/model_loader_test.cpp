@@ -56,6 +56,20 @@ const Diagnostic& expect_error(const ModelLoadResult& r, const std::string& code
   return d;
 }
 
+// "did you mean" hints are never empty, and name every candidate when there are a few.
+TEST(Diagnostics, SuggestionHintsListFewCandidatesAndAreNeverEmpty) {
+  EXPECT_EQ(suggestion_hint("tranfer", {"transfer", "store", "collect"}),
+            "did you mean `transfer`? (one of `collect`, `store`, `transfer`)");
+  EXPECT_EQ(suggestion_hint("tranfer", {"transfer"}), "did you mean `transfer`?");
+  EXPECT_EQ(suggestion_hint("zzz", {"b", "a"}), "expected one of `a`, `b`");
+  EXPECT_EQ(suggestion_hint("zzz", {}), "nothing of this kind is declared to choose from");
+  std::vector<std::string> many;
+  for (int k = 0; k < 20; ++k) many.push_back("party-" + std::to_string(k + 10));
+  const std::string hint = suggestion_hint("party-1O", many);
+  EXPECT_EQ(hint.rfind("did you mean `party-10`?", 0), 0u) << hint;
+  EXPECT_EQ(hint.find("one of"), std::string::npos) << hint;  // too many to list
+}
+
 TEST(ModelLoader, BaseModelIsValid) {
   auto r = load(base_model());
   ASSERT_TRUE(r.model) << dump(r);

@@ -28,6 +28,7 @@
 #include "reports/compare_report.hpp"
 #include "reports/render.hpp"
 #include "reports/report_input.hpp"
+#include "reports/rules_report.hpp"
 #include "scenarios/markov.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/simulation.hpp"
@@ -358,45 +359,10 @@ std::string simulate(const std::filesystem::path& file, const RuleSet& all_rules
   return xborder::simulation_to_json(report).dump();
 }
 
-// One catalogue item as `rules list --format json` writes it.
-Json item_json(const xborder::CatalogueItem& item) {
-  auto date = [](const std::optional<xborder::Date>& d) {
-    return d ? Json(d->to_string()) : Json(nullptr);
-  };
-  Json j = {{"kind", item.kind},
-            {"place", item.place},
-            {"id", item.id},
-            {"title", item.title},
-            {"valid", {{"from", date(item.valid.from)}, {"to", date(item.valid.to)}}},
-            {"citation",
-             {{"instrument", item.citation.instrument},
-              {"article", item.citation.article},
-              {"url", item.citation.url},
-              {"verified", item.citation.verified}}},
-            {"file", item.file.generic_string()},
-            {"pointer", item.pointer}};
-  if (!item.disagreements.empty()) {
-    Json list = Json::array();
-    for (const auto& d : item.disagreements) {
-      list.push_back({{"citation",
-                       {{"instrument", d.citation.instrument},
-                        {"article", d.citation.article},
-                        {"url", d.citation.url},
-                        {"verified", d.citation.verified}}},
-                      {"says", d.says}});
-    }
-    j["sources_disagree"] = std::move(list);
-    j["follows"] = item.follows;
-  }
-  return j;
-}
-
 std::string rules_list(const RuleSet& rules, const std::optional<std::string>& at_text) {
   const py::gil_scoped_release release;
   const xborder::Date at = date_arg(at_text, "at");
-  Json items = Json::array();
-  for (const auto& item : xborder::in_force(rules.rules(), at)) items.push_back(item_json(item));
-  return Json{{"at", at.to_string()}, {"items", std::move(items)}}.dump();
+  return xborder::rules_in_force_to_json(xborder::in_force(rules.rules(), at), at).dump();
 }
 
 std::string rules_diff(const RuleSet& rules, const std::string& from_text,
@@ -404,13 +370,7 @@ std::string rules_diff(const RuleSet& rules, const std::string& from_text,
   const py::gil_scoped_release release;
   const xborder::Date from = date_arg(from_text, "from");
   const xborder::Date to = date_arg(to_text, "to");
-  Json changes = Json::array();
-  for (const auto& c : xborder::changes_between(rules.rules(), from, to)) {
-    auto j = item_json(c.item);
-    j["change"] = c.started ? "started" : "ended";
-    changes.push_back(std::move(j));
-  }
-  return Json{{"from", from.to_string()}, {"to", to.to_string()}, {"changes", std::move(changes)}}
+  return xborder::rule_changes_to_json(xborder::changes_between(rules.rules(), from, to), from, to)
       .dump();
 }
 
