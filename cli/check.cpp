@@ -86,9 +86,10 @@ int run_check(CheckArgs& a) {
   } stats_on_exit{a.stats, result, clock};
   ReportContext context{a.model.display_name().string(), loaded->model.name,
                         a.source.rules.generic_string()};
-  // Only with --regimes: without them there is nothing to compare, and a large map has many findings.
-  const auto disagreements = regimes.empty() ? std::vector<RegimeDisagreement>{}
-                                             : regime_disagreements(result, regimes);
+  // Only with --regimes: without them there is nothing to compare, and a large map has many
+  // findings.
+  const auto disagreements =
+      regimes.empty() ? std::vector<RegimeDisagreement>{} : regime_disagreements(result, regimes);
   if (a.format == "json") {
     nlohmann::json extra = nlohmann::json::object();
     if (!regimes.empty()) {
