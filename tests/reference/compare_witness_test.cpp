@@ -8,22 +8,11 @@
 
 #include "solver/compare.hpp"
 #include "tests/reference/reference_checker.hpp"
+#include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder::reference {
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 using xborder::testing::shipped_rules;
 

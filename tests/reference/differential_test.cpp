@@ -12,6 +12,7 @@
 
 #include "tests/reference/model_generator.hpp"
 #include "tests/reference/reference_checker.hpp"
+#include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder::reference {
@@ -20,42 +21,6 @@ namespace {
 using nlohmann::json;
 using xborder::testing::reference;
 using xborder::testing::shipped_rules;
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
-// XBORDER_REFERENCE_SEED (a number, or `time` for a fresh one) and XBORDER_REFERENCE_MODELS
-// (how many models) change a run; the defaults are fixed so that CI is reproducible.
-std::uint64_t base_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("XBORDER_REFERENCE_SEED");
-    std::uint64_t s = 20261207;
-    if (env && std::string(env) == "time") {
-      s = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
-    } else if (env && *env) {
-      s = std::strtoull(env, nullptr, 10);
-    }
-    std::cout << "[reference] XBORDER_REFERENCE_SEED=" << s << std::endl;
-    return s;
-  }();
-  return seed;
-}
-
-int model_count(int release_default, int sanitized_default) {
-  if (const char* env = std::getenv("XBORDER_REFERENCE_MODELS"); env && *env) {
-    return std::max(1, std::atoi(env));
-  }
-  return kSanitized ? sanitized_default : release_default;
-}
 
 // Every date where a rule, a fact entry or a reach declaration starts or ends, and the day
 // before: where a cached or shared answer is most likely to be stale.
@@ -212,7 +177,7 @@ struct RunResult {
 
 RunResult differential_run(Aspect aspect, int count, std::uint64_t seed_offset) {
   RunResult r;
-  const std::uint64_t seed = base_seed() + seed_offset;
+  const std::uint64_t seed = reference_seed() + seed_offset;
   r.count = count;
   Rng dates(seed ^ 0x5eedda7eULL);
   int invalid = 0, too_big = 0;
@@ -262,8 +227,8 @@ RunResult differential_run(Aspect aspect, int count, std::uint64_t seed_offset) 
     const std::string diff = differences(actual.findings, *ref, aspect);
     if (diff.empty()) continue;
     std::ostringstream msg;
-    msg << "model seed " << model_seed << " (XBORDER_REFERENCE_SEED=" << base_seed() << ", model "
-        << k + static_cast<int>(seed_offset) << ") at " << at.to_string()
+    msg << "model seed " << model_seed << " (XBORDER_REFERENCE_SEED=" << reference_seed()
+        << ", model " << k + static_cast<int>(seed_offset) << ") at " << at.to_string()
         << ": the checker and the reference disagree\n"
         << diff;
     if (r.failures.size() < 2) {
@@ -334,7 +299,7 @@ TEST(Reference, TwoParallelFlowsAreTwoPaths) {
 }
 
 TEST(Reference, VerdictsAgreeWithBruteForceOnRandomModels) {
-  const RunResult run = differential_run(Aspect::kVerdicts, model_count(500, 50), 0);
+  const RunResult run = differential_run(Aspect::kVerdicts, reference_model_count(500, 50), 0);
   report(run.failures);
   // The generator must keep producing models worth comparing, with every verdict.
   EXPECT_GE(run.checked, run.count * 8 / 10);
@@ -345,8 +310,8 @@ TEST(Reference, VerdictsAgreeWithBruteForceOnRandomModels) {
 
 // Other models than the test above (the seed plus a million): ctest runs each test on its own.
 TEST(Reference, PathCountsAgreeWithBruteForceOnAcyclicRandomModels) {
-  const RunResult run =
-      differential_run(Aspect::kPathCounts, std::max(1, model_count(500, 50) * 2 / 5), 1000000);
+  const RunResult run = differential_run(
+      Aspect::kPathCounts, std::max(1, reference_model_count(500, 50) * 2 / 5), 1000000);
   report(run.failures);
   EXPECT_GE(run.acyclic, run.checked / 2);
 }

@@ -10,6 +10,7 @@
 
 #include "tests/reference/model_generator.hpp"
 #include "tests/reference/reference_checker.hpp"
+#include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder::reference {
@@ -19,28 +20,12 @@ using nlohmann::json;
 using xborder::testing::reference;
 using xborder::testing::shipped_rules;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
+// An offset keeps these models apart from the differential test's.
 std::uint64_t seed() {
-  const char* env = std::getenv("XBORDER_REFERENCE_SEED");
-  std::uint64_t s = 20261207;
-  if (env && *env && std::string(env) != "time") s = std::strtoull(env, nullptr, 10);
-  return s + 7777777;
+  return reference_seed() + 7777777;
 }
 int count(int release_default, int sanitized_default) {
-  if (const char* env = std::getenv("XBORDER_REFERENCE_MODELS"); env && *env)
-    return std::max(1, std::atoi(env) / 5);
-  return kSanitized ? sanitized_default : release_default;
+  return reference_model_count(release_default, sanitized_default, 5);
 }
 
 const std::vector<std::string> kDates = {
