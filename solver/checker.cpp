@@ -1020,17 +1020,26 @@ struct PathChecker::Impl {
   // ------------------------------------------------------------------- explanations
   // A finding the evaluator decided is explained by it too: the routes' status and the known
   // inputs that force the verdict. A route evaluation cannot settle is left to the solver.
-  RuleAnswer explain_direct(std::size_t r, const EventView& view, const DirectDecision& decision) {
+  // `by_cases`: the evaluator's justification of a definite verdict it decided by cases.
+  RuleAnswer explain_direct(std::size_t r, const EventView& view, const DirectDecision& decision,
+                            const RuleEvaluator::Justification* by_cases = nullptr) {
     RuleAnswer a;
     a.applicable = true;
     a.verdict = decision.verdict;
     const Rule& rule = compiled->rule(r);
-    if (decision.by_cases) {  // undetermined: the routes and the unknowns that decide
+    if (decision.by_cases) {
+      // The routes' status as the cases gave it; undetermined: the unknowns that decide; else the
+      // known inputs that force the verdict in every case.
       for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
         const Route& route = rule.requires_any[k];
         a.routes.push_back(RouteFinding{route.id, route.title, decision.routes[k], route.citation});
       }
-      a.deciding = deciding_facts(decision);
+      if (decision.verdict == Verdict::kUndetermined) {
+        a.deciding = deciding_facts(decision);
+      } else if (by_cases) {
+        if (verify_direct) verify_reasons(r, view, decision.verdict, *by_cases);
+        add_reasons(a, *by_cases);
+      }
       return a;
     }
     for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
@@ -1047,13 +1056,17 @@ struct PathChecker::Impl {
                                       route.citation});
     }
     const auto why = evaluator->justify(r, decision.verdict, view);
+    if (verify_direct) verify_reasons(r, view, decision.verdict, why);
+    add_reasons(a, why);
+    return a;
+  }
+  void add_reasons(RuleAnswer& a, const RuleEvaluator::Justification& why) const {
     for (const auto& [var, element] : why.reads) {
       a.because.push_back(Reason{
           element < 0 ? compiled->atoms().scalar(var) : compiled->atoms().element(var, element),
           ""});
     }
     for (const auto& fact : why.facts) a.because.push_back(Reason{std::nullopt, fact});
-    return a;
   }
 
   // The unknowns set differently in a violating and a holding completion (when they share none,
@@ -1103,6 +1116,41 @@ struct PathChecker::Impl {
                            "`: the direct evaluation says " +
                            said(decision.applicable, decision.verdict) + ", the solver " +
                            said(answer.applicable, answer.verdict));
+  }
+
+  // The same builds check that the reasons given for a verdict are enough: with only the inputs
+  // they name known (every other input of the event unknown), the solver gives the same verdict.
+  class MaskedView : public ContextReader {
+   public:
+    MaskedView(const ContextReader& base, const std::vector<std::pair<std::size_t, int>>& known)
+        : base_(base), known_(known.begin(), known.end()) {}
+    [[nodiscard]] int scalar(std::size_t var) const override {
+      return known_.count({var, -1}) ? base_.scalar(var) : kUnknown;
+    }
+    [[nodiscard]] int element(std::size_t var, int index) const override {
+      return known_.count({var, index}) ? base_.element(var, index) : kUnknown;
+    }
+
+   private:
+    const ContextReader& base_;
+    std::set<std::pair<std::size_t, int>> known_;
+  };
+  void verify_reasons(std::size_t r, const ContextReader& view, Verdict verdict,
+                      const RuleEvaluator::Justification& why) {
+    const RuleAnswer& answer = compiled->evaluate(r, MaskedView(view, why.reads));
+    if (answer.gave_up) return;
+    if (answer.applicable && answer.verdict == verdict) return;
+    std::string named;
+    for (const auto& [var, element] : why.reads) {
+      named += (named.empty() ? "" : ", ") +
+               compiled->atoms().describe(element < 0 ? compiled->atoms().scalar(var)
+                                                      : compiled->atoms().element(var, element));
+    }
+    throw std::logic_error("rule `" + compiled->rule(r).id + "`: the reasons given for " +
+                           std::string(to_string(verdict)) + " (" + named +
+                           ") do not force it: with only them known the solver says " +
+                           (answer.applicable ? std::string(to_string(answer.verdict))
+                                              : std::string("not applicable")));
   }
 
   // ------------------------------------------------------------------- the check
@@ -1333,12 +1381,15 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     const auto direct =
         options.direct_evaluation ? evaluator->decide(r, view) : std::optional<DirectDecision>{};
     ++result.stats.explanations;
-    if (direct && !(direct->by_cases && f.verdict != Verdict::kUndetermined)) {
-      fill_explanation(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
-                       slot.state);
+    // A definite verdict decided by cases is justified case by case; past the case budget, and
+    // for what the evaluator left to the solver, the solver explains (from an unsat core).
+    std::optional<RuleEvaluator::Justification> cases;
+    if (direct && direct->by_cases && f.verdict != Verdict::kUndetermined)
+      cases = evaluator->justify_by_cases(r, f.verdict, view);
+    if (direct && (!direct->by_cases || f.verdict == Verdict::kUndetermined || cases)) {
+      fill_explanation(f, r, fe, s, explain_direct(r, view, *direct, cases ? &*cases : nullptr),
+                       view, run, states, slot.state);
     } else {
-      // The solver explains what the evaluator could only decide by cases (its reasons come
-      // from an unsat core), and what it left to the solver.
       fill_explanation(f, r, fe, s, compiled->evaluate(r, view), view, run, states, slot.state);
     }
     f.explained = true;

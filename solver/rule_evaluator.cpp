@@ -809,6 +809,52 @@ RuleEvaluator::Justification RuleEvaluator::justify(std::size_t rule, Verdict ve
   return out;
 }
 
+std::optional<RuleEvaluator::Justification> RuleEvaluator::justify_by_cases(
+    std::size_t rule, Verdict verdict, const ContextReader& context) const {
+  const CompiledRule& r = rules_[rule];
+  if (r.applies < 0 || verdict == Verdict::kUndetermined) return std::nullopt;
+  Overlay o(context);
+  int budget = kCaseBudget;
+  Justification out;
+  if (!justify_cases(r.violated, verdict == Verdict::kViolation ? Tri::kTrue : Tri::kFalse, o,
+                     budget, out))
+    return std::nullopt;
+  // The values the cases gave the unknowns are not inputs: keep what the context knows.
+  std::erase_if(out.reads, [&](const std::pair<std::size_t, int>& read) {
+    const auto [var, element] = read;
+    return (element < 0 ? context.scalar(var) : context.element(var, element)) == kUnknownValue;
+  });
+  std::sort(out.reads.begin(), out.reads.end());
+  out.reads.erase(std::unique(out.reads.begin(), out.reads.end()), out.reads.end());
+  std::sort(out.facts.begin(), out.facts.end());
+  out.facts.erase(std::unique(out.facts.begin(), out.facts.end()), out.facts.end());
+  return out;
+}
+
+bool RuleEvaluator::justify_cases(int node, Tri value, Overlay& o, int& budget,
+                                  Justification& out) const {
+  if (--budget < 0) return false;
+  const Tri t = eval(node, o);
+  if (t == value) {
+    justify(node, value, o, out);
+    return true;
+  }
+  if (t != Tri::kUnknown) return false;
+  const auto read = unknown_read(node, o);
+  if (!read) return false;
+  const auto& [var, element] = *read;
+  static const std::vector<int> kBoolean{0, 1};
+  const std::vector<int>& values = element >= 0 ? kBoolean : split_[var].values;
+  if (values.empty()) return false;
+  for (int v : values) {
+    o.push(var, element, v);
+    const bool ok = justify_cases(node, value, o, budget, out);
+    o.pop();
+    if (!ok) return false;
+  }
+  return true;
+}
+
 void RuleEvaluator::justify_operand(const Operand& o, const ContextReader& c,
                                     Justification& out) const {
   if (o.kind == Operand::Kind::kScalar) out.reads.emplace_back(o.value, -1);

@@ -66,6 +66,12 @@ class RuleEvaluator {
   };
   [[nodiscard]] Justification justify(std::size_t rule, Verdict verdict,
                                       const ContextReader& context) const;
+  // The same for a verdict decided by cases (violation or compliant although unknowns remain):
+  // in every case tried, the known inputs that force the verdict there, together — sufficient
+  // (with only these known, every completion of the unknowns gives the verdict), not minimised.
+  // Nullopt past the case budget (the solver explains instead).
+  [[nodiscard]] std::optional<Justification> justify_by_cases(std::size_t rule, Verdict verdict,
+                                                              const ContextReader& context) const;
   // Route k: 1 when it holds in every completion, 0 in none, kDependsOnUnknowns when in some,
   // kUnknown when the evaluation cannot say (the solver must).
   static constexpr int kDependsOnUnknowns = 2;
@@ -171,6 +177,9 @@ class RuleEvaluator {
   void justify_entries(const std::vector<Entry>& entries, int only_value, Tri value,
                        const ContextReader& c, Justification& out) const;
   void justify_operand(const Operand& o, const ContextReader& c, Justification& out) const;
+  // Splits the unknowns of `node` until each case evaluates to `value`, justifying each case.
+  // False past the budget or where a case evaluates otherwise.
+  bool justify_cases(int node, Tri value, Overlay& o, int& budget, Justification& out) const;
 
   const RuleBase& base_;
   const Universe& universe_;
