@@ -1334,9 +1334,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
              0x100000001B3ull;
     }
   };
+  // A finding while the events are merged: ids only (a map can have a million of them); the
+  // Finding with its strings is built once they are sorted, straight into the result.
   struct FindingAcc {
-    Finding finding;
     std::uint16_t rule = 0;
+    Verdict verdict = Verdict::kCompliant;
     std::uint32_t edge = 0, state = 0;  // the first event that falls in it: what explains it
     std::vector<std::uint32_t> states;  // source states that fall in this finding
   };
@@ -1371,8 +1373,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     build_facts(ei, state_id);
     set_event(view, ei, state_id);
   };
-  auto explain = [&](FindingAcc& slot) {
-    Finding& f = slot.finding;
+  auto explain = [&](Finding& f, const FindingAcc& slot) {
     if (f.explained) return;
     const FlatEdge& fe = edges[slot.edge];
     load_event(slot.edge, slot.state);
@@ -1492,32 +1493,53 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
           load_event(ei, state_id);
           verify(d.rule, fe, view, *evaluator->decide(d.rule, view));
         }
-        acc.push_back(FindingAcc{{}, d.rule, ei, state_id, {state_id}});
-        Finding& f = acc.back().finding;
-        fill_occurrence(f, d.rule, fe, s);
-        f.verdict = verdict;
-        f.explained = false;
+        acc.push_back(FindingAcc{d.rule, verdict, ei, state_id, {state_id}});
       }
     }
   }
 
-  // Phase 3 — findings group into issues (rule and verdict on one recipient); the findings to
-  // explain (all of them, or each issue's first) are explained once, from their first event.
+  // Phase 3 — the findings in their order (verdict, place, rule, data set, edge), built from the
+  // ids straight into the result; they group into issues (rule and verdict on one recipient); the
+  // findings to explain (all of them, or each issue's first) are explained once, from their first
+  // event.
   std::vector<std::size_t> order(acc.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  auto finding_order = [&](std::size_t a, std::size_t b) {
-    const Finding& x = acc[a].finding;
-    const Finding& y = acc[b].finding;
-    return std::tie(x.verdict, x.place, x.rule_id, x.dataset, x.edge) <
-           std::tie(y.verdict, y.place, y.rule_id, y.dataset, y.edge);
+  auto sort_key = [&](std::size_t k) {
+    const FindingAcc& a = acc[k];
+    const Rule& rule = compiled->rule(a.rule);
+    return std::make_tuple(
+        a.verdict, std::string_view(rule.place), std::string_view(rule.id),
+        std::string_view(
+            model.datasets[static_cast<std::size_t>(states[a.state].full.dataset)].id),
+        std::string_view(edges[a.edge].edge->id));
   };
-  std::sort(order.begin(), order.end(), finding_order);
-  std::map<std::tuple<Verdict, std::string, std::string, std::string, std::string>, std::size_t>
-      issue_of;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return sort_key(a) < sort_key(b); });
+  struct IssueKey {
+    Verdict verdict;
+    std::uint16_t rule;
+    std::string_view recipient, country;
+    bool operator==(const IssueKey&) const = default;
+  };
+  struct IssueKeyHash {
+    std::size_t operator()(const IssueKey& k) const {
+      const std::hash<std::string_view> h;
+      return ((static_cast<std::size_t>(k.verdict) << 16 | k.rule) * 0x9E3779B97F4A7C15ull) ^
+             (h(k.recipient) * 0x100000001B3ull) ^ h(k.country);
+    }
+  };
+  std::unordered_map<IssueKey, std::size_t, IssueKeyHash> issue_of;
+  result.findings.reserve(acc.size());
   for (std::size_t pos = 0; pos < order.size(); ++pos) {
-    const Finding& f = acc[order[pos]].finding;
+    const FindingAcc& a = acc[order[pos]];
+    const FlatEdge& fe = edges[a.edge];
+    Finding& f = result.findings.emplace_back();
+    fill_occurrence(f, a.rule, fe, states[a.state].full);
+    f.verdict = a.verdict;
+    f.explained = false;
+    const GraphNode& to = g[fe.to];
     auto [it, fresh] = issue_of.try_emplace(
-        std::make_tuple(f.verdict, f.place, f.rule_id, f.importer, f.to_country),
+        IssueKey{a.verdict, a.rule, to.holder, to.country.known() ? to.country.value() : ""},
         result.issues.size());
     if (fresh) {
       Issue issue;
@@ -1532,10 +1554,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     result.issues[it->second].findings.push_back(pos);
   }
   for (const Issue& issue : result.issues) {
-    if (options.explain == Explain::kOnePerIssue) explain(acc[order[issue.example]]);
+    if (options.explain == Explain::kOnePerIssue)
+      explain(result.findings[issue.example], acc[order[issue.example]]);
   }
   if (options.explain == Explain::kEveryFinding) {
-    for (FindingAcc& slot : acc) explain(slot);
+    for (std::size_t pos = 0; pos < order.size(); ++pos)
+      explain(result.findings[pos], acc[order[pos]]);
   }
   result.stats.issues = result.issues.size();
   result.stats.evaluate_ms = ms_since(evaluate_start);
@@ -1545,13 +1569,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   report_progress("count", 0, 0);
   std::vector<std::uint64_t> paths_to;
   count_paths(states, transitions, root_states, result, paths_to);
-  result.findings.reserve(acc.size());
-  for (std::size_t k : order) {
-    FindingAcc& slot = acc[k];
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    Finding& f = result.findings[pos];
     std::uint64_t n = 0;
-    for (std::uint32_t s : slot.states) n = saturating_add(n, paths_to[s]);
-    slot.finding.path_count = n;
-    switch (slot.finding.verdict) {
+    for (std::uint32_t s : acc[order[pos]].states) n = saturating_add(n, paths_to[s]);
+    f.path_count = n;
+    switch (f.verdict) {
       case Verdict::kViolation:
         ++result.summary.violations;
         break;
@@ -1562,7 +1585,6 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         ++result.summary.compliant;
         break;
     }
-    result.findings.push_back(std::move(slot.finding));
   }
   for (Issue& issue : result.issues) {
     for (std::size_t k : issue.findings)
