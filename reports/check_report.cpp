@@ -128,38 +128,49 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   j["recipient"] = {
       {"party", issue.recipient},
       {"country", issue.recipient_country.empty() ? json(nullptr) : json(issue.recipient_country)}};
-  std::set<std::string> events, systems, exporters, datasets;
+  // Views into the findings: an issue can have thousands of occurrences, and only what is
+  // distinct becomes JSON.
+  std::set<std::string_view> events, systems, exporters, datasets;
   // Occurrences by edge: one entry per edge with the data sets it carries into the issue.
-  std::map<std::string, std::pair<json, std::set<std::string>>> by_edge;
-  std::map<std::string, std::uint64_t> edge_paths;
+  struct EdgeEntry {
+    const Finding* first = nullptr;
+    std::set<std::string_view> datasets;
+    std::uint64_t paths = 0;
+  };
+  std::map<std::string_view, EdgeEntry> by_edge;
   for (std::size_t k : issue.findings) {
     const Finding& f = result.findings.at(k);
-    events.insert(std::string(to_string(f.event)));
+    events.insert(to_string(f.event));
     systems.insert(f.to_node);
     exporters.insert(f.exporter);
     datasets.insert(f.dataset);
-    auto [it, fresh] = by_edge.try_emplace(f.edge);
-    if (fresh) {
-      it->second.first = edge_json(f);
-      it->second.first.erase("importer");
-      it->second.first.erase("to_country");
-      it->second.first["event"] = std::string(to_string(f.event));
-      it->second.first["model_pointer"] = f.model_pointer;
-    }
-    it->second.second.insert(f.dataset);
-    edge_paths[f.edge] = add_saturating(edge_paths[f.edge], f.path_count);
+    EdgeEntry& entry = by_edge[f.edge];
+    if (!entry.first) entry.first = &f;
+    entry.datasets.insert(f.dataset);
+    entry.paths = add_saturating(entry.paths, f.path_count);
   }
-  j["events"] = events;
-  j["systems"] = systems;
-  j["exporters"] = exporters;
-  j["datasets"] = datasets;
+  auto strings = [](const std::set<std::string_view>& items) {
+    json a = json::array();
+    for (std::string_view item : items) a.push_back(item);
+    return a;
+  };
+  j["events"] = strings(events);
+  j["systems"] = strings(systems);
+  j["exporters"] = strings(exporters);
+  j["datasets"] = strings(datasets);
   j["occurrences"] = issue.findings.size();
   j["path_count"] = issue.path_count;
   json edges = json::array();
-  for (auto& [id, entry] : by_edge) {
-    entry.first["datasets"] = entry.second;
-    entry.first["path_count"] = edge_paths[id];
-    edges.push_back(std::move(entry.first));
+  for (const auto& [id, entry] : by_edge) {
+    const Finding& f = *entry.first;
+    json e = edge_json(f);
+    e.erase("importer");
+    e.erase("to_country");
+    e["event"] = std::string(to_string(f.event));
+    e["model_pointer"] = f.model_pointer;
+    e["datasets"] = strings(entry.datasets);
+    e["path_count"] = entry.paths;
+    edges.push_back(std::move(e));
   }
   j["edges"] = std::move(edges);
   j["example"] = {{"edge", example.edge}, {"dataset", example.dataset}};
@@ -247,12 +258,14 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   out << "{\n";
   for (const auto& [key, value] : top.items())
     out << "  " << json(key).dump() << ": " << nested(value, "  ") << ",\n";
-  // An array member written element by element; `last` closes the document.
+  // An array member written element by element, one compact element per line: a large map's
+  // issues are hundreds of thousands of lines, which line tools (grep, head, diff) handle and
+  // indentation would only double in size.
   auto stream_array = [&](const char* key, auto&& items, bool last) {
     out << "  \"" << key << "\": [";
     bool first = true;
     items([&](const json& element) {
-      out << (first ? "\n    " : ",\n    ") << nested(element, "    ");
+      out << (first ? "\n    " : ",\n    ") << element.dump();
       first = false;
     });
     out << (first ? "]" : "\n  ]") << (last ? "\n}\n" : ",\n");
