@@ -446,6 +446,7 @@ struct PathChecker::Impl {
     std::unordered_map<std::uint64_t, std::uint32_t> unions;     // (set, addition) → set
     std::vector<std::int64_t> projected_scope, projected_authorities, projected_visited;
     std::vector<std::uint16_t> valid_rules;  // rules in force at the date
+    std::map<Domain, const TriSet*> empty_sets;  // the known-empty set of each domain
   };
 
   const TriSet* intern(Run& run, const std::vector<std::int8_t>& values) const {
@@ -748,9 +749,11 @@ struct PathChecker::Impl {
     // Every set variable starts empty (known: no element), as a Valuation filled with kNo did.
     for (std::size_t var = 0; var < nvars; ++var) {
       const auto& type = context_variables()[var].type;
-      if (type.kind == VarKind::kSet)
-        v.sets[var] =
-            intern(run, std::vector<std::int8_t>(universe.values(type.domain).size(), kNo));
+      if (type.kind != VarKind::kSet) continue;
+      const TriSet*& empty = run.empty_sets[type.domain];
+      if (!empty)
+        empty = intern(run, std::vector<std::int8_t>(universe.values(type.domain).size(), kNo));
+      v.sets[var] = empty;
     }
     set(v, vars.date, run.at.days());
     set(v, vars.event, enum_index(Domain::kEvent, to_string(e.event)));
@@ -1504,14 +1507,30 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   // event.
   std::vector<std::size_t> order(acc.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  // By ranks: each rule's (place, id), data set id and edge id ranked once, so the million
+  // comparisons of a large map compare integers.
+  auto ranks = [](std::size_t n, auto&& less) {
+    std::vector<std::uint32_t> by(n), rank(n);
+    for (std::size_t k = 0; k < n; ++k) by[k] = static_cast<std::uint32_t>(k);
+    std::sort(by.begin(), by.end(), less);
+    for (std::size_t k = 0; k < n; ++k) rank[by[k]] = static_cast<std::uint32_t>(k);
+    return rank;
+  };
+  const auto rule_rank = ranks(compiled->rule_count(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(compiled->rule(a).place, compiled->rule(a).id) <
+           std::tie(compiled->rule(b).place, compiled->rule(b).id);
+  });
+  const auto dataset_rank = ranks(model.datasets.size(), [&](std::uint32_t a, std::uint32_t b) {
+    return model.datasets[a].id < model.datasets[b].id;
+  });
+  const auto edge_rank = ranks(edges.size(), [&](std::uint32_t a, std::uint32_t b) {
+    return edges[a].edge->id < edges[b].edge->id;
+  });
   auto sort_key = [&](std::size_t k) {
     const FindingAcc& a = acc[k];
-    const Rule& rule = compiled->rule(a.rule);
     return std::make_tuple(
-        a.verdict, std::string_view(rule.place), std::string_view(rule.id),
-        std::string_view(
-            model.datasets[static_cast<std::size_t>(states[a.state].full.dataset)].id),
-        std::string_view(edges[a.edge].edge->id));
+        a.verdict, rule_rank[a.rule],
+        dataset_rank[static_cast<std::size_t>(states[a.state].full.dataset)], edge_rank[a.edge]);
   };
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return sort_key(a) < sort_key(b); });
