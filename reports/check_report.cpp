@@ -39,7 +39,7 @@ json edge_json(const Finding& f) {
 
 // What a finding (or an issue's example) says about why: routes, reasons, deciding unknowns,
 // the disclosure scope after the event and a witness path.
-void add_explanation(json& j, const Finding& f, Date at) {
+void add_explanation(json& j, const Finding& f) {
   json path = json::array();
   for (const auto& step : f.path) {
     json p{{"node", step.node},
@@ -55,13 +55,10 @@ void add_explanation(json& j, const Finding& f, Date at) {
     path.push_back(p);
   }
   j["path"] = path;
+  // The routes' titles and citations are the rule's: once, in the document's `rules`.
   json routes = json::array();
-  for (const auto& r : f.routes) {
-    json rj{
-        {"id", r.id}, {"title", text_json(r.title)}, {"status", std::string(to_string(r.status))}};
-    if (r.citation) rj["citation"] = citation_json(r.citation->at(at));
-    routes.push_back(rj);
-  }
+  for (const auto& r : f.routes)
+    routes.push_back({{"id", r.id}, {"status", std::string(to_string(r.status))}});
   j["routes"] = routes;
   json missing = json::array();
   if (f.verdict != Verdict::kCompliant) {
@@ -83,14 +80,35 @@ void add_explanation(json& j, const Finding& f, Date at) {
                            {"authorities_possible", f.authorities_possible}};
 }
 
-void add_rule(json& j, const Finding& f, Date at) {
+// The rule's id: its kind, title, citation and place name are in the document's `rules`.
+void add_rule(json& j, const Finding& f) {
   j["verdict"] = std::string(to_string(f.verdict));
   j["rule"] = f.rule_id;
-  j["rule_kind"] = f.rule_kind;
-  j["title"] = text_json(f.rule_title);
-  j["citation"] = citation_json(f.citation.at(at));
   j["place"] = f.place;
-  j["place_name"] = text_json(f.place_name);
+}
+
+// The text of a rule a finding explains, for the document's `rules`: kind, title, citation as in
+// force at `at`, place, place name, and its routes' titles and citations (pack order).
+void add_rule_text(json& rules, const Finding& f, Date at) {
+  if (!f.explained) return;
+  json& entry = rules[f.rule_id];
+  if (entry.is_null()) {
+    entry = {{"kind", f.rule_kind},
+             {"title", text_json(f.rule_title)},
+             {"citation", citation_json(f.citation.at(at))},
+             {"place", f.place},
+             {"place_name", text_json(f.place_name)},
+             {"routes", json::array()}};
+  }
+  json& routes = entry["routes"];
+  for (const auto& r : f.routes) {
+    bool known = false;
+    for (const auto& have : routes) known = known || have["id"] == r.id;
+    if (known) continue;
+    json rj{{"id", r.id}, {"title", text_json(r.title)}};
+    if (r.citation) rj["citation"] = citation_json(r.citation->at(at));
+    routes.push_back(std::move(rj));
+  }
 }
 
 bool included(const Verdict v, const CheckJsonOptions& options) {
@@ -109,22 +127,67 @@ json issue_counts(const CheckResult& result) {
 }
 }  // namespace
 
-json finding_to_json(const Finding& f, Date at) {
+json finding_to_json(const Finding& f) {
   json j;
-  add_rule(j, f, at);
+  add_rule(j, f);
   j["dataset"] = f.dataset;
   j["event"] = std::string(to_string(f.event));
   j["edge"] = edge_json(f);
   j["model_pointer"] = f.model_pointer;
   j["path_count"] = f.path_count;
-  add_explanation(j, f, at);
+  add_explanation(j, f);
   return j;
+}
+
+json rules_to_json(const CheckResult& result, const CheckJsonOptions& options) {
+  json rules = json::object();
+  for (const auto& issue : result.issues) {
+    if (included(issue.verdict, options))
+      add_rule_text(rules, result.findings.at(issue.example), result.at);
+  }
+  if (options.findings) {
+    for (const auto& f : result.findings) {
+      if (included(f.verdict, options)) add_rule_text(rules, f, result.at);
+    }
+  }
+  return rules;
+}
+
+void expand_rule_texts(json& check) {
+  const json& rules = check.contains("rules") ? check["rules"] : json::object();
+  if (!rules.is_object()) return;
+  auto expand = [&](json& item) {
+    if (!item.is_object() || !item.contains("rule") || !item["rule"].is_string()) return;
+    auto it = rules.find(item["rule"].get<std::string>());
+    if (it == rules.end() || !it->is_object()) return;
+    const json& rule = *it;
+    for (const char* key : {"kind", "title", "citation", "place_name"}) {
+      const char* as = std::string_view(key) == "kind" ? "rule_kind" : key;
+      if (rule.contains(key) && !item.contains(as)) item[as] = rule[key];
+    }
+    if (!item.contains("routes") || !item["routes"].is_array() || !rule.contains("routes") ||
+        !rule["routes"].is_array())
+      return;
+    for (json& route : item["routes"]) {
+      if (!route.is_object() || !route.contains("id")) continue;
+      for (const json& text : rule["routes"]) {
+        if (!text.is_object() || text.value("id", json()) != route["id"]) continue;
+        for (const char* key : {"title", "citation"}) {
+          if (text.contains(key) && !route.contains(key)) route[key] = text[key];
+        }
+      }
+    }
+  };
+  for (const char* list : {"issues", "findings"}) {
+    if (!check.contains(list) || !check[list].is_array()) continue;
+    for (json& item : check[list]) expand(item);
+  }
 }
 
 json issue_to_json(const Issue& issue, const CheckResult& result) {
   const Finding& example = result.findings.at(issue.example);
   json j;
-  add_rule(j, example, result.at);
+  add_rule(j, example);
   j["recipient"] = {
       {"party", issue.recipient},
       {"country", issue.recipient_country.empty() ? json(nullptr) : json(issue.recipient_country)}};
@@ -174,7 +237,7 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   }
   j["edges"] = std::move(edges);
   j["example"] = {{"edge", example.edge}, {"dataset", example.dataset}};
-  add_explanation(j, example, result.at);
+  add_explanation(j, example);
   return j;
 }
 
@@ -211,10 +274,11 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
   if (options.findings) {
     json findings = json::array();
     for (const auto& f : result.findings) {
-      if (included(f.verdict, options)) findings.push_back(finding_to_json(f, result.at));
+      if (included(f.verdict, options)) findings.push_back(finding_to_json(f));
     }
     out["findings"] = findings;
   }
+  out["rules"] = rules_to_json(result, options);
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
     warnings.push_back({{"code", w.code},
@@ -243,6 +307,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   top.erase("issues");
   top["summary"]["issues"] = issue_counts(result);
   top["included"]["findings"] = options.findings;
+  top["rules"] = rules_to_json(result, options);
   for (const auto& [key, value] : extra.items()) top[key] = value;
   // A value dumped with indent 2, shifted right to sit `depth` levels deep.
   auto nested = [](const json& value, const std::string& shift) {
@@ -283,7 +348,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
         "findings",
         [&](auto&& emit) {
           for (const auto& f : result.findings) {
-            if (included(f.verdict, options)) emit(finding_to_json(f, result.at));
+            if (included(f.verdict, options)) emit(finding_to_json(f));
           }
         },
         true);
