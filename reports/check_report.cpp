@@ -567,7 +567,8 @@ std::string check_stats_to_text(const CheckResult& result,
   out << "stats: graph " << st.nodes << " nodes, " << st.edges << " edges; " << s.states
       << " states, " << s.events_checked << " events\n";
   out << "stats: rules " << s.rule_evaluations << " evaluated (" << st.rules_skipped_by_edge
-      << " ruled out by the edge alone), " << st.direct_decisions << " decided directly, "
+      << " ruled out by the edge alone), " << st.direct_decisions << " decided directly ("
+      << st.reused_decisions << " reused from an equal state at the same edge), "
       << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
       << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits";
   if (st.solver_gave_up > 0) out << ", " << st.solver_gave_up << " given up (undetermined)";

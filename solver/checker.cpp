@@ -240,6 +240,8 @@ class EventView : public ContextReader {
     sets_ = sets;
     has_state_ = true;
   }
+  [[nodiscard]] const std::array<int, kStateScalars>& state_scalars() const { return scalars_; }
+  [[nodiscard]] const std::array<const TriSet*, kStateSets>& state_sets() const { return sets_; }
   [[nodiscard]] int scalar(std::size_t var) const override {
     const int slot = slots_.scalar[var];
     if (slot < 0) return edge_->scalars[var];
@@ -1409,12 +1411,35 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
     struct Decided {
       std::uint32_t event;
+      std::uint16_t position;  // of the rule among the edge's candidates
       std::uint16_t rule;
       Verdict verdict;
       bool direct;  // false: the solver decides it (in the merge below)
     };
     struct Counters {
-      std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0;
+      std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0, reused = 0;
+    };
+    // What of an event's state each rule reads (slots of EventView::set_state): two events at
+    // the same edge whose states agree there get the same decision, so it is made once. The
+    // state's sets are interned, so equal sets are equal pointers.
+    std::vector<std::vector<std::pair<bool, int>>> state_reads(compiled->rule_count());
+    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+      for (std::size_t var : evaluator->reads(r)) {
+        if (slots.scalar[var] >= 0) state_reads[r].emplace_back(false, slots.scalar[var]);
+        if (slots.set[var] >= 0) state_reads[r].emplace_back(true, slots.set[var]);
+      }
+    }
+    using MemoKey = std::array<std::uint64_t, 1 + kStateScalars + kStateSets>;
+    struct MemoKeyHash {
+      std::size_t operator()(const MemoKey& k) const {
+        std::size_t h = 0xcbf29ce484222325ull;
+        for (std::uint64_t w : k) h = (h ^ w) * 0x100000001B3ull + (h >> 31);
+        return h;
+      }
+    };
+    struct Memo {
+      bool decided = false, applicable = false;
+      Verdict verdict = Verdict::kCompliant;
     };
     const std::size_t per_thread = std::max<std::size_t>(1, options.min_events_per_thread);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
@@ -1430,29 +1455,67 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         Counters& c = counters[t];
         const std::size_t begin = events.size() * t / threads;
         const std::size_t end = events.size() * (t + 1) / threads;
-        for (std::size_t k = begin; k < end; ++k) {
-          if (t == 0 && ((k - begin) & 0x3fff) == 0x3fff)
-            report_progress("evaluate", (k - begin) * threads, events.size());
+        // The part's events edge by edge (then in event order), so that the decisions of one
+        // edge can be reused while it lasts; sorted back into event order below.
+        std::vector<std::uint32_t> mine(end - begin);
+        for (std::size_t k = begin; k < end; ++k) mine[k - begin] = static_cast<std::uint32_t>(k);
+        std::stable_sort(mine.begin(), mine.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return events[a].first < events[b].first;
+        });
+        std::unordered_map<MemoKey, Memo, MemoKeyHash> memo;
+        std::uint32_t memo_edge = kNoEdge;
+        for (std::size_t n = 0; n < mine.size(); ++n) {
+          if (t == 0 && (n & 0x3fff) == 0x3fff)
+            report_progress("evaluate", n * threads, events.size());
+          const std::uint32_t k = mine[n];
           const auto [ei, state_id] = events[k];
           const EdgeFacts& ef = run.edges[ei];
           c.skipped += run.valid_rules.size() - ef.candidates.size();
           if (ef.candidates.empty()) continue;
+          if (ei != memo_edge) {
+            memo.clear();
+            memo_edge = ei;
+          }
           set_event(local, ei, state_id);
-          for (std::uint16_t r : ef.candidates) {
+          const std::array<int, kStateScalars>& scalars = local.state_scalars();
+          const std::array<const TriSet*, kStateSets>& sets = local.state_sets();
+          for (std::size_t p = 0; p < ef.candidates.size(); ++p) {
+            const std::uint16_t r = ef.candidates[p];
             ++c.evaluations;
-            const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
-                                                          : std::optional<DirectDecision>{};
-            if (!direct) {
+            MemoKey key{};
+            key[0] = r;
+            std::size_t w = 1;
+            for (const auto& [is_set, slot] : state_reads[r]) {
+              key[w++] = is_set ? reinterpret_cast<std::uintptr_t>(sets[static_cast<std::size_t>(slot)])
+                                : static_cast<std::uint64_t>(
+                                      static_cast<std::uint32_t>(scalars[static_cast<std::size_t>(slot)]));
+            }
+            auto [it, fresh] = memo.try_emplace(key);
+            Memo& m = it->second;
+            if (fresh) {
+              const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
+                                                            : std::optional<DirectDecision>{};
+              m.decided = direct.has_value();
+              m.applicable = direct && direct->applicable;
+              m.verdict = direct ? direct->verdict : Verdict::kCompliant;
+            } else {
+              ++c.reused;
+            }
+            const auto position = static_cast<std::uint16_t>(p);
+            if (!m.decided) {
               ++c.solver;
-              decided[t].push_back({static_cast<std::uint32_t>(k), r, Verdict::kCompliant, false});
+              decided[t].push_back({k, position, r, Verdict::kCompliant, false});
               continue;
             }
             ++c.direct;
-            if (!direct->applicable) continue;
-            if (direct->verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-            decided[t].push_back({static_cast<std::uint32_t>(k), r, direct->verdict, true});
+            if (!m.applicable) continue;
+            if (m.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
+            decided[t].push_back({k, position, r, m.verdict, true});
           }
         }
+        std::sort(decided[t].begin(), decided[t].end(), [](const Decided& a, const Decided& b) {
+          return std::tie(a.event, a.position) < std::tie(b.event, b.position);
+        });
       } catch (...) {
         failures[t] = std::current_exception();
       }
@@ -1471,6 +1534,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       result.stats.rules_skipped_by_edge += c.skipped;
       result.stats.direct_decisions += c.direct;
       result.stats.solver_decisions += c.solver;
+      result.stats.reused_decisions += c.reused;
     }
     for (const auto& part : decided) {
       for (const Decided& d : part) {

@@ -47,9 +47,73 @@ RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
       if (vars[v].type.kind == VarKind::kEnum && !vars[v].optional)
         out.required_enums.emplace_back(v, universe_.none_index(vars[v].type.domain));
     }
+    if (out.applies >= 0) {
+      std::vector<bool> seen(nodes_.size(), false);
+      collect_reads(out.violated, out.reads, seen);
+      for (const auto& [var, none] : out.required_enums) out.reads.push_back(var);
+      std::sort(out.reads.begin(), out.reads.end());
+      out.reads.erase(std::unique(out.reads.begin(), out.reads.end()), out.reads.end());
+    }
     rules_.push_back(std::move(out));
   }
   finish_split_values();
+}
+
+void RuleEvaluator::collect_reads(int index, std::vector<std::size_t>& out,
+                                  std::vector<bool>& seen) const {
+  if (seen[static_cast<std::size_t>(index)]) return;  // definitions are shared nodes
+  seen[static_cast<std::size_t>(index)] = true;
+  const Node& n = nodes_[static_cast<std::size_t>(index)];
+  auto operand = [&](const Operand& o) {
+    if (o.kind == Operand::Kind::kScalar) out.push_back(static_cast<std::size_t>(o.value));
+    if (o.kind == Operand::Kind::kNode) collect_reads(o.value, out, seen);
+  };
+  auto entries = [&] {
+    for (const Entry& e : n.entries) {
+      if (e.from || e.to) out.push_back(date_var_);
+      if (e.when >= 0) collect_reads(e.when, out, seen);
+    }
+  };
+  switch (n.kind) {
+    case Kind::kConst:
+      return;
+    case Kind::kNot:
+    case Kind::kAnd:
+    case Kind::kOr:
+      for (int child : n.children) collect_reads(child, out, seen);
+      return;
+    case Kind::kCompare:
+    case Kind::kOrdinal:
+      operand(n.lhs);
+      operand(n.rhs);
+      return;
+    case Kind::kElement:
+    case Kind::kSetEmpty:
+      out.push_back(n.var);
+      return;
+    case Kind::kScalarInSet:
+    case Kind::kSetMeetsSet:
+      out.push_back(n.var);
+      out.push_back(n.var2);
+      return;
+    case Kind::kValueInList:
+      operand(n.lhs);
+      return;
+    case Kind::kFactValue:
+      operand(n.lhs);
+      entries();
+      return;
+    case Kind::kFactLiteral:
+      entries();
+      return;
+    case Kind::kFactSetMember:
+      out.push_back(n.var);
+      entries();
+      return;
+    case Kind::kDateWithin:
+      out.push_back(date_var_);
+      return;
+  }
 }
 
 void RuleEvaluator::note_constant(const Operand& a, const Operand& b) {

@@ -80,6 +80,12 @@ class RuleEvaluator {
   // Unknowns tried per decision before the solver is asked instead.
   static constexpr int kCaseBudget = 4096;
 
+  // Every context variable the decision of `rule` can read (sorted): two contexts that agree on
+  // these get the same decision, which is what lets the checker reuse one across events.
+  [[nodiscard]] const std::vector<std::size_t>& reads(std::size_t rule) const {
+    return rules_[rule].reads;
+  }
+
   // The program size (nodes), for --stats.
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
 
@@ -136,7 +142,10 @@ class RuleEvaluator {
     std::vector<int> routes;
     // Required enums the rule reads, with their `none` (ill-formed there: the solver decides).
     std::vector<std::pair<std::size_t, int>> required_enums;
+    std::vector<std::size_t> reads;  // every variable its nodes read
   };
+  // Adds to `out` the variables node `index` and the nodes below it read.
+  void collect_reads(int index, std::vector<std::size_t>& out, std::vector<bool>& seen) const;
 
   static Node make_node(Kind kind, const std::function<void(Node&)>& fill = nullptr);
   int add(Node n);
