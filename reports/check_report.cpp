@@ -139,6 +139,194 @@ json finding_to_json(const Finding& f) {
   return j;
 }
 
+namespace {
+// A JSON string as nlohmann's dump writes it (UTF-8 kept, control characters escaped).
+void put_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+void put_key(std::string& out, const char* key) {
+  out += '"';
+  out += key;
+  out += "\":";
+}
+void put_strings(std::string& out, const std::set<std::string_view>& items) {
+  out += '[';
+  bool first = true;
+  for (std::string_view item : items) {
+    if (!first) out += ',';
+    first = false;
+    put_string(out, item);
+  }
+  out += ']';
+}
+}  // namespace
+
+void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result) {
+  const Finding& example = result.findings.at(issue.example);
+  std::set<std::string_view> events, systems, exporters, datasets;
+  struct EdgeEntry {
+    const Finding* first = nullptr;
+    std::set<std::string_view> datasets;
+    std::uint64_t paths = 0;
+  };
+  std::map<std::string_view, EdgeEntry> by_edge;
+  for (std::size_t k : issue.findings) {
+    const Finding& f = result.findings.at(k);
+    events.insert(to_string(f.event));
+    systems.insert(f.to_node);
+    exporters.insert(f.exporter);
+    datasets.insert(f.dataset);
+    EdgeEntry& entry = by_edge[f.edge];
+    if (!entry.first) entry.first = &f;
+    entry.datasets.insert(f.dataset);
+    entry.paths = add_saturating(entry.paths, f.path_count);
+  }
+  // The example's explanation, whose keys interleave with the issue's in sorted order.
+  json why;
+  add_explanation(why, example);
+  auto explained = [&](const char* key) {
+    put_key(out, key);
+    out += why.at(key).dump();
+    out += ',';
+  };
+  auto country = [&](const std::string& c) {
+    if (c.empty()) {
+      out += "null";
+    } else {
+      put_string(out, c);
+    }
+  };
+  out += '{';
+  explained("because");
+  put_key(out, "datasets");
+  put_strings(out, datasets);
+  out += ',';
+  explained("deciding");
+  explained("disclosure_scope");
+  put_key(out, "edges");
+  out += '[';
+  bool first = true;
+  for (const auto& [id, entry] : by_edge) {
+    const Finding& f = *entry.first;
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    put_key(out, "datasets");
+    put_strings(out, entry.datasets);
+    out += ',';
+    put_key(out, "event");
+    put_string(out, to_string(f.event));
+    out += ',';
+    put_key(out, "exporter");
+    put_string(out, f.exporter);
+    out += ',';
+    put_key(out, "from");
+    put_string(out, f.from_node);
+    out += ',';
+    put_key(out, "from_country");
+    country(f.from_country);
+    out += ',';
+    put_key(out, "id");
+    put_string(out, f.edge);
+    out += ',';
+    put_key(out, "implicit");
+    out += f.edge_kind != EdgeKind::kFlow ? "true" : "false";
+    out += ',';
+    put_key(out, "kind");
+    put_string(out, to_string(f.edge_kind));
+    out += ',';
+    put_key(out, "model_pointer");
+    put_string(out, f.model_pointer);
+    out += ',';
+    put_key(out, "path_count");
+    out += std::to_string(entry.paths);
+    out += ',';
+    put_key(out, "to");
+    put_string(out, f.to_node);
+    out += '}';
+  }
+  out += "],";
+  put_key(out, "events");
+  put_strings(out, events);
+  out += ',';
+  put_key(out, "example");
+  out += '{';
+  put_key(out, "dataset");
+  put_string(out, example.dataset);
+  out += ',';
+  put_key(out, "edge");
+  put_string(out, example.edge);
+  out += "},";
+  put_key(out, "exporters");
+  put_strings(out, exporters);
+  out += ',';
+  explained("missing");
+  put_key(out, "occurrences");
+  out += std::to_string(issue.findings.size());
+  out += ',';
+  explained("path");
+  put_key(out, "path_count");
+  out += std::to_string(issue.path_count);
+  out += ',';
+  put_key(out, "place");
+  put_string(out, example.place);
+  out += ',';
+  put_key(out, "recipient");
+  out += '{';
+  put_key(out, "country");
+  country(issue.recipient_country);
+  out += ',';
+  put_key(out, "party");
+  put_string(out, issue.recipient);
+  out += "},";
+  explained("routes");
+  put_key(out, "rule");
+  put_string(out, example.rule_id);
+  out += ',';
+  put_key(out, "systems");
+  put_strings(out, systems);
+  out += ',';
+  put_key(out, "verdict");
+  put_string(out, to_string(example.verdict));
+  out += '}';
+}
+
 json rules_to_json(const CheckResult& result, const CheckJsonOptions& options) {
   json rules = json::object();
   for (const auto& issue : result.issues) {
@@ -329,8 +517,8 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   auto stream_array = [&](const char* key, auto&& items, bool last) {
     out << "  \"" << key << "\": [";
     bool first = true;
-    items([&](const json& element) {
-      out << (first ? "\n    " : ",\n    ") << element.dump();
+    items([&](const std::string& element) {
+      out << (first ? "\n    " : ",\n    ") << element;
       first = false;
     });
     out << (first ? "]" : "\n  ]") << (last ? "\n}\n" : ",\n");
@@ -338,8 +526,12 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   stream_array(
       "issues",
       [&](auto&& emit) {
+        std::string text;
         for (const auto& issue : result.issues) {
-          if (included(issue.verdict, options)) emit(issue_to_json(issue, result));
+          if (!included(issue.verdict, options)) continue;
+          text.clear();
+          write_issue_json(text, issue, result);
+          emit(text);
         }
       },
       !options.findings);
@@ -348,7 +540,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
         "findings",
         [&](auto&& emit) {
           for (const auto& f : result.findings) {
-            if (included(f.verdict, options)) emit(finding_to_json(f));
+            if (included(f.verdict, options)) emit(finding_to_json(f).dump());
           }
         },
         true);

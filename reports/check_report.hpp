@@ -47,6 +47,9 @@ nlohmann::json rules_to_json(const CheckResult& result, const CheckJsonOptions& 
 void expand_rule_texts(nlohmann::json& check);
 // One legal issue with its occurrences, explained by its example finding.
 nlohmann::json issue_to_json(const Issue& issue, const CheckResult& result);
+// The same issue appended to `out` as compact JSON, byte for byte issue_to_json(…).dump(), without
+// building it first: what `check --format json` writes for each of a large map's issues.
+void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result);
 // The same document written as it is built, issue by issue and finding by finding (what `check
 // --format json` prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,

@@ -139,5 +139,38 @@ TEST(Report, RulesTableCoversEveryIssueAndExpandsIntoEachFinding) {
   }
 }
 
+// check --format json writes each issue without building its JSON first: byte for byte what
+// issue_to_json gives, on every scenario at dates on both sides of the packs' boundaries, and with
+// ids that need escaping.
+TEST(Report, IssuesWrittenDirectlyEqualTheirJson) {
+  std::size_t compared = 0;
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    PathChecker checker(*loaded.model, testing::shipped_rules());
+    for (const char* at : {"2015-10-05", "2020-08-01", "2024-06-01"}) {
+      auto result = checker.check(*Date::parse(at));
+      for (const auto& issue : result.issues) {
+        std::string direct;
+        write_issue_json(direct, issue, result);
+        EXPECT_EQ(direct, issue_to_json(issue, result).dump()) << name << " " << issue.rule_id;
+        ++compared;
+      }
+      if (result.issues.empty()) continue;
+      // Quotes, backslashes, control characters and non-ASCII text in the strings.
+      for (std::size_t k : result.issues[0].findings) {
+        result.findings[k].to_node += "\"q\\\n\t\x01 場";
+        result.findings[k].exporter += "\x1f";
+      }
+      result.issues[0].recipient += "\"";
+      std::string direct;
+      write_issue_json(direct, result.issues[0], result);
+      EXPECT_EQ(direct, issue_to_json(result.issues[0], result).dump()) << name;
+    }
+  }
+  EXPECT_GT(compared, 50u);
+}
+
 }  // namespace
 }  // namespace xborder
