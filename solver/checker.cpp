@@ -978,16 +978,13 @@ struct PathChecker::Impl {
     const DataState after = next_state(run, s, fe);
     const TriSet& scope = run.state_sets.at(after.scope);
     const auto& party_names = universe.values(Domain::kParty);
-    for (std::size_t k = 0; k < scope.size(); ++k) {
-      if (scope.get(k) == kYes) f.scope.push_back(party_names[k]);
-    }
+    scope.for_each(kYes, [&](std::size_t k) { f.scope.push_back(party_names[k]); });
     const TriSet& authorities = run.state_sets.at(after.authorities);
     const auto& country_names = universe.values(Domain::kCountry);
-    for (std::size_t k = 0; k < authorities.size(); ++k) {
-      if (authorities.get(k) == kYes) f.authorities.push_back(country_names[k]);
-      if (authorities.get(k) == kMaybe && country_names[k] != kNoneValue)
-        f.authorities_possible.push_back(country_names[k]);
-    }
+    authorities.for_each(kYes, [&](std::size_t k) { f.authorities.push_back(country_names[k]); });
+    authorities.for_each(kMaybe, [&](std::size_t k) {
+      if (country_names[k] != kNoneValue) f.authorities_possible.push_back(country_names[k]);
+    });
     if (f.authorities_possible.size() + 2 >= country_names.size()) f.authorities_possible = {"any"};
     // Witness path: back along first arrivals, then this edge.
     std::vector<PathStep> path;

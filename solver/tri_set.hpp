@@ -81,6 +81,25 @@ class TriSet {
     entries_ = std::move(out);
     rest_ = kNo;
   }
+  // Calls `f(i)` for every element whose value is `value`, in increasing order: a set of thousands
+  // of elements that names a few is walked in a few steps.
+  template <class F>
+  void for_each(std::int8_t value, F&& f) const {
+    if (value != rest_) {
+      for (const Entry& e : entries_) {
+        if (e.value == value) f(static_cast<std::size_t>(e.index));
+      }
+      return;
+    }
+    auto it = entries_.begin();
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (it != entries_.end() && it->index == i) {
+        ++it;
+        continue;
+      }
+      f(i);
+    }
+  }
   bool operator==(const TriSet&) const = default;
   [[nodiscard]] std::size_t hash() const {
     std::size_t h = (size_ * 0x9E3779B97F4A7C15ull) ^ static_cast<std::size_t>(rest_ + 2);
