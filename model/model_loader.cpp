@@ -145,6 +145,18 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     p.nationalities = Unknowable<std::vector<Country>>::unknown();
   }
   p.critical_infrastructure = r.tri("critical_infrastructure", false);
+  if (const Json* t = r.get("targets", false);
+      t && t->is_string() && t->get<std::string>() == "unknown") {
+    p.targets = Unknowable<std::vector<Country>>::unknown();
+  } else if (t) {
+    std::vector<Country> list;
+    const auto codes = r.strings("targets", false);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (check_country(codes[i], r.pointer("targets") + "/" + std::to_string(i)))
+        list.push_back(codes[i]);
+    }
+    p.targets = list;
+  }
   if (auto io = r.string("international_organisation", false)) {
     if (io->empty()) {
       ctx_.error("038", r.pointer("international_organisation"),

@@ -42,6 +42,9 @@ struct Party {
   // The international organisation this party is (GDPR Art. 4(26)), by code ("EPO"); empty for
   // every other party. Transfers to it are judged as to the organisation, wherever it sits.
   std::string international_organisation;
+  // Countries whose people the party offers goods or services to, or whose behaviour there it
+  // monitors (the targeting of GDPR Art. 3(2) and similar reach rules); default none.
+  Unknowable<std::vector<Country>> targets = std::vector<Country>{};
   std::string pointer;  // where it was declared, for diagnostics and SARIF
 };
 

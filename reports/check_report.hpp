@@ -13,7 +13,7 @@ namespace xborder {
 
 inline constexpr const char* kToolVersion =
     "0.1.0";  // `xborder --version`, SARIF tool.driver.version
-inline constexpr const char* kCheckSchemaVersion = "2.0.0";
+inline constexpr const char* kCheckSchemaVersion = "2.1.0";
 
 struct ReportContext {
   std::string model_file;  // as given on the command line
@@ -38,6 +38,8 @@ nlohmann::json check_result_to_json(const CheckResult& result, const ReportConte
 nlohmann::json finding_to_json(const Finding& f, Date at);  // citations as in force at `at`
 // One legal issue with its occurrences, explained by its example finding.
 nlohmann::json issue_to_json(const Issue& issue, const CheckResult& result);
+// Per data set, the authorities that can reach it and why (`exposure`, since 2.1.0).
+nlohmann::json exposure_to_json(const std::vector<DatasetExposure>& exposure);
 // The same document written as it is built, issue by issue and finding by finding (what `check
 // --format json` prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,

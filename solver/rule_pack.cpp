@@ -723,4 +723,35 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   return result;
 }
 
+void warn_places_not_in_force(const RuleBase& rules, Date at, Diagnostics& out) {
+  for (const auto& pack : rules.packs) {
+    if (pack.rules.empty()) continue;
+    std::optional<Date> first, last_end, next;
+    bool in_force = false;
+    for (const auto& rule : pack.rules) {
+      if (rule.valid.contains(at)) in_force = true;
+      if (rule.valid.from && (!first || *rule.valid.from < *first)) first = rule.valid.from;
+      if (rule.valid.from && at < *rule.valid.from && (!next || *rule.valid.from < *next))
+        next = rule.valid.from;
+      if (rule.valid.to && !(at < *rule.valid.to) && (!last_end || *last_end < *rule.valid.to))
+        last_end = rule.valid.to;
+    }
+    if (in_force) continue;
+    std::string hint;
+    if (next && (!last_end || !first || at < *first))
+      hint = "its rules start on " + next->to_string() +
+             "; what applied before, if anything, is in jurisdictions/README.md §7.1";
+    else if (next)
+      hint = "its rules lapsed on " + last_end->to_string() + " and start again on " +
+             next->to_string();
+    else if (last_end)
+      hint = "its rules lapsed on " + last_end->to_string();
+    out.warning("XB-CHECK-003", pack.file, "/place",
+                "place `" + pack.place.id + "` (" + pack.place.name.en +
+                    ") has no rule in force on " + at.to_string() +
+                    ": it checks nothing at this date",
+                hint);
+  }
+}
+
 }  // namespace xborder

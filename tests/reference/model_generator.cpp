@@ -197,6 +197,13 @@ class Generator {
         }
       }
       if (rng_.chance(12)) p["critical_infrastructure"] = tri();
+      if (rng_.chance(10)) {
+        if (unknown()) {
+          p["targets"] = "unknown";
+        } else {
+          p["targets"] = json::array({rng_.pick(kCountries)});
+        }
+      }
       party_ids_.push_back(id);
       list.push_back(p);
     }

@@ -53,6 +53,9 @@ class Values {
       if (p.nationalities.known()) {
         for (const auto& c : p.nationalities.value()) country(c);
       }
+      if (p.targets.known()) {
+        for (const auto& c : p.targets.value()) country(c);
+      }
     }
     for (const auto& l : m.locations) country(l.country);
     for (const auto& s : m.systems) {
@@ -408,6 +411,17 @@ class Reference {
     party_side(c, from, "exporter.party", "exporter.kind", "exporter.established",
                "exporter.group_countries");
     c.scalar[var("exporter.country")] = country_of(from.country);
+    {
+      auto targets = empty_set(Domain::kCountry);
+      const Party* exporter = model_.party(from.holder);
+      if (exporter && exporter->targets.known()) {
+        for (const auto& t : exporter->targets.value())
+          join(targets, static_cast<std::size_t>(values_.get(Domain::kCountry, t)), kYes);
+      } else if (exporter) {
+        all_maybe(targets);
+      }
+      c.sets[var("exporter.targets")] = targets;
+    }
     party_side(c, to, "importer.party", "importer.kind", "importer.established",
                "importer.group_countries");
     c.scalar[var("importer.country")] = country_of(to.country);
