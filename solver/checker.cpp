@@ -121,7 +121,7 @@ struct Vars {
       d_value;
   std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
-  std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets;
+  std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -192,6 +192,7 @@ struct Vars {
     flow_occasional = v("flow.occasional");
     flow_safeguards_unavailable = v("flow.safeguards_unavailable");
     ex_targets = v("exporter.targets");
+    im_acts_for = v("importer.acts_for_exporter");
   }
 };
 
@@ -488,6 +489,22 @@ struct PathChecker::Impl {
   // A member of the party's control chain (a parent, or an individual's employer) is established
   // in another country than the party itself: 1, 0, or kUnknown when a country or parent is
   // unknown.
+  // 1 when one party acts for the other (`acts_for`: an employee of the other), 0 when neither
+  // does, unknown when it depends on an `acts_for` the model leaves unknown.
+  int acts_for(const Id& a, const Id& b) const {
+    int out = 0;
+    for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      const Party* p = model.party(*x);
+      if (!p) continue;
+      if (!p->acts_for.known()) {
+        if (out == 0) out = kUnknown;
+      } else if (p->acts_for.value() && *p->acts_for.value() == *y) {
+        return 1;
+      }
+    }
+    return out;
+  }
+
   int controlled_from_abroad(const Id& party) const {
     const Party* p = model.party(party);
     if (!p) return 0;
@@ -778,6 +795,7 @@ struct PathChecker::Impl {
     set(v, vars.ex_established, fn.established);
     v.sets[vars.ex_group] = fn.group;
     v.sets[vars.ex_targets] = fn.targets;
+    set(v, vars.im_acts_for, acts_for(from.holder, to.holder));
     set(v, vars.ex_country, fn.country);
     set(v, vars.im_party, tn.party);
     set(v, vars.im_kind, tn.kind);

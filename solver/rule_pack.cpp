@@ -725,8 +725,7 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
 
 void warn_places_not_in_force(const RuleBase& rules, Date at, Diagnostics& out) {
   for (const auto& pack : rules.packs) {
-    if (pack.rules.empty()) continue;
-    std::optional<Date> first, last_end, next;
+    std::optional<Date> first, next, last_end;
     bool in_force = false;
     for (const auto& rule : pack.rules) {
       if (rule.valid.contains(at)) in_force = true;
@@ -736,16 +735,14 @@ void warn_places_not_in_force(const RuleBase& rules, Date at, Diagnostics& out) 
       if (rule.valid.to && !(at < *rule.valid.to) && (!last_end || *last_end < *rule.valid.to))
         last_end = rule.valid.to;
     }
-    if (in_force) continue;
-    std::string hint;
-    if (next && (!last_end || !first || at < *first))
-      hint = "its rules start on " + next->to_string() +
-             "; what applied before, if anything, is in jurisdictions/README.md §7.1";
-    else if (next)
-      hint = "its rules lapsed on " + last_end->to_string() + " and start again on " +
-             next->to_string();
-    else if (last_end)
-      hint = "its rules lapsed on " + last_end->to_string();
+    // A regime whose rules have all lapsed (the Directive after the GDPR) is silent as expected.
+    if (in_force || !next) continue;
+    const std::string hint =
+        last_end && first && !(at < *first)
+            ? "its rules lapsed on " + last_end->to_string() + " and start again on " +
+                  next->to_string()
+            : "its rules start on " + next->to_string() +
+                  "; what applied before, if anything, is in jurisdictions/README.md §7.1";
     out.warning("XB-CHECK-003", pack.file, "/place",
                 "place `" + pack.place.id + "` (" + pack.place.name.en +
                     ") has no rule in force on " + at.to_string() +

@@ -169,6 +169,9 @@ const std::vector<VarSpec>& context_variables() {
       {"exporter.targets", s(Domain::kCountry), false,
        "countries whose people the exporting party offers goods or services to, or whose "
        "behaviour there it monitors (GDPR Art. 3(2) targeting); empty unless the model says"},
+      {"importer.acts_for_exporter", b(), false,
+       "the importing party acts for the exporting party (an employee or other person under its "
+       "authority: part of it, not a recipient), or the other way round"},
   };
   return vars;
 }

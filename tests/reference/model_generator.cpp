@@ -204,6 +204,8 @@ class Generator {
           p["targets"] = json::array({rng_.pick(kCountries)});
         }
       }
+      if (!party_ids_.empty() && rng_.chance(8))
+        p["acts_for"] = unknown() ? json("unknown") : json(rng_.pick(party_ids_));
       party_ids_.push_back(id);
       list.push_back(p);
     }

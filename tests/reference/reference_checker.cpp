@@ -457,6 +457,23 @@ class Reference {
     }
     c.scalar[var("importer.controlled_from_abroad")] = controlled_from_abroad(to.holder);
     {
+      // One party acts for the other (an employee of it), either way; unknown when an `acts_for`
+      // the model leaves unknown could be it.
+      long long acts = 0;
+      for (const auto& [x, y] :
+           {std::pair{&from.holder, &to.holder}, std::pair{&to.holder, &from.holder}}) {
+        const Party* p = model_.party(*x);
+        if (!p) continue;
+        if (!p->acts_for.known()) {
+          if (acts == 0) acts = kUnknownValue;
+        } else if (p->acts_for.value() && *p->acts_for.value() == *y) {
+          acts = 1;
+          break;
+        }
+      }
+      c.scalar[var("importer.acts_for_exporter")] = acts;
+    }
+    {
       auto reach = empty_set(Domain::kCountry);
       add_reach(reach, to);
       c.sets[var("importer.reach")] = reach;
