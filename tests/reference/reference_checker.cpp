@@ -439,6 +439,11 @@ class Reference {
     }
     c.scalar[var("importer.handles_data")] = tri_value(to.holder_handles_data);
     c.scalar[var("importer.identifies")] = e.flow ? tri_value(e.flow->recipient_identifies) : 0;
+    // What a derogation rests on besides its ground: the flow's own statements, unknown unless
+    // the model says, false on implicit edges (before 2026-12-07 the reference left them false).
+    c.scalar[var("flow.occasional")] = e.flow ? tri_value(e.flow->occasional) : 0;
+    c.scalar[var("flow.safeguards_unavailable")] =
+        e.flow ? tri_value(e.flow->safeguards_unavailable) : 0;
     c.sets[var("importer.certifications")] =
         certifications(importer ? importer->certifications : std::vector<Certification>{});
     const System* system =
