@@ -486,9 +486,6 @@ struct PathChecker::Impl {
     }
   }
 
-  // A member of the party's control chain (a parent, or an individual's employer) is established
-  // in another country than the party itself: 1, 0, or kUnknown when a country or parent is
-  // unknown.
   // 1 when one party acts for the other (`acts_for`: an employee of the other), 0 when neither
   // does, unknown when it depends on an `acts_for` the model leaves unknown.
   int acts_for(const Id& a, const Id& b) const {
@@ -505,6 +502,9 @@ struct PathChecker::Impl {
     return out;
   }
 
+  // A member of the party's control chain (a parent, or an individual's employer) is established
+  // in another country than the party itself: 1, 0, or kUnknown when a country or parent is
+  // unknown.
   int controlled_from_abroad(const Id& party) const {
     const Party* p = model.party(party);
     if (!p) return 0;
