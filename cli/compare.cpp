@@ -112,6 +112,8 @@ int run_compare(const CompareArgs& a) {
   } else if (a.format == "md") {
     std::cout << compare_result_to_markdown(*result);
   } else if (a.format == "csv") {
+    // A table has no place for them: the warnings (XB-COMPARE-006) go to standard error.
+    if (!result->warnings.items().empty()) report_diagnostics(result->warnings, json_errors);
     std::cout << compare_result_to_csv(*result);
   } else {
     std::cout << compare_result_to_text(*result);

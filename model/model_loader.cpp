@@ -145,6 +145,25 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     p.nationalities = Unknowable<std::vector<Country>>::unknown();
   }
   p.critical_infrastructure = r.tri("critical_infrastructure", false);
+  if (const Json* a = r.get("acts_for", false)) {
+    if (a->is_string() && a->get<std::string>() == "unknown") {
+      p.acts_for = Unknowable<std::optional<Id>>::unknown();
+    } else if (auto id = r.identifier("acts_for", false)) {
+      p.acts_for = std::optional<Id>{*id};
+    }
+  }
+  if (const Json* t = r.get("targets", false);
+      t && t->is_string() && t->get<std::string>() == "unknown") {
+    p.targets = Unknowable<std::vector<Country>>::unknown();
+  } else if (t) {
+    std::vector<Country> list;
+    const auto codes = r.strings("targets", false);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (check_country(codes[i], r.pointer("targets") + "/" + std::to_string(i)))
+        list.push_back(codes[i]);
+    }
+    p.targets = list;
+  }
   if (auto io = r.string("international_organisation", false)) {
     if (io->empty()) {
       ctx_.error("038", r.pointer("international_organisation"),
@@ -663,6 +682,12 @@ void ModelReader::resolve() {
       check_party_ref(*p.parent.value(), p.pointer + "/parent", "parent");
       if (*p.parent.value() == p.id)
         ctx_.error("044", p.pointer + "/parent", "a party cannot be its own parent");
+    }
+    if (p.acts_for.known() && p.acts_for.value()) {
+      check_party_ref(*p.acts_for.value(), p.pointer + "/acts_for", "acts_for");
+      if (*p.acts_for.value() == p.id)
+        ctx_.error("044", p.pointer + "/acts_for", "a party cannot act for itself",
+                   "name the organisation the person works for");
     }
   }
   for (const auto& s : model_.systems) {

@@ -42,6 +42,12 @@ struct Party {
   // The international organisation this party is (GDPR Art. 4(26)), by code ("EPO"); empty for
   // every other party. Transfers to it are judged as to the organisation, wherever it sits.
   std::string international_organisation;
+  // Countries whose people the party offers goods or services to, or whose behaviour there it
+  // monitors (the targeting of GDPR Art. 3(2) and similar reach rules); default none.
+  Unknowable<std::vector<Country>> targets = std::vector<Country>{};
+  // The party this one acts for: an employee or other person under the authority of a controller
+  // or processor, part of it rather than a recipient (EDPB Guidelines 05/2021); default none.
+  Unknowable<std::optional<Id>> acts_for = std::optional<Id>{};
   std::string pointer;  // where it was declared, for diagnostics and SARIF
 };
 

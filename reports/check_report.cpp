@@ -429,6 +429,28 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   return j;
 }
 
+json exposure_to_json(const std::vector<DatasetExposure>& exposure) {
+  json out = json::array();
+  for (const auto& x : exposure) {
+    json authorities = json::array();
+    for (const auto& a : x.authorities) {
+      json reasons = json::array();
+      for (const auto& r : a.reasons) {
+        reasons.push_back({{"source", r.source},
+                           {"certain", r.certain},
+                           {"node", r.node},
+                           {"why", r.why},
+                           {"nodes", r.nodes}});
+      }
+      authorities.push_back(
+          {{"authority", a.authority}, {"certain", a.certain}, {"reasons", reasons}});
+    }
+    out.push_back(
+        {{"dataset", x.dataset}, {"countries", x.countries}, {"authorities", authorities}});
+  }
+  return out;
+}
+
 json check_result_to_json(const CheckResult& result, const ReportContext& context,
                           const CheckJsonOptions& options) {
   json out;
@@ -475,6 +497,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
                         {"hint", w.hint.value_or("")}});
   }
   out["warnings"] = warnings;
+  out["exposure"] = exposure_to_json(result.exposure);
   return out;
 }
 
@@ -489,6 +512,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   head.place_details = result.place_details;
   head.summary = result.summary;
   head.warnings = result.warnings;
+  head.exposure = result.exposure;
   CheckJsonOptions head_options = options;
   head_options.findings = false;
   json top = check_result_to_json(head, context, head_options);
@@ -613,6 +637,35 @@ void occurrences_to_text(std::ostream& out, const Issue& issue, const CheckResul
 }
 }  // namespace
 
+namespace {
+
+// Who can reach each data set, whether or not a rule fired (the seeds' disclosure scope).
+void exposure_to_text(std::ostream& out, const CheckResult& result) {
+  if (result.exposure.empty()) return;
+  out << "\nexposure — the authorities that can reach each data set on " << result.at.to_string()
+      << ":\n";
+  for (const auto& x : result.exposure) {
+    std::vector<std::string> certain, possible;
+    for (const auto& a : x.authorities) {
+      std::vector<std::string> sources;
+      for (const auto& r : a.reasons) {
+        if (r.source != "territorial" && (r.certain || !a.certain) &&
+            std::find(sources.begin(), sources.end(), r.source) == sources.end())
+          sources.push_back(r.source);
+      }
+      std::string item = a.authority + (sources.empty() ? "" : " (" + join(sources, ", ") + ")");
+      (a.certain ? certain : possible).push_back(item);
+    }
+    out << "  " << x.dataset << ": in or accessed from "
+        << (x.countries.empty() ? "-" : join(x.countries, ", "))
+        << " · authorities: " << (certain.empty() ? "-" : join(certain, ", "));
+    if (!possible.empty()) out << " · possibly " << join(possible, ", ");
+    out << "\n";
+  }
+}
+
+}  // namespace
+
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant) {
   std::ostringstream out;
@@ -691,6 +744,7 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
   }
   if (!show_compliant && s.compliant > 0)
     out << "\n(" << count(s.compliant, "compliant finding") << " hidden; --all shows them)\n";
+  exposure_to_text(out, result);
   return out.str();
 }
 

@@ -50,6 +50,8 @@ nlohmann::json issue_to_json(const Issue& issue, const CheckResult& result);
 // The same issue appended to `out` as compact JSON, byte for byte issue_to_json(…).dump(), without
 // building it first: what `check --format json` writes for each of a large map's issues.
 void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result);
+// Per data set, the authorities that can reach it and why (`exposure`, since 3.0.0).
+nlohmann::json exposure_to_json(const std::vector<DatasetExposure>& exposure);
 // The same document written as it is built, issue by issue and finding by finding (what `check
 // --format json` prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,

@@ -114,6 +114,14 @@ json compare_result_to_json(const CompareResult& result) {
   out["regimes"] = regimes;
   out["frame"] = std::string(to_string(result.frame));
   out["scope"] = result.scope;
+  json warnings = json::array();
+  for (const auto& w : result.warnings.sorted()) {
+    warnings.push_back({{"code", w.code},
+                        {"pointer", w.pointer},
+                        {"message", w.message},
+                        {"hint", w.hint.value_or("")}});
+  }
+  out["warnings"] = warnings;
   json tables = json::array();
   const std::size_t n = result.regimes.size();
   json matrix = json::array();
@@ -159,6 +167,8 @@ std::string compare_result_to_text(const CompareResult& result) {
     out << "\n";
   }
   out << "frame: " << frame_text(result) << "\n";
+  for (const auto& w : result.warnings.sorted())
+    out << "warning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
   if (!result.scope.empty()) out << "scope: " << result.scope << "\n";
   for (const auto& t : result.tables) {
     const auto& allows = result.regimes[t.allows].label;
@@ -232,6 +242,9 @@ std::string compare_result_to_markdown(const CompareResult& result) {
   out << "\nFrame: " << frame_text(result) << ".";
   if (!result.scope.empty()) out << " Scope: `" << result.scope << "`.";
   out << "\n";
+  for (const auto& w : result.warnings.sorted())
+    out << "\n> **Warning** (" << w.code << "): " << markdown_cell(w.message) << ". "
+        << markdown_cell(w.hint.value_or("")) << "\n";
   for (const auto& t : result.tables) {
     const auto& allows = result.regimes[t.allows].label;
     const auto& forbids = result.regimes[t.forbids].label;

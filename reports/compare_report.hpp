@@ -10,7 +10,7 @@
 
 namespace xborder {
 
-inline constexpr const char* kCompareSchemaVersion = "1.0.0";
+inline constexpr const char* kCompareSchemaVersion = "1.1.0";
 
 nlohmann::json compare_result_to_json(const CompareResult& result);
 std::string compare_result_to_text(const CompareResult& result);

@@ -174,6 +174,7 @@ class Renderer {
     findings_table();
     finding_details();
     register_section();
+    exposure_section();
     notices_section();
     tia_section();
     simulation_section();
@@ -861,6 +862,51 @@ class Renderer {
            << list_html(member(r, "mechanism")) << "</td><td>"
            << list_html(member(r, "legal_basis")) << "</td><td>"
            << (status.empty() ? "" : badge(status)) << "</td></tr>\n";
+    }
+    out_ << "</tbody></table>\n</section>\n";
+  }
+
+  // Who can reach each data set, whether or not a rule fired (check result `exposure`).
+  void exposure_section() {
+    const json& exposure = member(check_, "exposure");
+    if (!exposure.is_array() || exposure.empty()) return;
+    out_ << "<section id=\"exposure\"><h2>" << L("Exposure", "アクセスし得る政府機関")
+         << "</h2>\n<p>"
+         << L("The authorities that can reach each data set on the report's date — where it is, "
+              "where its holders are established, and foreign reach (CLOUD Act, FISA 702, …) — "
+              "whether or not a transfer rule applies.",
+              "報告日において各データセットにアクセスし得る政府機関（所在国、保有者の設立国、"
+              "域外適用法令による到達）。移転規則の適用の有無を問わない。")
+         << "</p>\n<table><thead><tr><th>" << L("Data set", "データセット") << "</th><th>"
+         << L("Countries", "所在国") << "</th><th>" << L("Authorities", "政府機関") << "</th><th>"
+         << L("Why", "理由") << "</th></tr></thead><tbody>\n";
+    for (const auto& x : exposure) {
+      std::string countries, authorities, why;
+      const json& cs = member(x, "countries");
+      if (cs.is_array()) {
+        for (const auto& c : cs) {
+          if (!c.is_string()) continue;
+          countries += (countries.empty() ? "" : ", ") + country(c.get<std::string>());
+        }
+      }
+      const json& as = member(x, "authorities");
+      if (as.is_array()) {
+        for (const auto& a : as) {
+          const bool certain = member(a, "certain") == json(true);
+          authorities += (authorities.empty() ? "" : ", ") + country(get(a, "authority")) +
+                         (certain ? "" : " (" + L("possibly", "可能性") + ")");
+          const json& rs = member(a, "reasons");
+          if (!rs.is_array()) continue;
+          for (const auto& r : rs) {
+            if (get(r, "source") == "territorial") continue;
+            why += "<li><code>" + esc(get(r, "source")) + "</code> " + esc(get(r, "why")) + "</li>";
+          }
+        }
+      }
+      out_ << "<tr><td><code>" << esc(get(x, "dataset")) << "</code></td><td>" << countries
+           << "</td><td>" << authorities << "</td><td>"
+           << (why.empty() ? L("territorial only", "属地的なもののみ") : "<ul>" + why + "</ul>")
+           << "</td></tr>\n";
     }
     out_ << "</tbody></table>\n</section>\n";
   }

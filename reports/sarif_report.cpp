@@ -450,7 +450,23 @@ json render_sarif(const json& input, const std::string& model_text) {
             {{"checked_at", str(check, "at")},
              {"model_name", str(member(input, "model"), "name")},
              {"places", check.value("places", json::array())},
-             {"summary", check.value("summary", json::object())}}}};
+             {"summary", check.value("summary", json::object())},
+             {"exposure", check.value("exposure", json::array())}}}};
+  // The check's warnings (a data set nothing brings to a node, a place with no rule in force at
+  // the date …) are notifications of the run, not results: they point at no finding.
+  const json warnings = check.value("warnings", json::array());
+  if (!warnings.empty()) {
+    json notes = json::array();
+    for (const auto& w : warnings) {
+      const std::string hint = str(w, "hint");
+      notes.push_back(
+          {{"level", "warning"},
+           {"descriptor", {{"id", str(w, "code")}}},
+           {"message", {{"text", str(w, "message") + (hint.empty() ? "" : " (" + hint + ")")}}}});
+    }
+    run["invocations"] =
+        json::array({{{"executionSuccessful", true}, {"toolExecutionNotifications", notes}}});
+  }
   return json{{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }
 

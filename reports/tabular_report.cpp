@@ -1,5 +1,6 @@
 #include "reports/tabular_report.hpp"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -311,6 +312,35 @@ std::string render_markdown(const json& input) {
     out += header({"Edge", "Implicit", "Event", "Data set", "Categories", "Exporter", "Importer",
                    "Mechanism", "Legal basis", "Status", "Rules"});
     for (const auto& r : reg) out += row(register_cells(r));
+    out += "\n";
+  }
+
+  const json exposure = check.value("exposure", json::array());
+  if (exposure.is_array() && !exposure.empty()) {
+    out += "## Exposure\n\nThe authorities that can reach each data set on " + str(check, "at") +
+           ", whether or not a transfer rule applies.\n\n";
+    out += header({"Data set", "Countries", "Authorities", "Possibly", "Reach declarations"});
+    for (const auto& x : exposure) {
+      std::vector<std::string> countries, certain, possible, sources;
+      for (const auto& c : x.value("countries", json::array()))
+        if (c.is_string()) countries.push_back(c.get<std::string>());
+      for (const auto& a : x.value("authorities", json::array())) {
+        (a.value("certain", false) ? certain : possible).push_back(str(a, "authority"));
+        for (const auto& r : a.value("reasons", json::array())) {
+          const std::string source = str(r, "source");
+          if (source != "territorial" &&
+              std::find(sources.begin(), sources.end(), source) == sources.end())
+            sources.push_back(source);
+        }
+      }
+      auto joined = [](const std::vector<std::string>& v) {
+        std::string o;
+        for (const auto& e : v) o += (o.empty() ? "" : ", ") + e;
+        return o;
+      };
+      out += row({code(str(x, "dataset")), joined(countries), joined(certain), joined(possible),
+                  joined(sources)});
+    }
     out += "\n";
   }
 

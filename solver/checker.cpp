@@ -121,7 +121,7 @@ struct Vars {
       d_value;
   std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
-  std::size_t flow_occasional, flow_safeguards_unavailable;
+  std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -191,6 +191,8 @@ struct Vars {
     sg_authorisations = v("safeguard.authorisations");
     flow_occasional = v("flow.occasional");
     flow_safeguards_unavailable = v("flow.safeguards_unavailable");
+    ex_targets = v("exporter.targets");
+    im_acts_for = v("importer.acts_for_exporter");
   }
 };
 
@@ -370,6 +372,9 @@ struct PathChecker::Impl {
       if (p.nationalities.known()) {
         for (const auto& c : p.nationalities.value()) country(c);
       }
+      if (p.targets.known()) {
+        for (const auto& c : p.targets.value()) country(c);
+      }
     }
     for (const auto& l : m.locations) country(l.country);
     for (const auto& s : m.systems) {
@@ -434,7 +439,7 @@ struct PathChecker::Impl {
     int party = 0, kind = 0, established = kUnknown, country = kUnknown, organisation = 0, tier = 0,
         handles = kUnknown, abroad = 0;
     const TriSet *group = nullptr, *certs = nullptr, *system_certs = nullptr,
-                 *nationalities = nullptr, *reach = nullptr;
+                 *nationalities = nullptr, *reach = nullptr, *targets = nullptr;
     std::uint32_t scope_add = 0, authorities_add = 0, visited_add = 0;  // ids in the state pool
   };
   struct Run {
@@ -482,6 +487,22 @@ struct PathChecker::Impl {
     } else {
       visited.include_unknown();
     }
+  }
+
+  // 1 when one party acts for the other (`acts_for`: an employee of the other), 0 when neither
+  // does, unknown when it depends on an `acts_for` the model leaves unknown.
+  int acts_for(const Id& a, const Id& b) const {
+    int out = 0;
+    for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      const Party* p = model.party(*x);
+      if (!p) continue;
+      if (!p->acts_for.known()) {
+        if (out == 0) out = kUnknown;
+      } else if (p->acts_for.value() && *p->acts_for.value() == *y) {
+        return 1;
+      }
+    }
+    return out;
   }
 
   // A member of the party's control chain (a parent, or an individual's employer) is established
@@ -552,6 +573,14 @@ struct PathChecker::Impl {
       include_unknown(nationalities);
     }
     f.nationalities = intern(run, nationalities);
+    // The countries whose people the holder targets (offers goods or services to, monitors).
+    std::vector<std::int8_t> targets(countries(), kNo);
+    if (p && p->targets.known()) {
+      for (const auto& c : p->targets.value()) include(targets, country_index(c), kYes);
+    } else if (p) {
+      include_unknown(targets);
+    }
+    f.targets = intern(run, targets);
     f.abroad = controlled_from_abroad(n.holder);
     TriSet reach(countries());
     add_reach(reach, n, run.at);
@@ -770,6 +799,8 @@ struct PathChecker::Impl {
     set(v, vars.ex_kind, fn.kind);
     set(v, vars.ex_established, fn.established);
     v.sets[vars.ex_group] = fn.group;
+    v.sets[vars.ex_targets] = fn.targets;
+    set(v, vars.im_acts_for, acts_for(from.holder, to.holder));
     set(v, vars.ex_country, fn.country);
     set(v, vars.im_party, tn.party);
     set(v, vars.im_kind, tn.kind);
@@ -1188,6 +1219,8 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     result.places.push_back(p.place.id);
     result.place_details.push_back(p.place);
   }
+  warn_places_not_in_force(rules, at, result.warnings);  // XB-CHECK-003
+  result.exposure = dataset_exposure(graph, at);
   const GraphType& g = graph.graph();
   result.stats.nodes = boost::num_vertices(g);
   result.stats.edges = edges.size();

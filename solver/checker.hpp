@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/diagnostic.hpp"
+#include "model/exposure.hpp"
 #include "model/reference_data.hpp"
 #include "model/transfer_graph.hpp"
 #include "model/transfer_model.hpp"
@@ -139,6 +140,9 @@ struct CheckResult {
   CheckSummary summary;
   CheckStats stats;
   Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to
+  // Per data set, the authorities that can reach it at the date and why, whether or not a rule
+  // fires on the way (model/exposure.hpp).
+  std::vector<DatasetExposure> exposure;
 };
 
 enum class Explain {

@@ -54,6 +54,38 @@ std::vector<std::string> home_of(const RuleBase& rules, const Place& place, Date
 
 }  // namespace
 
+namespace {
+
+// A regime none of whose rules is in force at the date forbids nothing: warn (XB-COMPARE-006), so
+// that a comparison at a date before its law (or after it lapsed) does not read as "allows all".
+void warn_regime_not_in_force(const RuleBase& rules, const Regime& regime,
+                              const std::string& pointer, Diagnostics& diags) {
+  const std::filesystem::path where = "<command line>";
+  std::optional<Date> first;
+  bool has_rules = false, in_force = false;
+  for (const auto& id : regime.places) {
+    for (const auto& pack : rules.packs) {
+      if (pack.place.id != id) continue;
+      for (const auto& rule : pack.rules) {
+        has_rules = true;
+        if (rule.valid.contains(regime.at)) in_force = true;
+        if (rule.valid.from && (!first || *rule.valid.from < *first)) first = rule.valid.from;
+      }
+    }
+  }
+  if (has_rules && !in_force) {
+    diags.warning("XB-COMPARE-006", where, pointer,
+                  "regime `" + regime.label + "`: none of its rules is in force on " +
+                      regime.at.to_string() + ", so it forbids nothing",
+                  first && regime.at < *first
+                      ? "its rules start on " + first->to_string() +
+                            ": compare at a later date, or add the law before it to the pack"
+                      : std::string("its rules have all lapsed by that date"));
+  }
+}
+
+}  // namespace
+
 std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view text, Date default_at,
                                      const std::string& pointer, Diagnostics& diags,
                                      const RegimeSelection& selection) {
@@ -121,31 +153,7 @@ std::optional<Regime> resolve_regime(const RuleBase& rules, std::string_view tex
         regime.places.push_back(id);
     }
   }
-  // A regime none of whose rules is in force at the date forbids nothing: warn, so that a
-  // comparison at a date before its law (or after it lapsed) does not read as "allows all".
-  {
-    std::optional<Date> first;
-    bool has_rules = false, in_force = false;
-    for (const auto& id : regime.places) {
-      for (const auto& pack : rules.packs) {
-        if (pack.place.id != id) continue;
-        for (const auto& rule : pack.rules) {
-          has_rules = true;
-          if (rule.valid.contains(regime.at)) in_force = true;
-          if (rule.valid.from && (!first || *rule.valid.from < *first)) first = rule.valid.from;
-        }
-      }
-    }
-    if (has_rules && !in_force) {
-      diags.warning("XB-COMPARE-006", where, pointer,
-                    "regime `" + regime.label + "`: none of its rules is in force on " +
-                        regime.at.to_string() + ", so it forbids nothing",
-                    first && regime.at < *first
-                        ? "its rules start on " + first->to_string() +
-                              ": compare at a later date, or add the law before it to the pack"
-                        : std::string("its rules have all lapsed by that date"));
-    }
-  }
+  warn_regime_not_in_force(rules, regime, pointer, diags);
   std::set<std::string> home;
   for (const auto& id : regime.places) {
     for (const auto& c : home_of(rules, *rules.place(id), regime.at, selection.country_codes))
@@ -1254,6 +1262,8 @@ std::optional<CompareResult> compare_regimes(const RuleBase& rules,
 
   CompareResult result;
   result.regimes = regimes;
+  for (std::size_t i = 0; i < regimes.size(); ++i)
+    warn_regime_not_in_force(rules, regimes[i], "/regimes/" + std::to_string(i), result.warnings);
   result.frame = frame;
   result.scope = options.scope;
   Comparer comparer(rules, result.regimes, options, frame, scope, wheres);

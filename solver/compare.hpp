@@ -115,6 +115,9 @@ struct CompareResult {
   std::string scope;
   std::vector<GapTable> tables;  // for every ordered pair (i allows, j forbids), i != j
   CompareStats stats;
+  // XB-COMPARE-006 for each regime none of whose rules is in force at its date (it forbids
+  // nothing there): shown in every format of the result, whatever the exit code.
+  Diagnostics warnings;
   [[nodiscard]] const GapTable* table(std::size_t allows, std::size_t forbids) const;
 };
 

@@ -723,4 +723,32 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
   return result;
 }
 
+void warn_places_not_in_force(const RuleBase& rules, Date at, Diagnostics& out) {
+  for (const auto& pack : rules.packs) {
+    std::optional<Date> first, next, last_end;
+    bool in_force = false;
+    for (const auto& rule : pack.rules) {
+      if (rule.valid.contains(at)) in_force = true;
+      if (rule.valid.from && (!first || *rule.valid.from < *first)) first = rule.valid.from;
+      if (rule.valid.from && at < *rule.valid.from && (!next || *rule.valid.from < *next))
+        next = rule.valid.from;
+      if (rule.valid.to && !(at < *rule.valid.to) && (!last_end || *last_end < *rule.valid.to))
+        last_end = rule.valid.to;
+    }
+    // A regime whose rules have all lapsed (the Directive after the GDPR) is silent as expected.
+    if (in_force || !next) continue;
+    const std::string hint =
+        last_end && first && !(at < *first)
+            ? "its rules lapsed on " + last_end->to_string() + " and start again on " +
+                  next->to_string()
+            : "its rules start on " + next->to_string() +
+                  "; what applied before, if anything, is in jurisdictions/README.md §7.1";
+    out.warning("XB-CHECK-003", pack.file, "/place",
+                "place `" + pack.place.id + "` (" + pack.place.name.en +
+                    ") has no rule in force on " + at.to_string() +
+                    ": it checks nothing at this date",
+                hint);
+  }
+}
+
 }  // namespace xborder

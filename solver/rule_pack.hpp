@@ -193,6 +193,12 @@ RuleLoadResult load_rule_base(const std::filesystem::path& dir,
                               const std::vector<std::filesystem::path>& policies = {});
 std::filesystem::path default_rules_dir();
 
+// Warning XB-CHECK-003 for each place none of whose rules is in force at `at` while some start
+// later (a check at a date before its law, or in a gap): such a place checks nothing there, and the
+// output says so rather than reading as "nothing wrong". Places without rules (reach only) and
+// places whose rules have all lapsed (a repealed regime such as the Directive) are not named.
+void warn_places_not_in_force(const RuleBase& rules, Date at, Diagnostics& out);
+
 // What an expression may refer to in this rule base, for conditions written outside packs (such
 // as `compare --scope`). Both arguments must outlive the result; empty `countries` accepts any
 // code.

@@ -166,6 +166,12 @@ const std::vector<VarSpec>& context_variables() {
        "no adequacy decision or appropriate safeguard (GDPR Arts. 45/46) can be used for the "
        "flow, the condition for relying on a derogation; unknown unless the model says, false on "
        "implicit edges"},
+      {"exporter.targets", s(Domain::kCountry), false,
+       "countries whose people the exporting party offers goods or services to, or whose "
+       "behaviour there it monitors (GDPR Art. 3(2) targeting); empty unless the model says"},
+      {"importer.acts_for_exporter", b(), false,
+       "the importing party acts for the exporting party (an employee or other person under its "
+       "authority: part of it, not a recipient), or the other way round"},
   };
   return vars;
 }

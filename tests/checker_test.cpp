@@ -2,6 +2,7 @@
 // and the shipped GDPR pack on the classic EU→US case.
 #include <gtest/gtest.h>
 
+#include "reports/check_report.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder {
@@ -529,6 +530,81 @@ TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
   const Finding* us = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(us, nullptr);
   EXPECT_EQ(us->verdict, Verdict::kViolation);
+}
+
+// Exposure (issue 13): the data stays in Tokyo with a provider that cannot see it, so no rule of
+// the shipped packs fires on it, yet US authorities reach it through the provider's US parent; a
+// data set that never leaves its Japanese owner is reached by Japan alone. Reach declarations
+// count only from their date (the CLOUD Act from 2018-03-23).
+TEST(Checker, ExposureNamesTheAuthoritiesReachingEachDataSetWhereNoRuleFires) {
+  const Json m = Json::parse(R"J({
+    "format": "xborder-model/1", "name": "jp shop on a us-owned cloud in tokyo",
+    "parties": [
+      {"id": "customers", "kind": "data_subjects", "country": "JP"},
+      {"id": "shop", "country": "JP"},
+      {"id": "cloud-jp", "country": "JP", "parent": "cloud-us"},
+      {"id": "cloud-us", "country": "US"},
+      {"id": "unknown-owner", "country": "JP", "parent": "unknown"}
+    ],
+    "systems": [
+      {"id": "iaas", "tier": "iaas", "operator": "cloud-jp", "regions": [{"location": "country:JP"}],
+       "operator_handles_data": false},
+      {"id": "app", "tier": "saas", "operator": "shop", "runs_on": "iaas"},
+      {"id": "ledger", "tier": "on_premises", "operator": "shop", "regions": [{"location": "country:JP"}]},
+      {"id": "archive", "tier": "saas", "operator": "unknown-owner", "regions": [{"location": "country:JP"}],
+       "operator_handles_data": false}
+    ],
+    "datasets": [
+      {"id": "orders", "categories": ["personal_data"], "subjects": ["JP"], "controller": "shop"},
+      {"id": "books", "categories": ["non_personal"], "controller": "shop", "origin": "ledger"}
+    ],
+    "flows": [
+      {"id": "order", "event": "collect", "from": "customers", "to": "app", "datasets": ["orders"],
+       "relationship": "data_subject_to_controller"},
+      {"id": "archive-it", "event": "store", "from": "app", "to": "archive", "datasets": ["orders"],
+       "relationship": "controller_to_processor"}
+    ]
+  })J");
+  const TransferModel tm = model(m);
+  PathChecker checker(tm, testing::shipped_rules());
+  const auto r = checker.check(day("2024-06-01"));
+  for (const auto& f : r.findings) EXPECT_NE(f.verdict, Verdict::kViolation) << f.rule_id;
+  ASSERT_EQ(r.exposure.size(), 2u);
+  const DatasetExposure& orders = r.exposure[0];
+  EXPECT_EQ(orders.dataset, "orders");
+  EXPECT_EQ(orders.countries, (std::vector<Country>{"JP"}));
+  auto authority = [](const DatasetExposure& x, const std::string& c) -> const AuthorityExposure* {
+    for (const auto& a : x.authorities)
+      if (a.authority == c) return &a;
+    return nullptr;
+  };
+  const AuthorityExposure* us = authority(orders, "US");
+  ASSERT_NE(us, nullptr);
+  EXPECT_TRUE(us->certain);
+  bool cloud_act = false;
+  for (const auto& reason : us->reasons)
+    cloud_act |= reason.source == "US-CLOUD-ACT" && reason.certain;
+  EXPECT_TRUE(cloud_act);
+  // The archive's owner has an unknown parent: any authority with reach over SaaS may reach it.
+  bool possible = false;
+  for (const auto& a : orders.authorities) {
+    for (const auto& reason : a.reasons)
+      possible |= !reason.certain && reason.node.rfind("archive", 0) == 0;
+  }
+  EXPECT_TRUE(possible);
+  const DatasetExposure& books = r.exposure[1];
+  EXPECT_EQ(books.dataset, "books");
+  ASSERT_EQ(books.authorities.size(), 1u);
+  EXPECT_EQ(books.authorities[0].authority, "JP");
+  // Before the CLOUD Act (and FISA 702 of 2008 reaches the data all the same).
+  const auto early = checker.check(day("2017-06-01"));
+  const AuthorityExposure* us_2017 = authority(early.exposure[0], "US");
+  ASSERT_NE(us_2017, nullptr);
+  for (const auto& reason : us_2017->reasons) EXPECT_NE(reason.source, "US-CLOUD-ACT");
+  // The document carries it.
+  const auto doc = check_result_to_json(r, ReportContext{});
+  ASSERT_EQ(doc["exposure"].size(), 2u);
+  EXPECT_EQ(doc["schema_version"], "2.1.0");
 }
 
 TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {

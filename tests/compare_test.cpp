@@ -295,6 +295,36 @@ TEST(CompareShipped, ARegimeWithNoRuleInForceWarns) {
   EXPECT_TRUE(in_force.items().empty()) << testing::render_all(in_force);
 }
 
+// The warning is part of the result, so every format shows it whatever the exit code (before,
+// the command line printed it only when the comparison failed).
+TEST(CompareShipped, TheResultCarriesTheNotInForceWarningInEveryFormat) {
+  const auto& rules = testing::shipped_rules();
+  Diagnostics diags;
+  std::vector<Regime> regimes;
+  for (const char* text : {"kr-pipa@2010-06-01", "kr-pipa@2012-06-01"}) {
+    auto r = resolve_regime(rules, text, Date::from_days(0),
+                            "/regimes/" + std::to_string(regimes.size()), diags);
+    ASSERT_TRUE(r) << testing::render_all(diags);
+    regimes.push_back(*r);
+  }
+  CompareOptions options;
+  options.basis_only = true;
+  options.scope =
+      "event == 'transfer' and 'personal_data' in data.categories and importer.country == 'US'";
+  auto result = compare_regimes(rules, regimes, options, diags);
+  ASSERT_TRUE(result) << testing::render_all(diags);
+  ASSERT_EQ(result->warnings.items().size(), 1u) << testing::render_all(result->warnings);
+  EXPECT_EQ(result->warnings.items()[0].code, "XB-COMPARE-006");
+  EXPECT_EQ(result->warnings.items()[0].pointer, "/regimes/0");
+  const auto doc = compare_result_to_json(*result);
+  EXPECT_EQ(doc["schema_version"], "1.1.0");
+  ASSERT_EQ(doc["warnings"].size(), 1u);
+  EXPECT_EQ(doc["warnings"][0]["code"], "XB-COMPARE-006");
+  EXPECT_NE(compare_result_to_text(*result).find("warning: regime `kr-pipa@2010-06-01`"),
+            std::string::npos);
+  EXPECT_NE(compare_result_to_markdown(*result).find("XB-COMPARE-006"), std::string::npos);
+}
+
 // Schrems II: what the EU allowed on 15 July 2020 and forbade on 17 July — the Privacy Shield.
 TEST(CompareShipped, SchremsTwoIsTheOnlyChangeAroundJuly2020) {
   const auto& rules = testing::shipped_rules();

@@ -30,6 +30,11 @@ std::vector<std::string> vector_files() {
 struct Expectation {
   std::string rule, edge, verdict;
 };
+// A warning the check must raise (e.g. XB-CHECK-003, a place with no rule in force at the date),
+// whose message mentions `mentions` (e.g. "`ch-fadp`").
+struct WarningExpectation {
+  std::string code, mentions;
+};
 
 // Reads a vector strictly: unknown keys and missing parts are failures, like any other input.
 // Where a vector comes from. Only `official_example` counts towards the five a pack needs.
@@ -44,6 +49,7 @@ struct Vector {
   std::vector<std::string> policies;  // example policy packs, relative to jurisdictions/
   std::vector<std::pair<Date, std::vector<Expectation>>> expect;
   std::vector<std::pair<Date, std::vector<Expectation>>> absent;
+  std::vector<std::vector<WarningExpectation>> warnings;  // per check
 };
 
 std::optional<Vector> read_vector(const std::filesystem::path& file, Diagnostics& diags) {
@@ -88,11 +94,21 @@ std::optional<Vector> read_vector(const std::filesystem::path& file, Diagnostics
     const auto at = r.date("at", true);
     auto expect = expectations(r, "expect", true);
     auto absent = expectations(r, "absent", false);
+    std::vector<WarningExpectation> warnings;
+    r.array("warnings", false, [&](const Json& w, const std::string& wptr) {
+      ObjectReader wr(w, wptr, ctx);
+      WarningExpectation x;
+      x.code = wr.string("code", true).value_or("");
+      x.mentions = wr.string("mentions", false).value_or("");
+      if (wr.finish()) warnings.push_back(x);
+    });
     r.string("note", false);
     if (!r.finish() || !at) return;
-    if (expect.empty() && absent.empty()) ctx.error("020", ptr, "a check with nothing to expect");
+    if (expect.empty() && absent.empty() && warnings.empty())
+      ctx.error("020", ptr, "a check with nothing to expect");
     v.expect.emplace_back(*at, expect);
     v.absent.emplace_back(*at, absent);
+    v.warnings.push_back(warnings);
   });
   top.string("note", false);
   top.finish();
@@ -156,6 +172,13 @@ TEST_P(RegressionVector, RegulatorsExampleHolds) {
       EXPECT_FALSE(found) << v->title << "\n  " << e.rule << " must not apply to " << e.edge
                           << " at " << at.to_string() << ", found:\n"
                           << listing();
+    }
+    for (const auto& w : v->warnings[k]) {
+      bool found = false;
+      for (const auto& d : result.warnings.items())
+        found = found || (d.code == w.code && d.message.find(w.mentions) != std::string::npos);
+      EXPECT_TRUE(found) << v->title << "\n  expected warning " << w.code << " mentioning `"
+                         << w.mentions << "` at " << at.to_string();
     }
   }
 }

@@ -197,6 +197,15 @@ class Generator {
         }
       }
       if (rng_.chance(12)) p["critical_infrastructure"] = tri();
+      if (rng_.chance(10)) {
+        if (unknown()) {
+          p["targets"] = "unknown";
+        } else {
+          p["targets"] = json::array({rng_.pick(kCountries)});
+        }
+      }
+      if (!party_ids_.empty() && rng_.chance(8))
+        p["acts_for"] = unknown() ? json("unknown") : json(rng_.pick(party_ids_));
       party_ids_.push_back(id);
       list.push_back(p);
     }

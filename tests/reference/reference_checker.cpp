@@ -53,6 +53,9 @@ class Values {
       if (p.nationalities.known()) {
         for (const auto& c : p.nationalities.value()) country(c);
       }
+      if (p.targets.known()) {
+        for (const auto& c : p.targets.value()) country(c);
+      }
     }
     for (const auto& l : m.locations) country(l.country);
     for (const auto& s : m.systems) {
@@ -408,6 +411,17 @@ class Reference {
     party_side(c, from, "exporter.party", "exporter.kind", "exporter.established",
                "exporter.group_countries");
     c.scalar[var("exporter.country")] = country_of(from.country);
+    {
+      auto targets = empty_set(Domain::kCountry);
+      const Party* exporter = model_.party(from.holder);
+      if (exporter && exporter->targets.known()) {
+        for (const auto& t : exporter->targets.value())
+          join(targets, static_cast<std::size_t>(values_.get(Domain::kCountry, t)), kYes);
+      } else if (exporter) {
+        all_maybe(targets);
+      }
+      c.sets[var("exporter.targets")] = targets;
+    }
     party_side(c, to, "importer.party", "importer.kind", "importer.established",
                "importer.group_countries");
     c.scalar[var("importer.country")] = country_of(to.country);
@@ -425,6 +439,11 @@ class Reference {
     }
     c.scalar[var("importer.handles_data")] = tri_value(to.holder_handles_data);
     c.scalar[var("importer.identifies")] = e.flow ? tri_value(e.flow->recipient_identifies) : 0;
+    // What a derogation rests on besides its ground: the flow's own statements, unknown unless
+    // the model says, false on implicit edges (before 2026-12-07 the reference left them false).
+    c.scalar[var("flow.occasional")] = e.flow ? tri_value(e.flow->occasional) : 0;
+    c.scalar[var("flow.safeguards_unavailable")] =
+        e.flow ? tri_value(e.flow->safeguards_unavailable) : 0;
     c.sets[var("importer.certifications")] =
         certifications(importer ? importer->certifications : std::vector<Certification>{});
     const System* system =
@@ -442,6 +461,23 @@ class Reference {
       c.sets[var("importer.nationalities")] = nat;
     }
     c.scalar[var("importer.controlled_from_abroad")] = controlled_from_abroad(to.holder);
+    {
+      // One party acts for the other (an employee of it), either way; unknown when an `acts_for`
+      // the model leaves unknown could be it.
+      long long acts = 0;
+      for (const auto& [x, y] :
+           {std::pair{&from.holder, &to.holder}, std::pair{&to.holder, &from.holder}}) {
+        const Party* p = model_.party(*x);
+        if (!p) continue;
+        if (!p->acts_for.known()) {
+          if (acts == 0) acts = kUnknownValue;
+        } else if (p->acts_for.value() && *p->acts_for.value() == *y) {
+          acts = 1;
+          break;
+        }
+      }
+      c.scalar[var("importer.acts_for_exporter")] = acts;
+    }
     {
       auto reach = empty_set(Domain::kCountry);
       add_reach(reach, to);
