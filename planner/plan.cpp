@@ -52,62 +52,96 @@ void json_dates(const Json& j, std::set<Date>& out) {
 
 // --- what a finding depends on --------------------------------------------------------------
 
+// A learned constraint: at each choice point it depends on, the options under which the finding
+// stays (the one tried, and those that change nothing the finding's path uses). The selections
+// that pick such an option at every one of these points all have the finding.
+struct Term {
+  std::size_t point = 0;
+  std::vector<std::size_t> keeps;
+};
+using Terms = std::vector<Term>;
+
 // One selection, judged: at every date its bad findings (violations, and undetermined findings
-// when they are forbidden), each with the choice points it depends on.
+// when they are forbidden), each with what it depends on.
 struct BadFinding {
   Finding finding;
   Date at;
-  std::vector<std::size_t> depends;  // indices of choice points, sorted
+  Terms depends;
 };
 
 struct Outcome {
   bool loads = true;
   Diagnostics load_errors;
-  std::vector<std::size_t> load_depends;
+  Terms load_depends;
   std::vector<DateCheck> checks;
   std::vector<BadFinding> bad;
   [[nodiscard]] bool clean() const { return loads && bad.empty(); }
 };
 
-// The choice points whose targets a witness path touches: the flows it follows, the remote
-// accesses it reaches, and every system it passes through with the systems they run on. Any
-// selection that agrees with this one on those points keeps the path and the state it carries
-// to the finding's event, so the finding stays (the rules are a function of the event's context
-// and that state). A data set taken to start where nothing brings it (XB-CHECK-001) could start
-// elsewhere under another selection: then every point counts.
+bool same_effect(const ChoiceOption& a, const ChoiceOption& b) {
+  return a.set == b.set && a.add_safeguards == b.add_safeguards && a.drop == b.drop;
+}
+
+// The options of a point with the same effect as `current` (always including it).
+std::vector<std::size_t> same_effect_options(const ChoicePoint& p, std::size_t current) {
+  std::vector<std::size_t> out;
+  for (std::size_t o = 0; o < p.options.size(); ++o)
+    if (o == current || same_effect(p.options[o], p.options[current])) out.push_back(o);
+  return out;
+}
+
+// What a finding depends on: the choice points whose targets its witness path touches — the
+// flows it follows, the remote accesses it reaches, every system it passes through, and the hosts
+// whose placements a system without regions of its own takes. Nothing else shapes the path or
+// the state it carries to the finding's event, and the rules are a function of the event's
+// context and that state (and the date), so every selection that keeps all of these keeps the
+// finding. A system's option keeps the path when it has the same effect, or differs only in
+// `regions` and still has every placement the path passes (same location and role, and the same
+// safeguards where the path replicates into it). A data set taken to start where nothing brings
+// it (XB-CHECK-001) could start elsewhere under another selection: then every point counts.
 class Dependencies {
  public:
-  Dependencies(const std::vector<ChoicePoint>& points, const TransferModel& model,
-               const TransferGraph& graph)
-      : points_(points), model_(model) {
+  Dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
+               const Json& document, const TransferModel& model, const TransferGraph& graph)
+      : points_(points), selection_(selection), document_(document), model_(model) {
     const auto& g = graph.graph();
     for (auto [it, end] = boost::vertices(g); it != end; ++it) nodes_[g[*it].id] = &g[*it];
     for (auto [it, end] = boost::edges(g); it != end; ++it)
-      edges_[g[*it].id] = {&g[*it], &g[boost::source(*it, g)]};
+      edges_[g[*it].id] = {&g[*it], &g[boost::target(*it, g)]};
   }
 
-  std::vector<std::size_t> of(const Finding& f, bool implicit_starts) const {
-    std::vector<std::size_t> all;
-    if (implicit_starts) {
-      for (std::size_t i = 0; i < points_.size(); ++i) all.push_back(i);
-      return all;
-    }
-    std::set<Id> systems, flows;
+  [[nodiscard]] Terms all() const {
+    Terms out;
+    for (std::size_t i = 0; i < points_.size(); ++i)
+      out.push_back({i, same_effect_options(points_[i], selection_[i])});
+    return out;
+  }
+
+  [[nodiscard]] Terms of(const Finding& f, bool implicit_starts) const {
+    if (implicit_starts) return all();
+    struct Use {
+      std::map<Id, RegionRole> placements;  // location → role
+      std::set<Id> replicated_into;         // locations the path replicates into
+    };
+    std::map<Id, Use> used;  // system → what the path uses of it
+    std::set<Id> flows, inherited;
     std::set<std::pair<Id, Id>> accesses;  // (system, party)
     auto node = [&](const std::string& id) {
       auto it = nodes_.find(id);
       if (it == nodes_.end()) return;
       const GraphNode& n = *it->second;
-      if (n.system) systems.insert(*n.system);
       if (n.kind == NodeKind::kRemoteAccess && n.system) accesses.insert({*n.system, n.holder});
+      if (n.kind == NodeKind::kSystemRegion && n.system && n.location)
+        used[*n.system].placements[*n.location] = n.region_role.value_or(RegionRole::kPrimary);
     };
     auto edge = [&](const std::string& id) {
       auto it = edges_.find(id);
       if (it == edges_.end()) return;
-      const auto& [e, from] = it->second;
+      const auto& [e, to] = it->second;
       if (e->flow) flows.insert(e->flow->id);
-      if (from->system) systems.insert(*from->system);
-      if (e->access && from->system) accesses.insert({*from->system, e->access->party});
+      if (e->access && to->system) accesses.insert({*to->system, e->access->party});
+      if (e->kind == EdgeKind::kReplication && to->system && to->location)
+        used[*to->system].replicated_into.insert(*to->location);
     };
     for (const auto& step : f.path) {
       node(step.node);
@@ -116,28 +150,79 @@ class Dependencies {
     node(f.from_node);
     node(f.to_node);
     edge(f.edge);
-    // The systems they run on: hosting puts data there, and a system without regions takes
-    // the placements of its host.
-    std::vector<Id> todo(systems.begin(), systems.end());
-    while (!todo.empty()) {
-      const Id id = todo.back();
-      todo.pop_back();
+    // A system without regions of its own is placed where its host is.
+    for (const auto& [id, use] : std::map<Id, Use>(used)) {
       const System* s = model_.system(id);
-      if (s && s->runs_on && systems.insert(*s->runs_on).second) todo.push_back(*s->runs_on);
+      std::set<Id> seen;
+      while (s && s->regions.empty() && seen.insert(s->id).second) {
+        inherited.insert(s->id);
+        s = s->runs_on ? model_.system(*s->runs_on) : nullptr;
+        if (s) inherited.insert(s->id);
+      }
     }
+    Terms out;
     for (std::size_t i = 0; i < points_.size(); ++i) {
       const ChoicePoint& p = points_[i];
-      const bool hit =
-          (p.target == ChoiceTarget::kSystem && systems.count(p.system)) ||
-          (p.target == ChoiceTarget::kFlow && flows.count(p.flow)) ||
-          (p.target == ChoiceTarget::kRemoteAccess && accesses.count({p.system, p.party}));
-      if (hit) all.push_back(i);
+      const std::size_t current = selection_[i];
+      if (p.target == ChoiceTarget::kFlow) {
+        if (flows.count(p.flow)) out.push_back({i, same_effect_options(p, current)});
+      } else if (p.target == ChoiceTarget::kRemoteAccess) {
+        if (accesses.count({p.system, p.party}))
+          out.push_back({i, same_effect_options(p, current)});
+      } else if (inherited.count(p.system)) {
+        out.push_back({i, same_effect_options(p, current)});
+      } else if (auto it = used.find(p.system); it != used.end()) {
+        std::vector<std::size_t> keeps;
+        for (std::size_t o = 0; o < p.options.size(); ++o) {
+          if (o == current || same_effect(p.options[o], p.options[current]) ||
+              keeps_placements(p, p.options[o], p.options[current], it->second.placements,
+                               it->second.replicated_into))
+            keeps.push_back(o);
+        }
+        out.push_back({i, std::move(keeps)});
+      }
     }
-    return all;
+    return out;
   }
 
  private:
+  // The regions a system has under an option: the option's, or those the model writes.
+  Json regions_under(const ChoicePoint& p, const ChoiceOption& o) const {
+    if (o.set.contains("regions")) return o.set["regions"];
+    const Json::json_pointer ptr(p.target_pointer + "/regions");
+    return document_.contains(ptr) ? document_.at(ptr) : Json();
+  }
+
+  static const Json* region_entry(const Json& regions, const Id& location) {
+    if (!regions.is_array()) return nullptr;
+    for (const auto& r : regions)
+      if (r.is_object() && r.value("location", "") == location) return &r;
+    return nullptr;
+  }
+
+  bool keeps_placements(const ChoicePoint& p, const ChoiceOption& o, const ChoiceOption& current,
+                        const std::map<Id, RegionRole>& placements,
+                        const std::set<Id>& replicated_into) const {
+    Json a = o.set, b = current.set;
+    a.erase("regions");
+    b.erase("regions");
+    if (a != b || o.add_safeguards != current.add_safeguards || o.drop != current.drop)
+      return false;
+    const Json mine = regions_under(p, o), now = regions_under(p, current);
+    for (const auto& [location, role] : placements) {
+      const Json* e = region_entry(mine, location);
+      if (!e || e->value("role", "primary") != to_string(role)) return false;
+      if (!replicated_into.count(location)) continue;
+      const Json* n = region_entry(now, location);
+      const Json none = Json::array();
+      if (!n || e->value("safeguards", none) != n->value("safeguards", none)) return false;
+    }
+    return true;
+  }
+
   const std::vector<ChoicePoint>& points_;
+  const ChoiceSelection& selection_;
+  const Json& document_;
   const TransferModel& model_;
   std::map<std::string, const GraphNode*> nodes_;
   std::map<std::string, std::pair<const GraphEdge*, const GraphNode*>> edges_;
@@ -145,8 +230,8 @@ class Dependencies {
 
 // The choice points a model that does not load depends on: the systems named by the errors'
 // pointers and those they run on (hosting regions, tier order, cycles); anything else, all.
-std::vector<std::size_t> load_dependencies(const std::vector<ChoicePoint>& points,
-                                           const Json& patched, const Diagnostics& errors) {
+Terms load_dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
+                        const Json& patched, const Diagnostics& errors) {
   std::set<Id> systems;
   bool all = false;
   const Json* list = patched.contains("systems") ? &patched["systems"] : nullptr;
@@ -169,7 +254,7 @@ std::vector<std::size_t> load_dependencies(const std::vector<ChoicePoint>& point
     }
     systems.insert((*list)[index]["id"].get<std::string>());
   }
-  std::vector<std::size_t> out;
+  Terms out;
   if (!all) {
     std::map<Id, Id> runs_on;
     for (const auto& s : *list) {
@@ -185,7 +270,8 @@ std::vector<std::size_t> load_dependencies(const std::vector<ChoicePoint>& point
     }
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
-    if (all || systems.count(points[i].system)) out.push_back(i);
+    if (all || (points[i].target == ChoiceTarget::kSystem && systems.count(points[i].system)))
+      out.push_back({i, same_effect_options(points[i], selection[i])});
   }
   return out;
 }
@@ -193,7 +279,7 @@ std::vector<std::size_t> load_dependencies(const std::vector<ChoicePoint>& point
 // --- the planner ----------------------------------------------------------------------------
 
 struct Nogood {
-  std::vector<PlannedChoice> choices;  // not all of these at once
+  Terms terms;  // not one of `keeps` at every point at once
   Requirement requirement;
 };
 
@@ -209,7 +295,8 @@ class Planner {
         request_(request),
         points_(std::move(points)),
         dates_(std::move(dates)),
-        opt_(ctx_) {
+        opt_(ctx_),
+        fast_(ctx_) {
     for (std::size_t i = 0; i < points_.size(); ++i) {
       std::vector<z3::expr> row;
       z3::expr_vector vec(ctx_);
@@ -218,28 +305,36 @@ class Planner {
             ctx_.bool_const(("x_" + std::to_string(i) + "_" + std::to_string(j)).c_str()));
         vec.push_back(row.back());
       }
-      opt_.add(z3::atleast(vec, 1));
-      opt_.add(z3::atmost(vec, 1));
+      add_hard(z3::atleast(vec, 1));
+      add_hard(z3::atmost(vec, 1));
       x_.push_back(std::move(row));
     }
     z3::expr cost = ctx_.real_val(0);
     latency_ = ctx_.real_const("latency");
-    opt_.add(latency_ >= 0);
+    add_hard(latency_ >= 0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
       for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
         const ChoiceOption& o = points_[i].options[j];
         cost = cost + z3::ite(x_[i][j], ctx_.real_val(decimal(o.cost).c_str()), ctx_.real_val(0));
         if (o.latency_ms) {
-          opt_.add(
+          add_hard(
               z3::implies(x_[i][j], latency_ >= ctx_.real_val(decimal(*o.latency_ms).c_str())));
           if (request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
-            opt_.add(!x_[i][j]);
+            add_hard(!x_[i][j]);
         }
       }
     }
-    // Cheapest first; among plans of one cost, the lowest latency.
+    // Cheapest first; among plans of one cost, the lowest latency. Two optimisers with the same
+    // constraints, one objective each: Z3 4.8's lexicographic mode can return a model that is not
+    // optimal for the second objective.
+    cost_ = cost;
     opt_.minimize(cost);
-    opt_.minimize(latency_);
+    fast_.minimize(latency_);
+  }
+
+  void add_hard(const z3::expr& e) {
+    opt_.add(e);
+    fast_.add(e);
   }
 
   PlanResult run() {
@@ -315,7 +410,14 @@ class Planner {
         throw std::runtime_error(
             "the optimiser gave up after " + std::to_string(stats_.iterations) +
             " rounds: " + std::string(Z3_optimize_get_reason_unknown(ctx_, opt_)));
-      const z3::model m = opt_.get_model();
+      z3::model m = opt_.get_model();
+      if (has_latencies()) {
+        // Among the selections of this cost, the fastest.
+        fast_.push();
+        fast_.add(cost_ == m.eval(cost_, true));
+        if (fast_.check() == z3::sat) m = fast_.get_model();
+        fast_.pop();
+      }
       ChoiceSelection sel(points_.size(), 0);
       for (std::size_t i = 0; i < points_.size(); ++i) {
         for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
@@ -327,11 +429,17 @@ class Planner {
       if (o.clean()) return sel;
       std::size_t added = 0;
       if (!o.loads) {
-        added += learn(sel, o.load_depends,
-                       Requirement{std::nullopt, dates_.front(), {}, {}, o.load_errors});
+        Requirement q;
+        q.at = dates_.front();
+        q.load_errors = o.load_errors;
+        added += learn(sel, o.load_depends, std::move(q));
       }
-      for (const auto& b : o.bad)
-        added += learn(sel, b.depends, Requirement{b.finding, b.at, {}, {}, {}});
+      for (const auto& b : o.bad) {
+        Requirement q;
+        q.finding = b.finding;
+        q.at = b.at;
+        added += learn(sel, b.depends, std::move(q));
+      }
       if (added == 0) {
         // Cannot happen when the dependencies are right (a nogood always cuts the selection
         // it came from); never loop on it.
@@ -340,31 +448,36 @@ class Planner {
     }
   }
 
-  // Adds the nogood "not all of sel on `depends`"; returns 1 when it is new.
-  std::size_t learn(const ChoiceSelection& sel, const std::vector<std::size_t>& depends,
-                    Requirement requirement) {
-    std::vector<PlannedChoice> choices;
-    for (std::size_t i : depends) choices.push_back({i, sel[i]});
-    std::vector<std::pair<std::size_t, std::size_t>> key;
-    for (const auto& c : choices) key.emplace_back(c.point, c.option);
+  // Adds the nogood `terms` (learned from `sel`); returns 1 when it is new.
+  std::size_t learn(const ChoiceSelection& sel, const Terms& terms, Requirement requirement) {
+    std::vector<std::pair<std::size_t, std::vector<std::size_t>>> key;
+    for (const auto& t : terms) key.emplace_back(t.point, t.keeps);
     if (!seen_nogoods_.insert(key).second) return 0;
-    requirement.selection = choices;
-    requirement.points = depends;
-    opt_.add(clause(choices));
-    nogoods_.push_back({std::move(choices), std::move(requirement)});
+    for (const auto& t : terms) {
+      requirement.selection.push_back({t.point, sel[t.point]});
+      requirement.points.push_back(t.point);
+      requirement.keeps.push_back(t.keeps);
+    }
+    add_hard(clause(terms));
+    nogoods_.push_back({terms, std::move(requirement)});
     return 1;
   }
 
-  z3::expr clause(const std::vector<PlannedChoice>& choices) {
+  // At least one point takes an option outside its `keeps`.
+  z3::expr clause(const Terms& terms) {
     z3::expr_vector lits(ctx_);
-    for (const auto& c : choices) lits.push_back(!x_[c.point][c.option]);
+    for (const auto& t : terms) {
+      for (std::size_t o = 0; o < x_[t.point].size(); ++o)
+        if (std::find(t.keeps.begin(), t.keeps.end(), o) == t.keeps.end())
+          lits.push_back(x_[t.point][o]);
+    }
     return lits.empty() ? ctx_.bool_val(false) : z3::mk_or(lits);
   }
 
   void block(const ChoiceSelection& sel) {
-    std::vector<PlannedChoice> all;
-    for (std::size_t i = 0; i < sel.size(); ++i) all.push_back({i, sel[i]});
-    opt_.add(clause(all));
+    Terms all;
+    for (std::size_t i = 0; i < sel.size(); ++i) all.push_back({i, {sel[i]}});
+    add_hard(clause(all));
   }
 
   const Outcome& evaluate(const ChoiceSelection& sel) {
@@ -378,10 +491,10 @@ class Planner {
       out.loads = false;
       for (const auto& d : loaded.diagnostics.items())
         if (d.severity == Severity::kError) out.load_errors.add(d);
-      out.load_depends = load_dependencies(points_, patched, out.load_errors);
+      out.load_depends = load_dependencies(points_, sel, patched, out.load_errors);
     } else {
       PathChecker checker(*loaded.model, rules_);
-      Dependencies deps(points_, *loaded.model, checker.graph());
+      Dependencies deps(points_, sel, document_, *loaded.model, checker.graph());
       CheckOptions options;
       options.keep_compliant = false;
       options.threads = request_.threads;
@@ -449,19 +562,21 @@ class Planner {
     std::vector<Plan> front;
     front.push_back(make_plan(best));
     opt_.push();
+    fast_.push();
     for (;;) {
       const double bound = front.back().latency_ms.value_or(0);
       if (bound <= 0) break;
       for (std::size_t i = 0; i < points_.size(); ++i)
         for (std::size_t j = 0; j < points_[i].options.size(); ++j)
-          if (points_[i].options[j].latency_ms.value_or(0) >= bound) opt_.add(!x_[i][j]);
+          if (points_[i].options[j].latency_ms.value_or(0) >= bound) add_hard(!x_[i][j]);
       auto next = next_feasible();
       if (!next) break;
       front.push_back(make_plan(*next));
     }
+    fast_.pop();
     opt_.pop();
     // Nogoods learned inside the scope are facts about the model: keep them.
-    for (const auto& n : nogoods_) opt_.add(clause(n.choices));
+    for (const auto& n : nogoods_) add_hard(clause(n.terms));
     return front;
   }
 
@@ -473,6 +588,7 @@ class Planner {
       z3::expr_vector vec(ctx_);
       for (const auto& v : x_[i]) vec.push_back(v);
       s.add(z3::atleast(vec, 1));
+      s.add(z3::atmost(vec, 1));
       for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
         const auto& o = points_[i].options[j];
         if (o.latency_ms && request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
@@ -483,7 +599,7 @@ class Planner {
     z3::expr_vector assumptions(ctx_);
     for (std::size_t k = 0; k < nogoods_.size(); ++k) {
       guards.push_back(ctx_.bool_const(("g_" + std::to_string(k)).c_str()));
-      s.add(z3::implies(guards.back(), clause(nogoods_[k].choices)));
+      s.add(z3::implies(guards.back(), clause(nogoods_[k].terms)));
       assumptions.push_back(guards.back());
     }
     if (s.check(assumptions) != z3::unsat) {
@@ -520,7 +636,12 @@ class Planner {
         for (const auto& o : points_[i].options)
           any |= !(o.latency_ms && request_.max_latency_ms &&
                    *o.latency_ms > *request_.max_latency_ms);
-        if (!any) out.push_back(Requirement{std::nullopt, dates_.front(), {}, {i}, {}});
+        if (!any) {
+          Requirement q;
+          q.at = dates_.front();
+          q.points = {i};
+          out.push_back(std::move(q));
+        }
       }
     }
     return out;
@@ -534,12 +655,14 @@ class Planner {
   std::vector<ChoicePoint> points_;
   std::vector<Date> dates_;
   z3::context ctx_;
-  z3::optimize opt_;
+  z3::optimize opt_;   // minimises the cost
+  z3::optimize fast_;  // the same constraints; minimises the latency
+  z3::expr cost_{ctx_};
   z3::expr latency_{ctx_};
   std::vector<std::vector<z3::expr>> x_;
   std::map<ChoiceSelection, Outcome> cache_;
   std::vector<Nogood> nogoods_;
-  std::set<std::vector<std::pair<std::size_t, std::size_t>>> seen_nogoods_;
+  std::set<std::vector<std::pair<std::size_t, std::vector<std::size_t>>>> seen_nogoods_;
   PlanStats stats_;
 };
 

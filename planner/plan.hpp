@@ -70,6 +70,9 @@ struct Requirement {
   Date at;
   std::vector<PlannedChoice> selection;  // the choices the finding depends on, as tried
   std::vector<std::size_t> points;       // every choice point it depends on
+  // For each of `points`, the options under which the finding stays (the one tried, and those
+  // that change nothing its path uses).
+  std::vector<std::vector<std::size_t>> keeps;
   Diagnostics load_errors;
 };
 

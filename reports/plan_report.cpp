@@ -90,6 +90,13 @@ json requirement_json(const PlanResult& r, const Requirement& q) {
   json points = json::array();
   for (std::size_t i : q.points) points.push_back(r.points[i].id);
   j["points"] = std::move(points);
+  json keeps = json::object();
+  for (std::size_t k = 0; k < q.points.size() && k < q.keeps.size(); ++k) {
+    json ids = json::array();
+    for (std::size_t o : q.keeps[k]) ids.push_back(r.points[q.points[k]].options[o].id);
+    keeps[r.points[q.points[k]].id] = std::move(ids);
+  }
+  j["keeps"] = std::move(keeps);
   json errors = json::array();
   for (const auto& d : q.load_errors.sorted())
     errors.push_back({{"code", d.code}, {"pointer", d.pointer}, {"message", d.message}});
@@ -116,9 +123,11 @@ std::string missing_text(const Finding& f) {
   return out;
 }
 
-void finding_text(std::ostringstream& out, const Finding& f, Date at, const std::string& indent) {
+// `first`: what starts the first line (the indent, or nothing after a number).
+void finding_text(std::ostringstream& out, const Finding& f, Date at, const std::string& indent,
+                  const std::string& first) {
   const Citation c = f.citation.at(at);
-  out << indent << to_string(f.verdict) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
+  out << first << to_string(f.verdict) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
   out << indent << "  " << c.instrument << (c.article.empty() ? "" : ", " + c.article)
       << (c.url.empty() ? "" : "  <" + c.url + ">") << "\n";
   out << indent << "  at " << at.to_string() << ": `" << f.dataset << "` on " << f.edge << " ("
@@ -166,16 +175,16 @@ void core_text(std::ostringstream& out, const PlanResult& r) {
   for (const auto& key : order) {
     const Group& g = groups[key];
     const Requirement& q = *g.first;
-    out << "  " << ++n << ".";
+    const std::string number = "  " + std::to_string(++n) + ". ";
+    out << number;
     if (q.finding) {
-      out << "\n";
-      finding_text(out, *q.finding, q.at, "     ");
+      finding_text(out, *q.finding, q.at, "     ", "");
     } else if (!q.load_errors.items().empty()) {
-      out << " the model does not load with these choices:\n";
+      out << "the model does not load with these choices:\n";
       for (const auto& d : q.load_errors.sorted())
         out << "       " << d.pointer << ": " << d.code << ": " << d.message << "\n";
     } else {
-      out << " --max-latency leaves no option at:";
+      out << "--max-latency leaves no option at:";
       for (std::size_t i : q.points) out << " " << r.points[i].id;
       out << "\n";
       continue;
@@ -187,7 +196,8 @@ void core_text(std::ostringstream& out, const PlanResult& r) {
     // Which options were tried at each point the requirement depends on.
     std::map<std::size_t, std::set<std::size_t>> tried;
     for (const auto* each : g.all)
-      for (const auto& c : each->selection) tried[c.point].insert(c.option);
+      for (std::size_t k = 0; k < each->points.size() && k < each->keeps.size(); ++k)
+        tried[each->points[k]].insert(each->keeps[k].begin(), each->keeps[k].end());
     for (const auto& [point, options] : tried) {
       const ChoicePoint& p = r.points[point];
       out << "     " << p.id << " (" << p.target_label() << "): ";
@@ -196,7 +206,7 @@ void core_text(std::ostringstream& out, const PlanResult& r) {
       } else {
         std::string list;
         for (std::size_t o : options) list += (list.empty() ? "" : ", ") + p.options[o].id;
-        out << "fails with " << list;
+        out << "stays with " << list;
       }
       out << "\n";
     }
@@ -314,7 +324,7 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
         continue;
       }
       out << ", which would break:\n";
-      for (const auto& f : reason.avoids) finding_text(out, f, reason.at, "    ");
+      for (const auto& f : reason.avoids) finding_text(out, f, reason.at, "    ", "    ");
     }
   }
   out << "\nAFTER (the patched model checked at each date)\n";
