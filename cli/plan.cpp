@@ -137,7 +137,8 @@ void declare_plan(CLI::App& command) {
 
 CommandSpec plan_command() {
   return {"plan",
-          "the cheapest choice of regions, hosts and safeguards that makes every path lawful",
+          "the cheapest choice of regions, hosts and safeguards that makes every path lawful "
+          "(exit 1: none does)",
           declare_plan};
 }
 

@@ -295,8 +295,7 @@ class Planner {
         request_(request),
         points_(std::move(points)),
         dates_(std::move(dates)),
-        opt_(ctx_),
-        fast_(ctx_) {
+        opt_(ctx_) {
     for (std::size_t i = 0; i < points_.size(); ++i) {
       std::vector<z3::expr> row;
       z3::expr_vector vec(ctx_);
@@ -310,32 +309,64 @@ class Planner {
       x_.push_back(std::move(row));
     }
     z3::expr cost = ctx_.real_val(0);
-    latency_ = ctx_.real_const("latency");
-    add_hard(latency_ >= 0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
       for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
         const ChoiceOption& o = points_[i].options[j];
         cost = cost + z3::ite(x_[i][j], ctx_.real_val(decimal(o.cost).c_str()), ctx_.real_val(0));
-        if (o.latency_ms) {
-          add_hard(
-              z3::implies(x_[i][j], latency_ >= ctx_.real_val(decimal(*o.latency_ms).c_str())));
-          if (request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
-            add_hard(!x_[i][j]);
-        }
+        if (o.latency_ms && request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
+          add_hard(!x_[i][j]);
       }
     }
-    // Cheapest first; among plans of one cost, the lowest latency. Two optimisers with the same
-    // constraints, one objective each: Z3 4.8's lexicographic mode can return a model that is not
-    // optimal for the second objective.
+    // Cheapest first; among plans of one cost, the lowest latency (fastest_at_cost).
     cost_ = cost;
     opt_.minimize(cost);
-    fast_.minimize(latency_);
   }
 
-  void add_hard(const z3::expr& e) {
-    opt_.add(e);
-    fast_.add(e);
+  // Among the selections as cheap as `cheapest`'s, one whose latency (the largest of its options')
+  // is the least: a binary search over the latencies the options give, each step the cheapest
+  // selection without the options slower than the bound. (Z3 4.8's lexicographic optimisation
+  // is not optimal for a second objective, and optimising the latency directly is slow.)
+  z3::model fastest_at_cost(const z3::model& cheapest) {
+    const z3::expr cost = cheapest.eval(cost_, true);
+    std::vector<double> values{0};
+    for (const auto& p : points_)
+      for (const auto& o : p.options)
+        if (o.latency_ms) values.push_back(*o.latency_ms);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    z3::model best = cheapest;
+    std::size_t lo = 0, hi = values.size() - 1;  // values[hi] is always achievable
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      opt_.push();
+      forbid_slower_than(values[mid], false);
+      bool same_cost = false;
+      if (opt_.check() == z3::sat) {
+        const z3::model m = opt_.get_model();
+        same_cost = (m.eval(cost_, true) == cost).simplify().is_true();
+        if (same_cost) best = m;
+      }
+      opt_.pop();
+      if (same_cost) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return best;
   }
+
+  // No option with a latency above `bound` (or at it, when `strict`).
+  void forbid_slower_than(double bound, bool strict) {
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+        const double l = points_[i].options[j].latency_ms.value_or(0);
+        if (l > bound || (strict && l >= bound)) opt_.add(!x_[i][j]);
+      }
+    }
+  }
+
+  void add_hard(const z3::expr& e) { opt_.add(e); }
 
   PlanResult run() {
     PlanResult result;
@@ -411,13 +442,7 @@ class Planner {
             "the optimiser gave up after " + std::to_string(stats_.iterations) +
             " rounds: " + std::string(Z3_optimize_get_reason_unknown(ctx_, opt_)));
       z3::model m = opt_.get_model();
-      if (has_latencies()) {
-        // Among the selections of this cost, the fastest.
-        fast_.push();
-        fast_.add(cost_ == m.eval(cost_, true));
-        if (fast_.check() == z3::sat) m = fast_.get_model();
-        fast_.pop();
-      }
+      if (has_latencies()) m = fastest_at_cost(m);
       ChoiceSelection sel(points_.size(), 0);
       for (std::size_t i = 0; i < points_.size(); ++i) {
         for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
@@ -562,18 +587,14 @@ class Planner {
     std::vector<Plan> front;
     front.push_back(make_plan(best));
     opt_.push();
-    fast_.push();
     for (;;) {
       const double bound = front.back().latency_ms.value_or(0);
       if (bound <= 0) break;
-      for (std::size_t i = 0; i < points_.size(); ++i)
-        for (std::size_t j = 0; j < points_[i].options.size(); ++j)
-          if (points_[i].options[j].latency_ms.value_or(0) >= bound) add_hard(!x_[i][j]);
+      forbid_slower_than(bound, true);
       auto next = next_feasible();
       if (!next) break;
       front.push_back(make_plan(*next));
     }
-    fast_.pop();
     opt_.pop();
     // Nogoods learned inside the scope are facts about the model: keep them.
     for (const auto& n : nogoods_) add_hard(clause(n.terms));
@@ -655,10 +676,8 @@ class Planner {
   std::vector<ChoicePoint> points_;
   std::vector<Date> dates_;
   z3::context ctx_;
-  z3::optimize opt_;   // minimises the cost
-  z3::optimize fast_;  // the same constraints; minimises the latency
+  z3::optimize opt_;  // minimises the cost
   z3::expr cost_{ctx_};
-  z3::expr latency_{ctx_};
   std::vector<std::vector<z3::expr>> x_;
   std::map<ChoiceSelection, Outcome> cache_;
   std::vector<Nogood> nogoods_;

@@ -328,9 +328,19 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
     }
   }
   out << "\nAFTER (the patched model checked at each date)\n";
-  for (const auto& c : best.checks) {
-    out << "  " << c.at.to_string() << "  " << c.summary.violations << " violations, "
-        << c.summary.undetermined << " undetermined\n";
+  // Consecutive dates with the same counts on one line.
+  for (std::size_t k = 0; k < best.checks.size();) {
+    std::size_t end = k + 1;
+    while (end < best.checks.size() &&
+           best.checks[end].summary.violations == best.checks[k].summary.violations &&
+           best.checks[end].summary.undetermined == best.checks[k].summary.undetermined)
+      ++end;
+    out << "  " << best.checks[k].at.to_string();
+    if (end - k > 1)
+      out << " .. " << best.checks[end - 1].at.to_string() << " (" << end - k << " dates)";
+    out << "  " << best.checks[k].summary.violations << " violations, "
+        << best.checks[k].summary.undetermined << " undetermined\n";
+    k = end;
   }
   out << "\nPATCH (RFC 6902 against the model; --format json prints it as a document)\n";
   for (const auto& op : best.patch) {
