@@ -276,8 +276,15 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
                                        (context.request && context.request->until != r.dates.front()
                                             ? " .. " + context.request->until.to_string()
                                             : "");
+  // A long list of dates shortened to its ends (the JSON lists them all).
   std::string dates;
-  for (Date d : r.dates) dates += (dates.empty() ? "" : ", ") + d.to_string();
+  for (std::size_t k = 0; k < r.dates.size(); ++k) {
+    if (r.dates.size() > 5 && k >= 2 && k + 1 < r.dates.size()) {
+      if (k == 2) dates += ", …";
+      continue;
+    }
+    dates += (dates.empty() ? "" : ", ") + r.dates[k].to_string();
+  }
   const std::string searched =
       "searched " + std::to_string(r.stats.selections) + " of " +
       (r.stats.combinations == UINT64_MAX ? std::string("over 1.8e19")
