@@ -25,6 +25,7 @@ struct PlanArgs {
   std::optional<std::string> until;
   std::optional<std::string> places;
   bool no_undetermined = false;
+  bool repair = false;
   std::string alternatives = "0";
   std::optional<double> max_latency;
   std::string format = "text";
@@ -71,6 +72,7 @@ int run_plan(PlanArgs& a) {
   request.at = *at;
   request.until = *until;
   request.forbid_undetermined = a.no_undetermined;
+  request.repair = a.repair;
   request.alternatives = alternatives;
   request.max_latency_ms = a.max_latency;
   request.threads = a.threads;
@@ -105,6 +107,9 @@ void declare_plan(CLI::App& command) {
   command.add_option("--places", args->places, "only these places' rule packs")->type_name("ID,ID");
   command.add_flag("--no-undetermined", args->no_undetermined,
                    "undetermined findings are not allowed either, only compliant ones");
+  command.add_flag("--repair", args->repair,
+                   "also try the fewest changes to what breaks a rule: add a safeguard, make "
+                   "remote access encrypted-only, drop the flow or access (cost 1 each)");
   command
       .add_option("--alternatives", args->alternatives,
                   "also show the next K cheapest plans (0 to 100)")

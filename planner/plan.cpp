@@ -687,6 +687,180 @@ class Planner {
 
 }  // namespace
 
+namespace {
+
+// The SCC module a relationship calls for (docs/model-format.md: 1 C→C, 2 C→P, 3 P→P, 4 P→C).
+int scc_module(const Unknowable<Relationship>& r) {
+  if (!r.known()) return 2;
+  switch (r.value()) {
+    case Relationship::kControllerToController:
+      return 1;
+    case Relationship::kProcessorToProcessor:
+      return 3;
+    case Relationship::kProcessorToController:
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+// Every safeguard a repair may add, written as the model format wants it. Which of them a rule
+// accepts is the rule packs' business: the checker judges each selection.
+std::vector<Json> safeguard_templates(int module) {
+  std::vector<Json> out;
+  out.push_back({{"type", "scc"}, {"set", "2021/914"}, {"module", module}});
+  for (const char* type : {"tia", "bcr", "ad_hoc_clauses", "code_of_conduct", "certification",
+                           "provision_record", "receipt_record", "transfer_notice"})
+    out.push_back({{"type", type}});
+  out.push_back({{"type", "consent"}, {"informed", true}, {"explicit", true}});
+  out.push_back(
+      {{"type", "appi_standard_system"}, {"basis", "contract"}, {"periodic_check", true}});
+  return out;
+}
+
+ChoicePoint binary_point(const std::string& id, const std::string& name, ChoiceTarget target,
+                         const std::string& target_pointer, ChoiceOption change) {
+  ChoicePoint p;
+  p.id = id;
+  p.name = name;
+  p.target = target;
+  p.target_pointer = target_pointer;
+  p.pointer = "";
+  ChoiceOption keep;
+  keep.id = "keep";
+  change.cost = 1;
+  p.options = {keep, std::move(change)};
+  return p;
+}
+
+}  // namespace
+
+std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel& model,
+                                       const RuleBase& rules, const std::vector<Date>& dates,
+                                       const PlanRequest& request,
+                                       const std::vector<ChoicePoint>& existing) {
+  // The flows and remote accesses where the model as written breaks a rule at some date.
+  std::set<std::string> failing;
+  {
+    PathChecker checker(model, rules);
+    CheckOptions options;
+    options.keep_compliant = false;
+    options.explain = Explain::kOnePerIssue;
+    options.threads = request.threads;
+    for (Date at : dates) {
+      const CheckResult r = checker.check(at, options);
+      for (const auto& f : r.findings) {
+        if (f.verdict == Verdict::kViolation ||
+            (request.forbid_undetermined && f.verdict == Verdict::kUndetermined))
+          failing.insert(f.model_pointer);
+      }
+    }
+  }
+  std::set<std::string> taken;
+  for (const auto& p : existing) taken.insert(p.target_pointer);
+  std::vector<ChoicePoint> out;
+  auto add_points = [&](ChoiceTarget target, const std::string& pointer, const std::string& label,
+                        const std::vector<Safeguard>* present, bool unknown_safeguards, int module,
+                        const RemoteAccess* access) {
+    if (taken.count(pointer)) return;  // the model's own choice point decides it
+    const std::string base = "repair:" + pointer.substr(1);
+    if (!unknown_safeguards) {
+      for (const Json& s : safeguard_templates(module)) {
+        const std::string type = s["type"];
+        bool has = false;
+        for (const auto& g : *present) has |= to_string(g.type) == type;
+        if (has) continue;
+        ChoiceOption add;
+        add.id = "add-" + type;
+        add.add_safeguards = Json::array({s});
+        out.push_back(binary_point(base + ":" + type, "add `" + type + "` to " + label, target,
+                                   pointer, std::move(add)));
+      }
+    }
+    if (access && !(access->clear_text.known() && !access->clear_text.value())) {
+      ChoiceOption encrypted;
+      encrypted.id = "encrypted-only";
+      encrypted.set["clear_text"] = false;
+      out.push_back(binary_point(base + ":clear_text", "encrypted-only access for " + label, target,
+                                 pointer, std::move(encrypted)));
+    }
+    ChoiceOption drop;
+    drop.id = "drop";
+    drop.drop = true;
+    out.push_back(binary_point(base + ":drop", "drop " + label, target, pointer, std::move(drop)));
+  };
+  for (const auto& f : model.flows) {
+    if (!failing.count(f.pointer)) continue;
+    add_points(ChoiceTarget::kFlow, f.pointer, "flow `" + f.id + "`", &f.safeguards,
+               f.safeguards_unknown, scc_module(f.relationship), nullptr);
+    for (auto& p : out)
+      if (p.target_pointer == f.pointer) p.flow = f.id;
+  }
+  for (const auto& s : model.systems) {
+    for (const auto& a : s.remote_access) {
+      if (!failing.count(a.pointer)) continue;
+      add_points(ChoiceTarget::kRemoteAccess, a.pointer,
+                 "remote access of `" + a.party + "` to `" + s.id + "`", &a.safeguards, false, 2,
+                 &a);
+      for (auto& p : out) {
+        if (p.target_pointer != a.pointer) continue;
+        p.system = s.id;
+        p.party = a.party;
+      }
+    }
+  }
+  // Copies into replica, backup and failover regions: one point per system, whose options add
+  // one safeguard to every such region, or keep only the primary regions.
+  for (const auto& s : model.systems) {
+    if (!failing.count(s.pointer + "/regions") || taken.count(s.pointer)) continue;
+    const Json::json_pointer where(s.pointer + "/regions");
+    if (!document.contains(where) || !document.at(where).is_array()) continue;
+    const Json& regions = document.at(where);
+    ChoicePoint p;
+    p.id = "repair:" + s.pointer.substr(1) + ":regions";
+    p.name = "what covers the copies of system `" + s.id + "`";
+    p.target = ChoiceTarget::kSystem;
+    p.system = s.id;
+    p.target_pointer = s.pointer;
+    ChoiceOption keep;
+    keep.id = "keep";
+    p.options.push_back(keep);
+    for (const Json& t : safeguard_templates(2)) {
+      const std::string type = t["type"];
+      Json changed = regions;
+      bool any = false;
+      for (auto& r : changed) {
+        if (!r.is_object() || r.value("role", "primary") == "primary") continue;
+        Json& list = r["safeguards"];
+        if (!list.is_array()) list = Json::array();
+        bool has = false;
+        for (const auto& g : list) has |= g.is_object() && g.value("type", "") == type;
+        if (has) continue;
+        list.push_back(t);
+        any = true;
+      }
+      if (!any) continue;
+      ChoiceOption o;
+      o.id = "copies-" + type;
+      o.cost = 1;
+      o.set["regions"] = changed;
+      p.options.push_back(std::move(o));
+    }
+    Json primaries = Json::array();
+    for (const auto& r : regions)
+      if (r.is_object() && r.value("role", "primary") == "primary") primaries.push_back(r);
+    if (!primaries.empty() && primaries.size() < regions.size()) {
+      ChoiceOption o;
+      o.id = "primary-regions-only";
+      o.cost = 1;
+      o.set["regions"] = primaries;
+      p.options.push_back(std::move(o));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::vector<Date> plan_dates(const RuleBase& rules, const Json& document, Date at, Date until) {
   std::set<Date> cuts;
   for (const auto& item : catalogue(rules)) {
@@ -721,8 +895,13 @@ PlanResult plan(const Json& document, const std::filesystem::path& file,
   }
   Diagnostics diags;
   auto points = read_choices(document, *base.model, file, reference, diags, false);
-  Planner planner(document, file, reference, rules, request, std::move(points),
-                  plan_dates(rules, document, request.at, request.until));
+  auto dates = plan_dates(rules, document, request.at, request.until);
+  if (request.repair) {
+    auto more = repair_points(document, *base.model, rules, dates, request, points);
+    points.insert(points.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  }
+  Planner planner(document, file, reference, rules, request, std::move(points), std::move(dates));
   return planner.run();
 }
 

@@ -29,6 +29,10 @@ struct PlanRequest {
   std::size_t alternatives = 0;      // next-best plans after the best one
   std::optional<double> max_latency_ms;
   bool pareto = true;  // the cost/latency front, when any option gives a latency
+  // `plan --repair`: besides the model's own choice points, one per change that could repair a
+  // flow or remote access the model as written violates a rule on (each safeguard the model
+  // format knows, encrypted-only access, dropping it), each of cost 1: the fewest changes.
+  bool repair = false;
   unsigned threads = 1;
   unsigned solver_resource_limit = 0;
   // Called now and then with the phase and a count (total 0: unknown). Never for results.
@@ -104,6 +108,14 @@ struct PlanResult {
 // validity boundary and date literal of the rule base and every date written in the model
 // document (certifications, signatures, options), and the day after each date literal.
 std::vector<Date> plan_dates(const RuleBase& rules, const Json& document, Date at, Date until);
+
+// The choice points `--repair` adds (PlanRequest::repair), for the flows and remote accesses that
+// the model as written violates a rule on at one of `dates` and that no point of `existing`
+// already chooses for.
+std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel& model,
+                                       const RuleBase& rules, const std::vector<Date>& dates,
+                                       const PlanRequest& request,
+                                       const std::vector<ChoicePoint>& existing);
 
 // `document` is the model file's JSON (with `choices`), `file` its name for diagnostics. Throws
 // InputError when the document does not load.

@@ -142,6 +142,7 @@ void finding_text(std::ostringstream& out, const Finding& f, Date at, const std:
 std::string choice_line(const PlanResult& r, const std::vector<PlannedChoice>& choices) {
   std::string out;
   for (const auto& c : choices) {
+    if (choices.size() > 12 && option_of(r, c).changes_nothing()) continue;
     if (!out.empty()) out += ", ";
     out += r.points[c.point].id + "=" + option_of(r, c).id;
   }
@@ -308,13 +309,21 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
       << (r.dates.size() == 1 ? "" : "s") << " (" << dates << ")\n";
   out << "  " << searched << "\n\n";
   out << "CHOICES\n";
+  // Many points (`--repair` makes one per possible change): only those that change something.
+  const bool only_changes = best.choices.size() > 12;
+  std::size_t kept = 0;
   for (const auto& c : best.choices) {
     const ChoicePoint& p = r.points[c.point];
     const ChoiceOption& o = p.options[c.option];
+    if (only_changes && o.changes_nothing()) {
+      ++kept;
+      continue;
+    }
     out << "  " << p.id << "  (" << p.target_label() << ")  → " << o.id << "  cost "
         << number_text(o.cost) << (o.latency_ms ? "  latency " + latency_text(o.latency_ms) : "")
         << (o.note.empty() ? "" : "  — " + o.note) << "\n";
   }
+  if (kept > 0) out << "  (" << kept << " other choice points keep the model as written)\n";
   if (best.choices.empty()) out << "  (no choice points: the model as written)\n";
   if (!best.reasons.empty()) {
     out << "\nWHY EACH PAID CHOICE\n";

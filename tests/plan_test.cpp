@@ -282,6 +282,29 @@ TEST(Planner, NoChoicePoints) {
   EXPECT_EQ(ok.best->cost, 0);
 }
 
+TEST(Planner, RepairWithoutChoicePoints) {
+  // No choice points: --repair makes one per possible change to what breaks a rule, cost 1 each.
+  const json doc = shop_model();
+  auto request = request_at("2024-06-01");
+  request.repair = true;
+  request.alternatives = 1;
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_GT(result.points.size(), 2u);
+  for (const auto& p : result.points) EXPECT_EQ(p.id.rfind("repair:", 0), 0u) << p.id;
+  EXPECT_TRUE(clean(doc.patch(result.best->patch), result.dates, false));
+  // The fewest changes: fewer than dropping both foreign transfers and adding a notice each.
+  EXPECT_GE(result.best->cost, 2);
+  EXPECT_LE(result.best->cost, 4);
+  std::size_t changes = 0;
+  for (const auto& c : result.best->choices)
+    changes += result.points[c.point].options[c.option].changes_nothing() ? 0 : 1;
+  EXPECT_EQ(static_cast<double>(changes), result.best->cost);
+  ASSERT_EQ(result.alternatives.size(), 1u);
+  EXPECT_GE(result.alternatives[0].cost, result.best->cost);
+  EXPECT_TRUE(clean(doc.patch(result.alternatives[0].patch), result.dates, false));
+}
+
 TEST(Planner, PlanDatesCoverTheWindow) {
   const json doc = shop_model();
   const auto dates =
