@@ -57,6 +57,35 @@ json checks_json(const std::vector<DateCheck>& checks) {
   return out;
 }
 
+// A finding as plan output gives it: self-contained (its rule's text and citation as in force
+// at `at`), with the witness path as node ids and the routes' status.
+json finding_json(const Finding& f, Date at) {
+  json j{{"verdict", to_string(f.verdict)},
+         {"rule", f.rule_id},
+         {"title", text_json(f.rule_title)},
+         {"citation", citation_json(f.citation.at(at))},
+         {"place", f.place},
+         {"dataset", f.dataset},
+         {"event", to_string(f.event)},
+         {"edge", f.edge},
+         {"model_pointer", f.model_pointer},
+         {"exporter", f.exporter},
+         {"importer", f.importer},
+         {"to_country", f.to_country.empty() ? json(nullptr) : json(f.to_country)}};
+  json path = json::array();
+  for (const auto& step : f.path) path.push_back(step.node);
+  j["path"] = std::move(path);
+  json routes = json::array(), missing = json::array();
+  for (const auto& route : f.routes) {
+    routes.push_back(
+        {{"id", route.id}, {"title", text_json(route.title)}, {"status", to_string(route.status)}});
+    if (route.status != RouteStatus::kAvailable) missing.push_back(route.id);
+  }
+  j["routes"] = std::move(routes);
+  j["missing"] = std::move(missing);
+  return j;
+}
+
 json plan_json(const PlanResult& r, const Plan& p) {
   json j{{"cost", number_json(p.cost)},
          {"latency_ms", p.latency_ms ? json(*p.latency_ms) : json(nullptr)},
@@ -70,7 +99,7 @@ json plan_json(const PlanResult& r, const Plan& p) {
     for (std::size_t k = 1; k < point.options.size(); ++k)
       if (point.options[k].cost < point.options[cheapest].cost) cheapest = k;
     json avoids = json::array();
-    for (const auto& f : reason.avoids) avoids.push_back(finding_to_json(f, reason.at));
+    for (const auto& f : reason.avoids) avoids.push_back(finding_json(f, reason.at));
     reasons.push_back({{"point", point.id},
                        {"option", point.options[p.choices[reason.point].option].id},
                        {"instead_of", point.options[cheapest].id},
@@ -85,7 +114,7 @@ json requirement_json(const PlanResult& r, const Requirement& q) {
   json j;
   j["kind"] = q.finding ? "finding" : (q.load_errors.items().empty() ? "latency" : "model");
   j["at"] = q.at.to_string();
-  j["finding"] = q.finding ? finding_to_json(*q.finding, q.at) : json(nullptr);
+  j["finding"] = q.finding ? finding_json(*q.finding, q.at) : json(nullptr);
   j["choices"] = choices_json(r, q.selection);
   json points = json::array();
   for (std::size_t i : q.points) points.push_back(r.points[i].id);
