@@ -13,11 +13,12 @@ CommandSpec report_command();
 CommandSpec rules_command();
 CommandSpec compare_command();
 CommandSpec simulate_command();
+CommandSpec plan_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
       check_command(), graph_command(),   validate_command(), report_command(),
-      rules_command(), compare_command(), simulate_command(),
+      rules_command(), compare_command(), simulate_command(), plan_command(),
   };
   return commands;
 }

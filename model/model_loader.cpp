@@ -5,6 +5,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "model/choices.hpp"
+
 namespace xborder {
 namespace {
 
@@ -92,12 +94,17 @@ std::optional<TransferModel> ModelReader::read(const Json& doc) {
   top.array("datasets", true, [&](const Json& j, const std::string& p) { read_dataset(j, p); });
   model_.reindex();
   top.array("flows", true, [&](const Json& j, const std::string& p) { read_flow(j, p); });
+  const Json* choices = top.get("choices", false);  // read by model/choices.cpp, below
   top.finish();
   if (ctx_.diags->has_errors()) return std::nullopt;  // references mean nothing in a broken file
   resolve();
   if (ctx_.diags->has_errors()) return std::nullopt;
   for (auto& [id, loc] : locations_) model_.locations.push_back(loc);
   model_.reindex();
+  if (choices) {
+    read_choices(doc, model_, ctx_.file, ref_, *ctx_.diags);
+    if (ctx_.diags->has_errors()) return std::nullopt;
+  }
   return std::move(model_);
 }
 

@@ -1,0 +1,150 @@
+// `xborder plan MODEL.json`: the least-cost selection of the model's choice points (regions,
+// hosts, safeguards, measures, dropping a flow) under which every path is lawful at every date
+// of a window; or, when none is, why not. Exit 0 with a plan, 1 when no selection works.
+#include "planner/plan.hpp"
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "cli/model_inputs.hpp"
+#include "reports/plan_report.hpp"
+
+namespace xborder::cli {
+namespace {
+
+// More alternatives than anyone reads; each costs at least one more optimisation.
+constexpr std::uint64_t kMaxAlternatives = 100;
+
+struct PlanArgs {
+  ModelInput model;
+  RuleSource source;
+  std::optional<std::string> at;
+  std::optional<std::string> until;
+  std::optional<std::string> places;
+  bool no_undetermined = false;
+  bool repair = false;
+  std::string alternatives = "0";
+  std::optional<double> max_latency;
+  std::string format = "text";
+  unsigned threads = 1;
+  unsigned solver_limit = 0;
+  bool quiet = false;
+  ErrorFormat error_format;
+};
+
+int run_plan(PlanArgs& a) {
+  const bool json_errors = a.error_format.json();
+  const auto places = a.places ? id_list("--places", *a.places) : std::vector<std::string>{};
+  const auto alternatives = bounded_number("--alternatives", a.alternatives, 0, kMaxAlternatives);
+  if (a.max_latency && (!std::isfinite(*a.max_latency) || *a.max_latency < 0))
+    throw UsageError{"`--max-latency` must be a number of milliseconds, zero or more"};
+  Diagnostics diags;
+  const auto at = date_option(a.at, "--at", diags);
+  if (!at) return report_diagnostics(diags, json_errors);
+  auto until = a.until ? date_option(a.until, "--until", diags) : at;
+  if (!until) return report_diagnostics(diags, json_errors);
+  if (*until < *at) {
+    diags.error("XB-CLI-001", "<command line>", "",
+                "`--until` " + until->to_string() + " is before `--at` " + at->to_string(),
+                "the window runs from --at to --until, both included");
+    return report_diagnostics(diags, json_errors);
+  }
+  if (a.format != "text" && a.format != "json") {
+    diags.error("XB-CLI-002", "<command line>", "", "unknown format `" + a.format + "`",
+                "use --format text or --format json");
+    return report_diagnostics(diags, json_errors);
+  }
+  ProgressLine progress(a.quiet);
+  auto loaded = load_inputs(a.model, a.source, places, diags, progress);
+  if (!loaded) return report_diagnostics(diags, json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);  // warnings
+  // The document itself: the plan is a patch of it.
+  Diagnostics read;
+  const auto document =
+      a.model.from_stdin() ? parse_json_text(a.model.text, a.model.display_name(), read, "XB-MODEL")
+                           : read_json_file(a.model.argument, read, "XB-MODEL");
+  if (!document) return report_diagnostics(read, json_errors);
+
+  PlanRequest request;
+  request.at = *at;
+  request.until = *until;
+  request.forbid_undetermined = a.no_undetermined;
+  request.repair = a.repair;
+  request.alternatives = alternatives;
+  request.max_latency_ms = a.max_latency;
+  request.threads = a.threads;
+  request.solver_resource_limit = a.solver_limit;
+  request.progress = [&progress](std::string_view phase, std::uint64_t done, std::uint64_t total) {
+    progress.update(phase, done, total);
+  };
+  const PlanResult result =
+      plan(*document, a.model.display_name(), loaded->reference, loaded->rules, request);
+  progress.done();
+  const PlanReportContext context{a.model.display_name().string(), loaded->model.name, &request};
+  if (a.format == "json") {
+    std::cout << plan_result_to_json(result, context).dump(2) << "\n";
+  } else {
+    std::cout << plan_result_to_text(result, context);
+  }
+  return result.status == PlanStatus::kOptimal ? kExitOk : kExitViolations;
+}
+
+void declare_plan(CLI::App& command) {
+  auto args = std::make_shared<PlanArgs>();
+  declare_model(command, args->model)->required();
+  declare_rule_source(command, args->source);
+  command.add_option("--at", args->at, "the first date the plan must be lawful at")
+      ->type_name("YYYY-MM-DD")
+      ->default_str("today");
+  command
+      .add_option("--until", args->until,
+                  "the last date: the plan must also be lawful at every rule change up to it")
+      ->type_name("YYYY-MM-DD")
+      ->default_str("--at");
+  command.add_option("--places", args->places, "only these places' rule packs")->type_name("ID,ID");
+  command.add_flag("--no-undetermined", args->no_undetermined,
+                   "undetermined findings are not allowed either, only compliant ones");
+  command.add_flag("--repair", args->repair,
+                   "also try the fewest changes to what breaks a rule: add a safeguard, make "
+                   "remote access encrypted-only, drop the flow or access (cost 1 each)");
+  command
+      .add_option("--alternatives", args->alternatives,
+                  "also show the next K cheapest plans (0 to 100)")
+      ->type_name("K")
+      ->capture_default_str();
+  command
+      .add_option("--max-latency", args->max_latency,
+                  "leave out every option whose latency_ms is above this")
+      ->type_name("MS");
+  command.add_option("--format", args->format, "text for people, json for programs")
+      ->type_name("text|json")
+      ->capture_default_str();
+  command.add_option("--threads", args->threads, "threads evaluating the rules (0: one per core)")
+      ->type_name("N")
+      ->capture_default_str();
+  command
+      .add_option("--solver-limit", args->solver_limit,
+                  "Z3 resource limit per rule query (0: none but the 20 s time limit)")
+      ->type_name("N")
+      ->capture_default_str();
+  declare_error_format(command, args->error_format);
+  declare_quiet(command, args->quiet);
+  set_example(command,
+              "xborder plan scenarios/multi-tier-cloud/plan-model.json --at 2024-06-01 "
+              "--until 2026-12-31");
+  set_run(command, [args] { return run_plan(*args); });
+}
+
+}  // namespace
+
+CommandSpec plan_command() {
+  return {"plan",
+          "the cheapest choice of regions, hosts and safeguards that makes every path lawful "
+          "(exit 1: none does)",
+          declare_plan};
+}
+
+}  // namespace xborder::cli

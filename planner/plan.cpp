@@ -1,0 +1,908 @@
+#include "planner/plan.hpp"
+
+#include <z3++.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "model/model_loader.hpp"
+#include "model/transfer_graph.hpp"
+#include "solver/rule_catalog.hpp"
+
+namespace xborder {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+// A number as Z3 reads it exactly (no exponent: "0.1", not "1e-01").
+std::string decimal(double x) {
+  char buf[400];
+  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed);
+  return std::string(buf, r.ptr);
+}
+
+// --- dates ---------------------------------------------------------------------------------
+
+void expr_dates(const Expr& e, std::set<Date>& out) {
+  if (e.op == ExprOp::kDateLit) {
+    out.insert(Date::from_days(static_cast<int>(e.number)));
+    out.insert(Date::from_days(static_cast<int>(e.number) + 1));
+  }
+  for (const auto& a : e.args) expr_dates(a, out);
+}
+
+void json_dates(const Json& j, std::set<Date>& out) {
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (s.size() == 10) {
+      if (auto d = Date::parse(s)) out.insert(*d);
+    }
+  } else if (j.is_structured()) {
+    for (const auto& v : j) json_dates(v, out);
+  }
+}
+
+// --- what a finding depends on --------------------------------------------------------------
+
+// A learned constraint: at each choice point it depends on, the options under which the finding
+// stays (the one tried, and those that change nothing the finding's path uses). The selections
+// that pick such an option at every one of these points all have the finding.
+struct Term {
+  std::size_t point = 0;
+  std::vector<std::size_t> keeps;
+};
+using Terms = std::vector<Term>;
+
+// One selection, judged: at every date its bad findings (violations, and undetermined findings
+// when they are forbidden), each with what it depends on.
+struct BadFinding {
+  Finding finding;
+  Date at;
+  Terms depends;
+};
+
+struct Outcome {
+  bool loads = true;
+  Diagnostics load_errors;
+  Terms load_depends;
+  std::vector<DateCheck> checks;
+  std::vector<BadFinding> bad;
+  [[nodiscard]] bool clean() const { return loads && bad.empty(); }
+};
+
+bool same_effect(const ChoiceOption& a, const ChoiceOption& b) {
+  return a.set == b.set && a.add_safeguards == b.add_safeguards && a.drop == b.drop;
+}
+
+// The options of a point with the same effect as `current` (always including it).
+std::vector<std::size_t> same_effect_options(const ChoicePoint& p, std::size_t current) {
+  std::vector<std::size_t> out;
+  for (std::size_t o = 0; o < p.options.size(); ++o)
+    if (o == current || same_effect(p.options[o], p.options[current])) out.push_back(o);
+  return out;
+}
+
+// What a finding depends on: the choice points whose targets its witness path touches — the
+// flows it follows, the remote accesses it reaches, every system it passes through, and the hosts
+// whose placements a system without regions of its own takes. Nothing else shapes the path or
+// the state it carries to the finding's event, and the rules are a function of the event's
+// context and that state (and the date), so every selection that keeps all of these keeps the
+// finding. A system's option keeps the path when it has the same effect, or differs only in
+// `regions` and still has every placement the path passes (same location and role, and the same
+// safeguards where the path replicates into it). A data set taken to start where nothing brings
+// it (XB-CHECK-001) could start elsewhere under another selection: then every point counts.
+class Dependencies {
+ public:
+  Dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
+               const Json& document, const TransferModel& model, const TransferGraph& graph)
+      : points_(points), selection_(selection), document_(document), model_(model) {
+    const auto& g = graph.graph();
+    for (auto [it, end] = boost::vertices(g); it != end; ++it) nodes_[g[*it].id] = &g[*it];
+    for (auto [it, end] = boost::edges(g); it != end; ++it)
+      edges_[g[*it].id] = {&g[*it], &g[boost::target(*it, g)]};
+  }
+
+  [[nodiscard]] Terms all() const {
+    Terms out;
+    for (std::size_t i = 0; i < points_.size(); ++i)
+      out.push_back({i, same_effect_options(points_[i], selection_[i])});
+    return out;
+  }
+
+  [[nodiscard]] Terms of(const Finding& f, bool implicit_starts) const {
+    if (implicit_starts) return all();
+    struct Use {
+      std::map<Id, RegionRole> placements;  // location → role
+      std::set<Id> replicated_into;         // locations the path replicates into
+    };
+    std::map<Id, Use> used;  // system → what the path uses of it
+    std::set<Id> flows, inherited;
+    std::set<std::pair<Id, Id>> accesses;  // (system, party)
+    auto node = [&](const std::string& id) {
+      auto it = nodes_.find(id);
+      if (it == nodes_.end()) return;
+      const GraphNode& n = *it->second;
+      if (n.kind == NodeKind::kRemoteAccess && n.system) accesses.insert({*n.system, n.holder});
+      if (n.kind == NodeKind::kSystemRegion && n.system && n.location)
+        used[*n.system].placements[*n.location] = n.region_role.value_or(RegionRole::kPrimary);
+    };
+    auto edge = [&](const std::string& id) {
+      auto it = edges_.find(id);
+      if (it == edges_.end()) return;
+      const auto& [e, to] = it->second;
+      if (e->flow) flows.insert(e->flow->id);
+      if (e->access && to->system) accesses.insert({*to->system, e->access->party});
+      if (e->kind == EdgeKind::kReplication && to->system && to->location)
+        used[*to->system].replicated_into.insert(*to->location);
+    };
+    for (const auto& step : f.path) {
+      node(step.node);
+      if (!step.edge.empty()) edge(step.edge);
+    }
+    node(f.from_node);
+    node(f.to_node);
+    edge(f.edge);
+    // A system without regions of its own is placed where its host is.
+    for (const auto& [id, use] : std::map<Id, Use>(used)) {
+      const System* s = model_.system(id);
+      std::set<Id> seen;
+      while (s && s->regions.empty() && seen.insert(s->id).second) {
+        inherited.insert(s->id);
+        s = s->runs_on ? model_.system(*s->runs_on) : nullptr;
+        if (s) inherited.insert(s->id);
+      }
+    }
+    Terms out;
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      const ChoicePoint& p = points_[i];
+      const std::size_t current = selection_[i];
+      if (p.target == ChoiceTarget::kFlow) {
+        if (flows.count(p.flow)) out.push_back({i, same_effect_options(p, current)});
+      } else if (p.target == ChoiceTarget::kRemoteAccess) {
+        if (accesses.count({p.system, p.party}))
+          out.push_back({i, same_effect_options(p, current)});
+      } else if (inherited.count(p.system)) {
+        out.push_back({i, same_effect_options(p, current)});
+      } else if (auto it = used.find(p.system); it != used.end()) {
+        std::vector<std::size_t> keeps;
+        for (std::size_t o = 0; o < p.options.size(); ++o) {
+          if (o == current || same_effect(p.options[o], p.options[current]) ||
+              keeps_placements(p, p.options[o], p.options[current], it->second.placements,
+                               it->second.replicated_into))
+            keeps.push_back(o);
+        }
+        out.push_back({i, std::move(keeps)});
+      }
+    }
+    return out;
+  }
+
+ private:
+  // The regions a system has under an option: the option's, or those the model writes.
+  Json regions_under(const ChoicePoint& p, const ChoiceOption& o) const {
+    if (o.set.contains("regions")) return o.set["regions"];
+    const Json::json_pointer ptr(p.target_pointer + "/regions");
+    return document_.contains(ptr) ? document_.at(ptr) : Json();
+  }
+
+  static const Json* region_entry(const Json& regions, const Id& location) {
+    if (!regions.is_array()) return nullptr;
+    for (const auto& r : regions)
+      if (r.is_object() && r.value("location", "") == location) return &r;
+    return nullptr;
+  }
+
+  bool keeps_placements(const ChoicePoint& p, const ChoiceOption& o, const ChoiceOption& current,
+                        const std::map<Id, RegionRole>& placements,
+                        const std::set<Id>& replicated_into) const {
+    Json a = o.set, b = current.set;
+    a.erase("regions");
+    b.erase("regions");
+    if (a != b || o.add_safeguards != current.add_safeguards || o.drop != current.drop)
+      return false;
+    const Json mine = regions_under(p, o), now = regions_under(p, current);
+    for (const auto& [location, role] : placements) {
+      const Json* e = region_entry(mine, location);
+      if (!e || e->value("role", "primary") != to_string(role)) return false;
+      if (!replicated_into.count(location)) continue;
+      const Json* n = region_entry(now, location);
+      const Json none = Json::array();
+      if (!n || e->value("safeguards", none) != n->value("safeguards", none)) return false;
+    }
+    return true;
+  }
+
+  const std::vector<ChoicePoint>& points_;
+  const ChoiceSelection& selection_;
+  const Json& document_;
+  const TransferModel& model_;
+  std::map<std::string, const GraphNode*> nodes_;
+  std::map<std::string, std::pair<const GraphEdge*, const GraphNode*>> edges_;
+};
+
+// The choice points a model that does not load depends on: the systems named by the errors'
+// pointers and those they run on (hosting regions, tier order, cycles); anything else, all.
+Terms load_dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
+                        const Json& patched, const Diagnostics& errors) {
+  std::set<Id> systems;
+  bool all = false;
+  const Json* list = patched.contains("systems") ? &patched["systems"] : nullptr;
+  for (const auto& d : errors.items()) {
+    if (d.severity != Severity::kError) continue;
+    const std::string prefix = "/systems/";
+    std::size_t index = 0;
+    bool ok = d.pointer.rfind(prefix, 0) == 0 && list && list->is_array();
+    if (ok) {
+      try {
+        index = std::stoul(d.pointer.substr(prefix.size()));
+        ok = index < list->size() && (*list)[index].contains("id");
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      all = true;
+      break;
+    }
+    systems.insert((*list)[index]["id"].get<std::string>());
+  }
+  Terms out;
+  if (!all) {
+    std::map<Id, Id> runs_on;
+    for (const auto& s : *list) {
+      if (s.contains("id") && s.contains("runs_on") && s["runs_on"].is_string())
+        runs_on[s["id"].get<std::string>()] = s["runs_on"].get<std::string>();
+    }
+    std::vector<Id> todo(systems.begin(), systems.end());
+    while (!todo.empty()) {
+      const Id id = todo.back();
+      todo.pop_back();
+      auto it = runs_on.find(id);
+      if (it != runs_on.end() && systems.insert(it->second).second) todo.push_back(it->second);
+    }
+  }
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (all || (points[i].target == ChoiceTarget::kSystem && systems.count(points[i].system)))
+      out.push_back({i, same_effect_options(points[i], selection[i])});
+  }
+  return out;
+}
+
+// --- the planner ----------------------------------------------------------------------------
+
+struct Nogood {
+  Terms terms;  // not one of `keeps` at every point at once
+  Requirement requirement;
+};
+
+class Planner {
+ public:
+  Planner(const Json& document, const std::filesystem::path& file, const ReferenceData& reference,
+          const RuleBase& rules, const PlanRequest& request, std::vector<ChoicePoint> points,
+          std::vector<Date> dates)
+      : document_(document),
+        file_(file),
+        reference_(reference),
+        rules_(rules),
+        request_(request),
+        points_(std::move(points)),
+        dates_(std::move(dates)),
+        opt_(ctx_) {
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      std::vector<z3::expr> row;
+      z3::expr_vector vec(ctx_);
+      for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+        row.push_back(
+            ctx_.bool_const(("x_" + std::to_string(i) + "_" + std::to_string(j)).c_str()));
+        vec.push_back(row.back());
+      }
+      add_hard(z3::atleast(vec, 1));
+      add_hard(z3::atmost(vec, 1));
+      x_.push_back(std::move(row));
+    }
+    z3::expr cost = ctx_.real_val(0);
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+        const ChoiceOption& o = points_[i].options[j];
+        cost = cost + z3::ite(x_[i][j], ctx_.real_val(decimal(o.cost).c_str()), ctx_.real_val(0));
+        if (o.latency_ms && request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
+          add_hard(!x_[i][j]);
+      }
+    }
+    // Cheapest first; among plans of one cost, the lowest latency (fastest_at_cost).
+    cost_ = cost;
+    opt_.minimize(cost);
+  }
+
+  // Among the selections as cheap as `cheapest`'s, one whose latency (the largest of its options')
+  // is the least: a binary search over the latencies the options give, each step the cheapest
+  // selection without the options slower than the bound. (Z3 4.8's lexicographic optimisation
+  // is not optimal for a second objective, and optimising the latency directly is slow.)
+  z3::model fastest_at_cost(const z3::model& cheapest) {
+    const z3::expr cost = cheapest.eval(cost_, true);
+    std::vector<double> values{0};
+    for (const auto& p : points_)
+      for (const auto& o : p.options)
+        if (o.latency_ms) values.push_back(*o.latency_ms);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    z3::model best = cheapest;
+    std::size_t lo = 0, hi = values.size() - 1;  // values[hi] is always achievable
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      opt_.push();
+      forbid_slower_than(values[mid], false);
+      bool same_cost = false;
+      if (opt_.check() == z3::sat) {
+        const z3::model m = opt_.get_model();
+        same_cost = (m.eval(cost_, true) == cost).simplify().is_true();
+        if (same_cost) best = m;
+      }
+      opt_.pop();
+      if (same_cost) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return best;
+  }
+
+  // No option with a latency above `bound` (or at it, when `strict`).
+  void forbid_slower_than(double bound, bool strict) {
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+        const double l = points_[i].options[j].latency_ms.value_or(0);
+        if (l > bound || (strict && l >= bound)) opt_.add(!x_[i][j]);
+      }
+    }
+  }
+
+  void add_hard(const z3::expr& e) { opt_.add(e); }
+
+  PlanResult run() {
+    PlanResult result;
+    result.dates = dates_;
+    for (const auto& p : points_) {
+      const std::uint64_t n = p.options.size();
+      result.stats.combinations = (n != 0 && result.stats.combinations > UINT64_MAX / n)
+                                      ? UINT64_MAX
+                                      : result.stats.combinations * n;
+    }
+    auto best = next_feasible();
+    if (!best) {
+      result.status = PlanStatus::kInfeasible;
+      result.core = core();
+    } else {
+      result.status = PlanStatus::kOptimal;
+      result.best = make_plan(*best);
+      explain(*result.best);
+      if (has_latencies() && request_.pareto) result.pareto = pareto(*best);
+      ChoiceSelection last = *best;
+      for (std::size_t k = 0; k < request_.alternatives; ++k) {
+        block(last);
+        auto alt = next_feasible();
+        if (!alt) break;
+        result.alternatives.push_back(make_plan(*alt));
+        last = *alt;
+      }
+    }
+    stats_.nogoods = nogoods_.size();
+    result.stats = merge(result.stats);
+    result.points = std::move(points_);
+    return result;
+  }
+
+ private:
+  static ChoiceSelection selection_of(const Plan& p) {
+    ChoiceSelection s(p.choices.size());
+    for (std::size_t i = 0; i < p.choices.size(); ++i) s[i] = p.choices[i].option;
+    return s;
+  }
+
+  PlanStats merge(PlanStats s) const {
+    s.iterations = stats_.iterations;
+    s.selections = stats_.selections;
+    s.checks = stats_.checks;
+    s.nogoods = stats_.nogoods;
+    s.optimise_ms = stats_.optimise_ms;
+    s.check_ms = stats_.check_ms;
+    return s;
+  }
+
+  bool has_latencies() const {
+    for (const auto& p : points_)
+      for (const auto& o : p.options)
+        if (o.latency_ms) return true;
+    return false;
+  }
+
+  void progress(std::string_view phase) const {
+    if (request_.progress) request_.progress(phase, stats_.selections, 0);
+  }
+
+  // The cheapest selection the learned constraints allow that checks clean; nullopt when none.
+  std::optional<ChoiceSelection> next_feasible() {
+    for (;;) {
+      const auto t = Clock::now();
+      ++stats_.iterations;
+      const z3::check_result r = opt_.check();
+      stats_.optimise_ms += ms_since(t);
+      if (r == z3::unsat) return std::nullopt;
+      if (r == z3::unknown)
+        throw std::runtime_error(
+            "the optimiser gave up after " + std::to_string(stats_.iterations) +
+            " rounds: " + std::string(Z3_optimize_get_reason_unknown(ctx_, opt_)));
+      z3::model m = opt_.get_model();
+      if (has_latencies()) m = fastest_at_cost(m);
+      ChoiceSelection sel(points_.size(), 0);
+      for (std::size_t i = 0; i < points_.size(); ++i) {
+        for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+          if (m.eval(x_[i][j], true).is_true()) sel[i] = j;
+        }
+      }
+      progress("checking a selection");
+      const Outcome& o = evaluate(sel);
+      if (o.clean()) return sel;
+      std::size_t added = 0;
+      if (!o.loads) {
+        Requirement q;
+        q.at = dates_.front();
+        q.load_errors = o.load_errors;
+        added += learn(sel, o.load_depends, std::move(q));
+      }
+      for (const auto& b : o.bad) {
+        Requirement q;
+        q.finding = b.finding;
+        q.at = b.at;
+        added += learn(sel, b.depends, std::move(q));
+      }
+      if (added == 0) {
+        // Cannot happen when the dependencies are right (a nogood always cuts the selection
+        // it came from); never loop on it.
+        throw std::logic_error("the planner learned nothing from a failing selection");
+      }
+    }
+  }
+
+  // Adds the nogood `terms` (learned from `sel`); returns 1 when it is new.
+  std::size_t learn(const ChoiceSelection& sel, const Terms& terms, Requirement requirement) {
+    std::vector<std::pair<std::size_t, std::vector<std::size_t>>> key;
+    for (const auto& t : terms) key.emplace_back(t.point, t.keeps);
+    if (!seen_nogoods_.insert(key).second) return 0;
+    for (const auto& t : terms) {
+      requirement.selection.push_back({t.point, sel[t.point]});
+      requirement.points.push_back(t.point);
+      requirement.keeps.push_back(t.keeps);
+    }
+    add_hard(clause(terms));
+    nogoods_.push_back({terms, std::move(requirement)});
+    return 1;
+  }
+
+  // At least one point takes an option outside its `keeps`.
+  z3::expr clause(const Terms& terms) {
+    z3::expr_vector lits(ctx_);
+    for (const auto& t : terms) {
+      for (std::size_t o = 0; o < x_[t.point].size(); ++o)
+        if (std::find(t.keeps.begin(), t.keeps.end(), o) == t.keeps.end())
+          lits.push_back(x_[t.point][o]);
+    }
+    return lits.empty() ? ctx_.bool_val(false) : z3::mk_or(lits);
+  }
+
+  void block(const ChoiceSelection& sel) {
+    Terms all;
+    for (std::size_t i = 0; i < sel.size(); ++i) all.push_back({i, {sel[i]}});
+    add_hard(clause(all));
+  }
+
+  const Outcome& evaluate(const ChoiceSelection& sel) {
+    if (auto it = cache_.find(sel); it != cache_.end()) return it->second;
+    const auto t = Clock::now();
+    ++stats_.selections;
+    Outcome out;
+    const Json patched = document_.patch(selection_patch(document_, points_, sel));
+    auto loaded = load_model_json(patched, file_, reference_);
+    if (!loaded.model) {
+      out.loads = false;
+      for (const auto& d : loaded.diagnostics.items())
+        if (d.severity == Severity::kError) out.load_errors.add(d);
+      out.load_depends = load_dependencies(points_, sel, patched, out.load_errors);
+    } else {
+      PathChecker checker(*loaded.model, rules_);
+      Dependencies deps(points_, sel, document_, *loaded.model, checker.graph());
+      CheckOptions options;
+      options.keep_compliant = false;
+      options.threads = request_.threads;
+      options.solver_resource_limit = request_.solver_resource_limit;
+      for (Date at : dates_) {
+        ++stats_.checks;
+        const CheckResult r = checker.check(at, options);
+        out.checks.push_back({at, r.summary});
+        bool implicit_starts = false;
+        for (const auto& w : r.warnings.items()) implicit_starts |= w.code == "XB-CHECK-001";
+        for (const auto& f : r.findings) {
+          const bool bad = f.verdict == Verdict::kViolation ||
+                           (request_.forbid_undetermined && f.verdict == Verdict::kUndetermined);
+          if (bad) out.bad.push_back({f, at, deps.of(f, implicit_starts)});
+        }
+      }
+    }
+    stats_.check_ms += ms_since(t);
+    return cache_.emplace(sel, std::move(out)).first->second;
+  }
+
+  Plan make_plan(const ChoiceSelection& sel) {
+    Plan p;
+    std::optional<double> latency;
+    for (std::size_t i = 0; i < sel.size(); ++i) {
+      p.choices.push_back({i, sel[i]});
+      const ChoiceOption& o = points_[i].options[sel[i]];
+      p.cost += o.cost;
+      if (o.latency_ms) latency = std::max(latency.value_or(0), *o.latency_ms);
+    }
+    p.latency_ms = latency;
+    p.patch = selection_patch(document_, points_, sel);
+    p.checks = evaluate(sel).checks;
+    return p;
+  }
+
+  // For every choice that costs more than its point's cheapest option: what the cheapest one
+  // would break, with everything else as planned.
+  void explain(Plan& plan) {
+    for (std::size_t i = 0; i < plan.choices.size(); ++i) {
+      const auto& options = points_[i].options;
+      std::size_t cheapest = 0;
+      for (std::size_t j = 1; j < options.size(); ++j)
+        if (options[j].cost < options[cheapest].cost) cheapest = j;
+      if (options[cheapest].cost >= options[plan.choices[i].option].cost) continue;
+      ChoiceSelection sel = selection_of(plan);
+      sel[i] = cheapest;
+      const Outcome& o = evaluate(sel);
+      Plan::Reason reason{i, {}, dates_.front()};
+      std::set<std::string> seen;  // one example per rule
+      for (const auto& b : o.bad) {
+        if (reason.avoids.size() >= 3) break;
+        if (!seen.insert(b.finding.rule_id).second) continue;
+        if (reason.avoids.empty()) reason.at = b.at;
+        reason.avoids.push_back(b.finding);
+      }
+      plan.reasons.push_back(std::move(reason));
+    }
+  }
+
+  // The cost/latency front: the cheapest plan, then the cheapest plan strictly faster than the
+  // last one found, until none is. Each point is the cheapest at its latency (lexicographic
+  // optimisation breaks cost ties by latency), so no point dominates another.
+  std::vector<Plan> pareto(const ChoiceSelection& best) {
+    std::vector<Plan> front;
+    front.push_back(make_plan(best));
+    opt_.push();
+    for (;;) {
+      const double bound = front.back().latency_ms.value_or(0);
+      if (bound <= 0) break;
+      forbid_slower_than(bound, true);
+      auto next = next_feasible();
+      if (!next) break;
+      front.push_back(make_plan(*next));
+    }
+    opt_.pop();
+    // Nogoods learned inside the scope are facts about the model: keep them.
+    for (const auto& n : nogoods_) add_hard(clause(n.terms));
+    return front;
+  }
+
+  // A minimal set of learned requirements that no selection meets at once (deletion-based
+  // minimisation of Z3's unsat core), with the latency limit and one option per point.
+  std::vector<Requirement> core() {
+    z3::solver s(ctx_);
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      z3::expr_vector vec(ctx_);
+      for (const auto& v : x_[i]) vec.push_back(v);
+      s.add(z3::atleast(vec, 1));
+      s.add(z3::atmost(vec, 1));
+      for (std::size_t j = 0; j < points_[i].options.size(); ++j) {
+        const auto& o = points_[i].options[j];
+        if (o.latency_ms && request_.max_latency_ms && *o.latency_ms > *request_.max_latency_ms)
+          s.add(!x_[i][j]);
+      }
+    }
+    std::vector<z3::expr> guards;
+    z3::expr_vector assumptions(ctx_);
+    for (std::size_t k = 0; k < nogoods_.size(); ++k) {
+      guards.push_back(ctx_.bool_const(("g_" + std::to_string(k)).c_str()));
+      s.add(z3::implies(guards.back(), clause(nogoods_[k].terms)));
+      assumptions.push_back(guards.back());
+    }
+    if (s.check(assumptions) != z3::unsat) {
+      throw std::logic_error("the planner found no plan, yet its constraints are satisfiable");
+    }
+    std::vector<std::size_t> in_core;
+    {
+      const z3::expr_vector c = s.unsat_core();
+      for (std::size_t k = 0; k < guards.size(); ++k) {
+        for (unsigned m = 0; m < c.size(); ++m) {
+          if (z3::eq(c[m], guards[k])) {
+            in_core.push_back(k);
+            break;
+          }
+        }
+      }
+    }
+    for (std::size_t pos = 0; pos < in_core.size();) {
+      z3::expr_vector trial(ctx_);
+      for (std::size_t q = 0; q < in_core.size(); ++q)
+        if (q != pos) trial.push_back(guards[in_core[q]]);
+      if (s.check(trial) == z3::unsat) {
+        in_core.erase(in_core.begin() + static_cast<long>(pos));
+      } else {
+        ++pos;
+      }
+    }
+    std::vector<Requirement> out;
+    for (std::size_t k : in_core) out.push_back(nogoods_[k].requirement);
+    if (out.empty()) {
+      // Only the latency limit: the points it leaves without an option.
+      for (std::size_t i = 0; i < points_.size(); ++i) {
+        bool any = false;
+        for (const auto& o : points_[i].options)
+          any |= !(o.latency_ms && request_.max_latency_ms &&
+                   *o.latency_ms > *request_.max_latency_ms);
+        if (!any) {
+          Requirement q;
+          q.at = dates_.front();
+          q.points = {i};
+          out.push_back(std::move(q));
+        }
+      }
+    }
+    return out;
+  }
+
+  const Json& document_;
+  const std::filesystem::path& file_;
+  const ReferenceData& reference_;
+  const RuleBase& rules_;
+  const PlanRequest& request_;
+  std::vector<ChoicePoint> points_;
+  std::vector<Date> dates_;
+  z3::context ctx_;
+  z3::optimize opt_;  // minimises the cost
+  z3::expr cost_{ctx_};
+  std::vector<std::vector<z3::expr>> x_;
+  std::map<ChoiceSelection, Outcome> cache_;
+  std::vector<Nogood> nogoods_;
+  std::set<std::vector<std::pair<std::size_t, std::vector<std::size_t>>>> seen_nogoods_;
+  PlanStats stats_;
+};
+
+}  // namespace
+
+namespace {
+
+// The SCC module a relationship calls for (docs/model-format.md: 1 C→C, 2 C→P, 3 P→P, 4 P→C).
+int scc_module(const Unknowable<Relationship>& r) {
+  if (!r.known()) return 2;
+  switch (r.value()) {
+    case Relationship::kControllerToController:
+      return 1;
+    case Relationship::kProcessorToProcessor:
+      return 3;
+    case Relationship::kProcessorToController:
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+// Every safeguard a repair may add, written as the model format wants it. Which of them a rule
+// accepts is the rule packs' business: the checker judges each selection.
+std::vector<Json> safeguard_templates(int module) {
+  std::vector<Json> out;
+  out.push_back({{"type", "scc"}, {"set", "2021/914"}, {"module", module}});
+  for (const char* type : {"tia", "bcr", "ad_hoc_clauses", "code_of_conduct", "certification",
+                           "provision_record", "receipt_record", "transfer_notice"})
+    out.push_back({{"type", type}});
+  out.push_back({{"type", "consent"}, {"informed", true}, {"explicit", true}});
+  out.push_back(
+      {{"type", "appi_standard_system"}, {"basis", "contract"}, {"periodic_check", true}});
+  return out;
+}
+
+ChoicePoint binary_point(const std::string& id, const std::string& name, ChoiceTarget target,
+                         const std::string& target_pointer, ChoiceOption change) {
+  ChoicePoint p;
+  p.id = id;
+  p.name = name;
+  p.target = target;
+  p.target_pointer = target_pointer;
+  p.pointer = "";
+  ChoiceOption keep;
+  keep.id = "keep";
+  change.cost = 1;
+  p.options = {keep, std::move(change)};
+  return p;
+}
+
+}  // namespace
+
+std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel& model,
+                                       const RuleBase& rules, const std::vector<Date>& dates,
+                                       const PlanRequest& request,
+                                       const std::vector<ChoicePoint>& existing) {
+  // The flows and remote accesses where the model as written breaks a rule at some date.
+  std::set<std::string> failing;
+  {
+    PathChecker checker(model, rules);
+    CheckOptions options;
+    options.keep_compliant = false;
+    options.explain = Explain::kOnePerIssue;
+    options.threads = request.threads;
+    for (Date at : dates) {
+      const CheckResult r = checker.check(at, options);
+      for (const auto& f : r.findings) {
+        if (f.verdict == Verdict::kViolation ||
+            (request.forbid_undetermined && f.verdict == Verdict::kUndetermined))
+          failing.insert(f.model_pointer);
+      }
+    }
+  }
+  std::set<std::string> taken;
+  for (const auto& p : existing) taken.insert(p.target_pointer);
+  std::vector<ChoicePoint> out;
+  auto add_points = [&](ChoiceTarget target, const std::string& pointer, const std::string& label,
+                        const std::vector<Safeguard>* present, bool unknown_safeguards, int module,
+                        const RemoteAccess* access) {
+    if (taken.count(pointer)) return;  // the model's own choice point decides it
+    const std::string base = "repair:" + pointer.substr(1);
+    if (!unknown_safeguards) {
+      for (const Json& s : safeguard_templates(module)) {
+        const std::string type = s["type"];
+        bool has = false;
+        for (const auto& g : *present) has |= to_string(g.type) == type;
+        if (has) continue;
+        ChoiceOption add;
+        add.id = "add-" + type;
+        add.add_safeguards = Json::array({s});
+        out.push_back(binary_point(base + ":" + type, "add `" + type + "` to " + label, target,
+                                   pointer, std::move(add)));
+      }
+    }
+    if (access && !(access->clear_text.known() && !access->clear_text.value())) {
+      ChoiceOption encrypted;
+      encrypted.id = "encrypted-only";
+      encrypted.set["clear_text"] = false;
+      out.push_back(binary_point(base + ":clear_text", "encrypted-only access for " + label, target,
+                                 pointer, std::move(encrypted)));
+    }
+    ChoiceOption drop;
+    drop.id = "drop";
+    drop.drop = true;
+    out.push_back(binary_point(base + ":drop", "drop " + label, target, pointer, std::move(drop)));
+  };
+  for (const auto& f : model.flows) {
+    if (!failing.count(f.pointer)) continue;
+    add_points(ChoiceTarget::kFlow, f.pointer, "flow `" + f.id + "`", &f.safeguards,
+               f.safeguards_unknown, scc_module(f.relationship), nullptr);
+    for (auto& p : out)
+      if (p.target_pointer == f.pointer) p.flow = f.id;
+  }
+  for (const auto& s : model.systems) {
+    for (const auto& a : s.remote_access) {
+      if (!failing.count(a.pointer)) continue;
+      add_points(ChoiceTarget::kRemoteAccess, a.pointer,
+                 "remote access of `" + a.party + "` to `" + s.id + "`", &a.safeguards, false, 2,
+                 &a);
+      for (auto& p : out) {
+        if (p.target_pointer != a.pointer) continue;
+        p.system = s.id;
+        p.party = a.party;
+      }
+    }
+  }
+  // Copies into replica, backup and failover regions: one point per system, whose options add
+  // one safeguard to every such region, or keep only the primary regions.
+  for (const auto& s : model.systems) {
+    if (!failing.count(s.pointer + "/regions") || taken.count(s.pointer)) continue;
+    const Json::json_pointer where(s.pointer + "/regions");
+    if (!document.contains(where) || !document.at(where).is_array()) continue;
+    const Json& regions = document.at(where);
+    ChoicePoint p;
+    p.id = "repair:" + s.pointer.substr(1) + ":regions";
+    p.name = "what covers the copies of system `" + s.id + "`";
+    p.target = ChoiceTarget::kSystem;
+    p.system = s.id;
+    p.target_pointer = s.pointer;
+    ChoiceOption keep;
+    keep.id = "keep";
+    p.options.push_back(keep);
+    for (const Json& t : safeguard_templates(2)) {
+      const std::string type = t["type"];
+      Json changed = regions;
+      bool any = false;
+      for (auto& r : changed) {
+        if (!r.is_object() || r.value("role", "primary") == "primary") continue;
+        Json& list = r["safeguards"];
+        if (!list.is_array()) list = Json::array();
+        bool has = false;
+        for (const auto& g : list) has |= g.is_object() && g.value("type", "") == type;
+        if (has) continue;
+        list.push_back(t);
+        any = true;
+      }
+      if (!any) continue;
+      ChoiceOption o;
+      o.id = "copies-" + type;
+      o.cost = 1;
+      o.set["regions"] = changed;
+      p.options.push_back(std::move(o));
+    }
+    Json primaries = Json::array();
+    for (const auto& r : regions)
+      if (r.is_object() && r.value("role", "primary") == "primary") primaries.push_back(r);
+    if (!primaries.empty() && primaries.size() < regions.size()) {
+      ChoiceOption o;
+      o.id = "primary-regions-only";
+      o.cost = 1;
+      o.set["regions"] = primaries;
+      p.options.push_back(std::move(o));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<Date> plan_dates(const RuleBase& rules, const Json& document, Date at, Date until) {
+  std::set<Date> cuts;
+  for (const auto& item : catalogue(rules)) {
+    if (item.valid.from) cuts.insert(*item.valid.from);
+    if (item.valid.to) cuts.insert(*item.valid.to);
+  }
+  for (const Rule* r : rules.rules) {
+    expr_dates(r->applies, cuts);
+    for (const auto& route : r->requires_any) expr_dates(route.expr, cuts);
+  }
+  for (const auto& [name, d] : rules.definitions) expr_dates(d->expr, cuts);
+  for (const auto& [name, f] : rules.facts)
+    for (const auto& e : f->entries)
+      if (e.when) expr_dates(*e.when, cuts);
+  json_dates(document, cuts);
+  std::vector<Date> out{at};
+  for (Date d : cuts)
+    if (d > at && d <= until) out.push_back(d);
+  return out;
+}
+
+PlanResult plan(const Json& document, const std::filesystem::path& file,
+                const ReferenceData& reference, const RuleBase& rules, const PlanRequest& request) {
+  if (request.until < request.at)
+    throw std::invalid_argument("the planning window ends (" + request.until.to_string() +
+                                ") before it starts (" + request.at.to_string() + ")");
+  auto base = load_model_json(document, file, reference);
+  if (!base.model) {
+    for (const auto& d : base.diagnostics.items())
+      if (d.severity == Severity::kError) throw InputError(d);
+    throw std::invalid_argument("the model does not load");
+  }
+  Diagnostics diags;
+  auto points = read_choices(document, *base.model, file, reference, diags, false);
+  auto dates = plan_dates(rules, document, request.at, request.until);
+  if (request.repair) {
+    auto more = repair_points(document, *base.model, rules, dates, request, points);
+    points.insert(points.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  }
+  Planner planner(document, file, reference, rules, request, std::move(points), std::move(dates));
+  return planner.run();
+}
+
+}  // namespace xborder
