@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "model/model_sources.hpp"
+
 namespace xborder {
 
 using nlohmann::json;
@@ -110,6 +112,22 @@ json model_json(const TransferModel& m) {
 
 }  // namespace
 
+json provenance_json(const TransferModel& model) {
+  json out = json::array();
+  for (const auto& [model_pointer, p] : provenance_table(model)) {
+    json entry{{"model_pointer", model_pointer},
+               {"file", p.file.generic_string()},
+               {"pointer", p.pointer}};
+    if (p.line > 0) {
+      entry["line"] = p.line;
+      entry["column"] = p.column;
+    }
+    if (!p.address.empty()) entry["address"] = p.address;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 json make_report_input(const CheckResult& result, const ReportContext& context,
                        const TransferGraph& graph, const TransferModel& model,
                        const ReferenceData& reference) {
@@ -118,6 +136,7 @@ json make_report_input(const CheckResult& result, const ReportContext& context,
              {"graph", graph_to_json(graph)},
              {"model", model_json(model)}};
   input["model"]["file"] = context.model_file;
+  input["model"]["sources"] = provenance_json(model);
   std::set<std::string> codes;
   for (const auto& n : input["graph"]["nodes"]) {
     if (n["country"].is_string()) codes.insert(n["country"].get<std::string>());

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/model_loader.hpp"
+#include "model/model_sources.hpp"
 #include "model/reference_data.hpp"
 #include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
@@ -181,17 +182,17 @@ class Model {
 std::shared_ptr<Model> load_model_file(const std::filesystem::path& file) {
   const py::gil_scoped_release release;
   auto ref = reference_data();
-  return std::make_shared<Model>(xborder::load_model(file, *ref), file.generic_string());
+  return std::make_shared<Model>(xborder::load_model_files({file}, *ref), file.generic_string());
 }
 
-// `label` stands for the file in diagnostics ("<string>", "<dict>").
+// `label` stands for the file in diagnostics ("<string>", "<dict>"); the text is JSON or YAML.
 std::shared_ptr<Model> load_model_text(const std::string& text, const std::string& label) {
   const py::gil_scoped_release release;
   auto ref = reference_data();
   xborder::Diagnostics diags;
-  auto doc = xborder::parse_json_text(text, label, diags, "XB-MODEL");
+  auto doc = xborder::parse_model_document(text, label, diags);
   if (!doc) fail(diags);
-  auto loaded = xborder::load_model_json(*doc, label, *ref);
+  auto loaded = xborder::load_model_documents({*doc}, *ref);
   loaded.diagnostics.append(diags);
   return std::make_shared<Model>(std::move(loaded), label);
 }
