@@ -9,6 +9,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "importers/subprocessors.hpp"
 #include "importers/terraform.hpp"
 #include "model/json_reader.hpp"
 #include "model/model_sources.hpp"
@@ -200,7 +201,16 @@ ModelLoadResult load_model_input(ModelInput& input, const ReferenceData& referen
                                             overlay ? &*overlay : nullptr, result.diagnostics);
       if (imported) documents.push_back(std::move(imported->document));
     }
-  } else if (input.overlay) {
+  }
+  for (const auto& list : input.vendors) {
+    SubprocessorOptions options;
+    if (input.exporter) options.exporter = *input.exporter;
+    if (auto doc = import_subprocessors_file(list, reference, options, result.diagnostics))
+      documents.push_back(std::move(*doc));
+  }
+  if (input.exporter && input.vendors.empty())
+    throw UsageError{"`--exporter` names who sends data to the vendors of `--vendors LIST.csv`"};
+  if (input.infra.empty() && input.overlay) {
     throw UsageError{
         "`--overlay` says what Terraform plans cannot: give it with `--infra PLAN.json`"};
   }

@@ -95,6 +95,9 @@ struct ModelInput {
   // overlay (--overlay FILE) saying what the plans cannot.
   std::vector<std::string> infra;
   std::optional<std::string> overlay;
+  // --vendors LIST.csv (repeatable): sub-processor lists merged in; --exporter ID sends them data.
+  std::vector<std::string> vendors;
+  std::optional<std::string> exporter;
   [[nodiscard]] bool given() const { return !arguments.empty(); }
   [[nodiscard]] bool from_stdin() const;
   // The name diagnostics and reports use for the model: the first input's path, or "<stdin>".

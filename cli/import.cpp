@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "importers/subprocessors.hpp"
 #include "importers/terraform.hpp"
 
 namespace xborder::cli {
@@ -55,6 +56,31 @@ int run_import_terraform(ImportTerraformArgs& a) {
   return kExitOk;
 }
 
+struct ImportSubprocessorsArgs {
+  std::string list;
+  std::string exporter;
+  std::string format = "yaml";
+  ErrorFormat error_format;
+};
+
+int run_import_subprocessors(ImportSubprocessorsArgs& a) {
+  const bool json_errors = a.error_format.json();
+  if (a.format != "yaml" && a.format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto doc = import_subprocessors_file(a.list, *reference, {a.exporter}, diags);
+  if (!doc || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (a.format == "yaml")
+    std::cout << "# Imported from " << a.list
+              << " by `xborder import subprocessors`; merge it with "
+              << "your model: xborder check model.yaml THIS-FILE (or check --vendors LIST)\n";
+  std::cout << doc->json.dump(2) << "\n";
+  return kExitOk;
+}
+
 void declare_import(CLI::App& command) {
   command.require_subcommand(1);
   auto& terraform = *command.add_subcommand(
@@ -75,13 +101,34 @@ void declare_import(CLI::App& command) {
   set_example(terraform,
               "terraform show -json plan.out > plan.json && xborder import terraform plan.json");
   set_run(terraform, [args] { return run_import_terraform(*args); });
+  auto& subprocessors =
+      *command.add_subcommand("subprocessors", "a sub-processor list (CSV) as a part of a model");
+  auto sub_args = std::make_shared<ImportSubprocessorsArgs>();
+  subprocessors
+      .add_option("LIST", sub_args->list,
+                  "the list: vendor, country, service, access, … (docs/import-subprocessors.md)")
+      ->type_name("FILE.csv")
+      ->required();
+  subprocessors
+      .add_option("--exporter", sub_args->exporter,
+                  "the party or system of your model that sends the data (default: a party of "
+                  "unknown country)")
+      ->type_name("ID");
+  subprocessors.add_option("--format", sub_args->format, "yaml (with a comment) or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(subprocessors, sub_args->error_format);
+  set_example(subprocessors, "xborder import subprocessors vendors.csv --exporter shop");
+  set_run(subprocessors, [sub_args] { return run_import_subprocessors(*sub_args); });
   set_example(command, "xborder import terraform plan.json --overlay overlay.yaml");
 }
 
 }  // namespace
 
 CommandSpec import_command() {
-  return {"import", "turn a foreign description of systems into a part of a model (terraform)",
+  return {"import",
+          "turn a foreign description of systems into a part of a model (terraform, "
+          "subprocessors)",
           declare_import};
 }
 

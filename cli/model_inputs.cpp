@@ -31,6 +31,15 @@ CLI::Option* declare_model(CLI::App& command, ModelInput& model) {
                   "what the plans cannot say: the account owner, the data sets in each resource "
                   "(docs/import-terraform.md)")
       ->type_name("OVERLAY.yaml");
+  command
+      .add_option("--vendors", model.vendors,
+                  "a sub-processor list (CSV, docs/import-subprocessors.md) merged into the model "
+                  "(repeatable)")
+      ->type_name("FILE.csv");
+  command
+      .add_option("--exporter", model.exporter,
+                  "the party or system of the model that sends data to the vendors of --vendors")
+      ->type_name("ID");
   return command
       .add_option("MODEL", model.arguments,
                   "the transfer model, JSON or YAML; several files are merged into one map; `-` "

@@ -41,6 +41,9 @@ bool overwrites_an_input(const ReportArgs& a, Diagnostics& diags) {
   if (a.output.empty()) return false;
   std::vector<std::filesystem::path> inputs = a.source.policies;
   for (const auto& file : a.model.files()) inputs.push_back(file);
+  for (const auto& file : a.model.infra) inputs.emplace_back(file);
+  for (const auto& file : a.model.vendors) inputs.emplace_back(file);
+  if (a.model.overlay) inputs.emplace_back(*a.model.overlay);
   if (!a.from.empty()) inputs.emplace_back(a.from);
   for (const auto& input : inputs) {
     std::error_code ec;

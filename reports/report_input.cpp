@@ -1,5 +1,6 @@
 #include "reports/report_input.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "model/model_sources.hpp"
@@ -126,6 +127,29 @@ json provenance_json(const TransferModel& model) {
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::vector<std::pair<std::string, Provenance>> provenance_from_json(const json& input) {
+  std::vector<std::pair<std::string, Provenance>> table;
+  if (!input.is_object() || !input.contains("model") || !input["model"].is_object()) return table;
+  const auto it = input["model"].find("sources");
+  if (it == input["model"].end() || !it->is_array()) return table;
+  auto text = [](const json& j, const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  for (const auto& s : *it) {
+    if (!s.is_object()) continue;
+    Provenance p;
+    p.file = text(s, "file");
+    p.pointer = text(s, "pointer");
+    if (s.contains("line") && s["line"].is_number_integer()) p.line = s["line"].get<int>();
+    if (s.contains("column") && s["column"].is_number_integer()) p.column = s["column"].get<int>();
+    p.address = text(s, "address");
+    table.emplace_back(text(s, "model_pointer"), std::move(p));
+  }
+  std::sort(table.begin(), table.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return table;
 }
 
 json make_report_input(const CheckResult& result, const ReportContext& context,

@@ -4,8 +4,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model/reference_data.hpp"
+#include "model/source_position.hpp"
 #include "model/transfer_graph.hpp"
 #include "reports/check_report.hpp"
 #include "solver/checker.hpp"
@@ -38,6 +42,10 @@ inline constexpr const char* kReportInputFormat = "xborder-report-input/1";
 // address?}], sorted by model_pointer; empty for a model read from one JSON file. Stored as
 // `model.sources` in the report input and as `sources` in `check --format json`.
 nlohmann::json provenance_json(const TransferModel& model);
+
+// `model.sources` of a report input read back as the table find_provenance takes (malformed
+// entries of a hand-edited saved input are skipped).
+std::vector<std::pair<std::string, Provenance>> provenance_from_json(const nlohmann::json& input);
 
 nlohmann::json make_report_input(const CheckResult& result, const ReportContext& context,
                                  const TransferGraph& graph, const TransferModel& model,

@@ -10,6 +10,7 @@
 #include "model/model_sources.hpp"
 #include "reports/check_report.hpp"
 #include "reports/input_view.hpp"
+#include "reports/report_input.hpp"
 
 namespace xborder {
 
@@ -392,27 +393,6 @@ json rule_json(const json& f) {
 
 }  // namespace
 
-// `model.sources` of a report input as the table find_provenance reads; malformed entries (a saved
-// input edited by hand) are skipped.
-std::vector<std::pair<std::string, Provenance>> sources_table(const json& input) {
-  std::vector<std::pair<std::string, Provenance>> table;
-  const json& sources = member(member(input, "model"), "sources");
-  if (!sources.is_array()) return table;
-  for (const auto& s : sources) {
-    if (!s.is_object()) continue;
-    Provenance p;
-    p.file = str(s, "file");
-    p.pointer = str(s, "pointer");
-    if (s.contains("line") && s["line"].is_number_integer()) p.line = s["line"].get<int>();
-    if (s.contains("column") && s["column"].is_number_integer()) p.column = s["column"].get<int>();
-    p.address = str(s, "address");
-    table.emplace_back(str(s, "model_pointer"), std::move(p));
-  }
-  std::sort(table.begin(), table.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  return table;
-}
-
 json render_sarif(const json& input, const std::string& model_text) {
   const std::string model_file = str(member(input, "model"), "file");
   return render_sarif(input, [&](const std::string& file) {
@@ -422,7 +402,7 @@ json render_sarif(const json& input, const std::string& model_text) {
 
 json render_sarif(const json& input,
                   const std::function<std::string(const std::string&)>& read_file) {
-  const auto sources = sources_table(input);
+  const auto sources = provenance_from_json(input);
   std::map<std::string, std::string> texts;  // each file read once
   auto text_of = [&](const std::string& file) -> const std::string& {
     auto [it, fresh] = texts.try_emplace(file);

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "importers/subprocessors.hpp"
 #include "importers/terraform.hpp"
 #include "solver/checker.hpp"
 #include "tests/test_support.hpp"
@@ -254,6 +255,95 @@ TEST(TerraformImport, PullRequestAddsOneFinding) {
   EXPECT_TRUE(before.empty());
   ASSERT_EQ(added.size(), 1u);
   EXPECT_EQ(added[0], "EU-GDPR-44 tf:aws_s3_bucket.uploads_replica/store customer-data");
+}
+
+}  // namespace
+}  // namespace xborder
+
+namespace xborder {
+namespace {
+
+TEST(Csv, QuotingLineBreaksAndErrors) {
+  Diagnostics diags;
+  auto rows = parse_csv(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"x, y\",\"say \"\"hi\"\"\nthere\"\r\n\r\nlast,\n",
+      "t.csv", diags, "XB-CSV");
+  ASSERT_TRUE(rows) << testing::render_all(diags);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].fields, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ((*rows)[1].fields, (std::vector<std::string>{"x, y", "say \"hi\"\nthere"}));
+  EXPECT_EQ((*rows)[2].line, 5);
+  EXPECT_EQ((*rows)[2].fields, (std::vector<std::string>{"last", ""}));
+  Diagnostics bad;
+  EXPECT_FALSE(parse_csv("a\n\"open\n", "t.csv", bad, "XB-CSV"));
+  ASSERT_TRUE(bad.has_errors());
+  EXPECT_EQ(bad.items()[0].line, 2);
+  Diagnostics after;
+  EXPECT_FALSE(parse_csv("\"a\"b\n", "t.csv", after, "XB-CSV"));
+  EXPECT_EQ(after.items()[0].code, "XB-CSV-002");
+}
+
+std::filesystem::path vendors() {
+  return testing::source_dir() / "tests" / "importers" / "subprocessors" / "vendors.csv";
+}
+
+TEST(SubprocessorList, ImportsToTheExpectedModelAndMergesWithTheBase) {
+  Diagnostics diags;
+  auto doc = import_subprocessors_file(vendors(), testing::reference(), {"shop"}, diags);
+  ASSERT_TRUE(doc) << testing::render_all(diags);
+  Json relative = doc->json;
+  testing::expect_golden(
+      testing::source_dir() / "tests" / "importers" / "subprocessors" / "expected.json",
+      relative.dump(2) + "\n");
+  EXPECT_EQ(doc->json["parties"].size(), 4u);  // Mailer Inc. once for its two services
+  auto base = read_model_document(
+      testing::source_dir() / "tests" / "importers" / "terraform" / "pull-request" / "base.yaml",
+      diags);
+  ASSERT_TRUE(base);
+  auto loaded = load_model_documents({*base, *doc}, testing::reference());
+  ASSERT_TRUE(loaded.model) << testing::render_all(loaded.diagnostics);
+  const Flow* helpdesk = nullptr;
+  for (const auto& f : loaded.model->flows)
+    if (f.id == "csv:2/remote_access") helpdesk = &f;
+  ASSERT_NE(helpdesk, nullptr);
+  EXPECT_EQ(helpdesk->source.line, 3);  // the row's line in the CSV
+  EXPECT_EQ(helpdesk->from, "crm");
+  PathChecker checker(*loaded.model, testing::shipped_rules());
+  std::set<std::string> violated;
+  for (const auto& f : checker.check(*Date::parse("2024-06-01")).findings)
+    if (f.verdict == Verdict::kViolation) violated.insert(f.rule_id + " " + f.edge);
+  // Customer data to a US e-mail vendor without a transfer tool, and support staff in India.
+  EXPECT_TRUE(violated.count("EU-GDPR-44 csv:1/hosting")) << ::testing::PrintToString(violated);
+  bool india = false;
+  for (const auto& v : violated)
+    india = india || v.find("csv:2/remote_access") != std::string::npos;
+  EXPECT_TRUE(india) << ::testing::PrintToString(violated);
+}
+
+TEST(SubprocessorList, EveryBadRowIsReportedWithLineAndColumnName) {
+  const auto file = std::filesystem::temp_directory_path() / "xborder-vendors-test.csv";
+  std::ofstream(file) << "vendor,country,service,access,colour\n"
+                         "A,UK,Mail,hosting,\n"
+                         "B,US,Support,remote,\n"
+                         "C,US,Ops,remote_access,\n";
+  Diagnostics diags;
+  EXPECT_FALSE(import_subprocessors_file(file, testing::reference(), {}, diags));
+  const Diagnostic* column = testing::find_diagnostic(diags, "XB-CSV-009", "/0/colour");
+  ASSERT_NE(column, nullptr) << testing::render_all(diags);
+  std::ofstream(file) << "vendor,country,service,access\n"
+                         "A,UK,Mail,hosting\n"
+                         "B,US,Support,remote\n"
+                         "C,US,Ops,remote_access\n";
+  Diagnostics rows;
+  EXPECT_FALSE(import_subprocessors_file(file, testing::reference(), {}, rows));
+  const Diagnostic* uk = testing::find_diagnostic(rows, "XB-CSV-010", "/1/country");
+  ASSERT_NE(uk, nullptr) << testing::render_all(rows);
+  EXPECT_EQ(uk->line, 2);
+  EXPECT_NE(uk->hint->find("GB"), std::string::npos);
+  EXPECT_NE(testing::find_diagnostic(rows, "XB-CSV-003", "/2/access"), nullptr);
+  EXPECT_NE(testing::find_diagnostic(rows, "XB-CSV-005", "/3/system"), nullptr);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

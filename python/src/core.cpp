@@ -197,6 +197,15 @@ std::shared_ptr<Model> load_model_text(const std::string& text, const std::strin
   return std::make_shared<Model>(std::move(loaded), label);
 }
 
+// A model file's document as JSON text (YAML converted as the loader reads it), for
+// `Model.document`.
+std::string model_document_json(const std::filesystem::path& file) {
+  xborder::Diagnostics diags;
+  auto doc = xborder::read_model_document(file, diags);
+  if (!doc) fail(diags);
+  return doc->json.dump();
+}
+
 std::vector<xborder::Regime> resolve_regimes(const RuleSet& rules,
                                              const std::vector<std::string>& texts,
                                              xborder::Date at,
@@ -454,6 +463,7 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("load_model_file", &load_model_file, py::arg("file"));
   m.def("load_model_text", &load_model_text, py::arg("text"), py::arg("label"));
+  m.def("model_document_json", &model_document_json, py::arg("file"));
   m.def("check", &check, py::arg("model"), py::arg("rules"), py::arg("at"), py::arg("regimes"));
   m.def("graph", &graph, py::arg("model"), py::arg("rules"), py::arg("format"));
   m.def("report", &report, py::arg("model"), py::arg("rules"), py::arg("at"), py::arg("format"));

@@ -131,6 +131,13 @@ ok = any(l["artifactLocation"]["uri"].endswith("vendor.json") and l["region"]["s
 sys.exit(0 if ok else 1)
 PY
 then pass "sarif points into the input of the finding"; else fail "sarif points into the input of the finding" "$(head -c 600 "$tmp/merged.sarif")"; fi
+"$xb" report "$tmp/base.yaml" "$tmp/vendor.json" --rules "$rules" --at 2024-06-01 --format html \
+  >"$tmp/merged.html" 2>/dev/null
+if grep -q "vendor.json:/flows/0" "$tmp/merged.html"; then
+  pass "html names the input of a finding"
+else
+  fail "html names the input of a finding" "no vendor.json:/flows/0 in the report"
+fi
 printf '{"parties": [{"id": "shop", "country": "FR"}]}\n' >"$tmp/clash.json"
 run "an id in two inputs" 2 /dev/null \
   "clash.json:/parties/0/id: error[XB-MODEL-014]: the id \`shop\` is also declared in" \
@@ -138,6 +145,18 @@ run "an id in two inputs" 2 /dev/null \
 printf '{"flows": [{"id": "x", "event": "transfer", "from": "webshop", "to": "nowhere", "datasets": ["customer-data"], "relationship": "controller_to_controller"}]}\n' >"$tmp/dangling.json"
 run "an error in the second input points there" 2 /dev/null "dangling.json:/flows/0/to: error[XB-MODEL-041]" -- \
   validate "$tmp/base.yaml" "$tmp/dangling.json" --rules "$rules"
+
+# ---- sub-processor lists (CSV)
+vendors="$root/tests/importers/subprocessors/vendors.csv"
+starter="$root/tests/importers/terraform/pull-request/base.yaml"
+run "import subprocessors" 0 /dev/null '"id": "vendor:mailer-inc"' -- import subprocessors "$vendors" --exporter shop
+run "check --vendors" 1 /dev/null "VIOLATION  EU-GDPR-44" "svc:mailer-inc/transactional-e-mail" -- \
+  check "$starter" --vendors "$vendors" --exporter shop --rules "$rules" --at 2024-06-01
+printf 'vendor,country,service,access\nA,UK,Mail,hosting\n' >"$tmp/bad-vendors.csv"
+run "a bad row" 2 /dev/null "bad-vendors.csv:2:1: /1/country: error[XB-CSV-010]: unknown country code \`UK\`" \
+  "\`GB\`" -- check "$starter" --vendors "$tmp/bad-vendors.csv" --rules "$rules"
+run "--exporter without --vendors" 2 /dev/null "\`--exporter\` names who sends data" -- \
+  check "$starter" --exporter shop --rules "$rules"
 
 # ---- xborder init
 run "init to stdout" 0 /dev/null "format: xborder-model/1" -- init
