@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <unordered_set>
 
 namespace xborder {
 
@@ -98,57 +99,73 @@ std::optional<Json> parse_json_text(const std::string& text, const std::filesyst
     }
   }
   // A key given twice in one object: nlohmann would keep the last silently, hiding a mistake.
-  struct Frame {
-    bool object = false;
-    std::set<std::string> keys;
-    std::string key;
-    std::size_t index = 0;
-  };
-  std::vector<Frame> frames;
-  std::size_t duplicates = 0;
-  auto pointer_of = [&frames](std::size_t levels) {
-    std::string out;
-    for (std::size_t k = 0; k < levels; ++k) {
-      out +=
-          "/" + (frames[k].object ? pointer_token(frames[k].key) : std::to_string(frames[k].index));
+  // Found by a second, SAX pass over the parsed text (nlohmann's parser with a callback rescans
+  // each container at every object's end: quadratic in the length of the model's arrays).
+  class DuplicateKeys : public nlohmann::json_sax<Json> {
+   public:
+    DuplicateKeys(Diagnostics& diags, const std::filesystem::path& file, std::string code)
+        : diags_(diags), file_(file), code_(std::move(code)) {}
+    std::size_t duplicates = 0;
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return open(true); }
+    bool start_array(std::size_t) override { return open(false); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+    bool key(string_t& k) override {
+      Frame& f = frames_.back();
+      f.key = k;
+      if (!f.keys.insert(k).second && ++duplicates <= 20) {
+        diags_.error(code_ + "-002", file_, pointer(),
+                     "duplicate key `" + k + "`: a key may appear once in an object",
+                     "remove one of them (JSON readers disagree on which one counts)");
+      }
+      return true;
     }
-    return out;
-  };
-  auto element_done = [&frames] {
-    if (!frames.empty() && !frames.back().object) ++frames.back().index;
-  };
-  const Json::parser_callback_t callback = [&](int /*depth*/, Json::parse_event_t event,
-                                               Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start:
-        frames.push_back(Frame{event == Json::parse_event_t::object_start, {}, "", 0});
-        break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        if (!frames.empty()) frames.pop_back();
-        element_done();
-        break;
-      case Json::parse_event_t::key:
-        if (!frames.empty() && parsed.is_string()) {
-          Frame& f = frames.back();
-          f.key = parsed.get<std::string>();
-          if (!f.keys.insert(f.key).second && ++duplicates <= 20) {
-            diags.error(code_prefix + "-002", file, pointer_of(frames.size()),
-                        "duplicate key `" + f.key + "`: a key may appear once in an object",
-                        "remove one of them (JSON readers disagree on which one counts)");
-          }
-        }
-        break;
-      case Json::parse_event_t::value:
-        element_done();
-        break;
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+      return false;  // the document parsed already: cannot happen
     }
-    return true;
+
+   private:
+    struct Frame {
+      bool object = false;
+      std::unordered_set<std::string> keys;
+      std::string key;
+      std::size_t index = 0;
+    };
+    bool value() {
+      if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+      return true;
+    }
+    bool open(bool object) {
+      frames_.push_back(Frame{object, {}, "", 0});
+      return true;
+    }
+    bool close() {
+      frames_.pop_back();
+      return value();
+    }
+    std::string pointer() const {
+      std::string out;
+      for (const Frame& f : frames_)
+        out += "/" + (f.object ? pointer_token(f.key) : std::to_string(f.index));
+      return out;
+    }
+    Diagnostics& diags_;
+    const std::filesystem::path& file_;
+    std::string code_;
+    std::vector<Frame> frames_;
   };
   try {
-    Json doc = Json::parse(text, callback);
-    if (duplicates > 0) return std::nullopt;
+    Json doc = Json::parse(text);
+    DuplicateKeys check(diags, file, code_prefix);
+    Json::sax_parse(text, &check);
+    if (check.duplicates > 0) return std::nullopt;
     return doc;
   } catch (const Json::parse_error& e) {
     // Turn the byte offset into a line and column a person can find.

@@ -39,7 +39,7 @@ json edge_json(const Finding& f) {
 
 // What a finding (or an issue's example) says about why: routes, reasons, deciding unknowns,
 // the disclosure scope after the event and a witness path.
-void add_explanation(json& j, const Finding& f, Date at) {
+void add_explanation(json& j, const Finding& f) {
   json path = json::array();
   for (const auto& step : f.path) {
     json p{{"node", step.node},
@@ -55,13 +55,10 @@ void add_explanation(json& j, const Finding& f, Date at) {
     path.push_back(p);
   }
   j["path"] = path;
+  // The routes' titles and citations are the rule's: once, in the document's `rules`.
   json routes = json::array();
-  for (const auto& r : f.routes) {
-    json rj{
-        {"id", r.id}, {"title", text_json(r.title)}, {"status", std::string(to_string(r.status))}};
-    if (r.citation) rj["citation"] = citation_json(r.citation->at(at));
-    routes.push_back(rj);
-  }
+  for (const auto& r : f.routes)
+    routes.push_back({{"id", r.id}, {"status", std::string(to_string(r.status))}});
   j["routes"] = routes;
   json missing = json::array();
   if (f.verdict != Verdict::kCompliant) {
@@ -83,14 +80,35 @@ void add_explanation(json& j, const Finding& f, Date at) {
                            {"authorities_possible", f.authorities_possible}};
 }
 
-void add_rule(json& j, const Finding& f, Date at) {
+// The rule's id: its kind, title, citation and place name are in the document's `rules`.
+void add_rule(json& j, const Finding& f) {
   j["verdict"] = std::string(to_string(f.verdict));
   j["rule"] = f.rule_id;
-  j["rule_kind"] = f.rule_kind;
-  j["title"] = text_json(f.rule_title);
-  j["citation"] = citation_json(f.citation.at(at));
   j["place"] = f.place;
-  j["place_name"] = text_json(f.place_name);
+}
+
+// The text of a rule a finding explains, for the document's `rules`: kind, title, citation as in
+// force at `at`, place, place name, and its routes' titles and citations (pack order).
+void add_rule_text(json& rules, const Finding& f, Date at) {
+  if (!f.explained) return;
+  json& entry = rules[f.rule_id];
+  if (entry.is_null()) {
+    entry = {{"kind", f.rule_kind},
+             {"title", text_json(f.rule_title)},
+             {"citation", citation_json(f.citation.at(at))},
+             {"place", f.place},
+             {"place_name", text_json(f.place_name)},
+             {"routes", json::array()}};
+  }
+  json& routes = entry["routes"];
+  for (const auto& r : f.routes) {
+    bool known = false;
+    for (const auto& have : routes) known = known || have["id"] == r.id;
+    if (known) continue;
+    json rj{{"id", r.id}, {"title", text_json(r.title)}};
+    if (r.citation) rj["citation"] = citation_json(r.citation->at(at));
+    routes.push_back(std::move(rj));
+  }
 }
 
 bool included(const Verdict v, const CheckJsonOptions& options) {
@@ -109,61 +127,305 @@ json issue_counts(const CheckResult& result) {
 }
 }  // namespace
 
-json finding_to_json(const Finding& f, Date at) {
+json finding_to_json(const Finding& f) {
   json j;
-  add_rule(j, f, at);
+  add_rule(j, f);
   j["dataset"] = f.dataset;
   j["event"] = std::string(to_string(f.event));
   j["edge"] = edge_json(f);
   j["model_pointer"] = f.model_pointer;
   j["path_count"] = f.path_count;
-  add_explanation(j, f, at);
+  add_explanation(j, f);
   return j;
+}
+
+namespace {
+// A JSON string as nlohmann's dump writes it (UTF-8 kept, control characters escaped).
+void put_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+void put_key(std::string& out, const char* key) {
+  out += '"';
+  out += key;
+  out += "\":";
+}
+void put_strings(std::string& out, const std::set<std::string_view>& items) {
+  out += '[';
+  bool first = true;
+  for (std::string_view item : items) {
+    if (!first) out += ',';
+    first = false;
+    put_string(out, item);
+  }
+  out += ']';
+}
+}  // namespace
+
+void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result) {
+  const Finding& example = result.findings.at(issue.example);
+  std::set<std::string_view> events, systems, exporters, datasets;
+  struct EdgeEntry {
+    const Finding* first = nullptr;
+    std::set<std::string_view> datasets;
+    std::uint64_t paths = 0;
+  };
+  std::map<std::string_view, EdgeEntry> by_edge;
+  for (std::size_t k : issue.findings) {
+    const Finding& f = result.findings.at(k);
+    events.insert(to_string(f.event));
+    systems.insert(f.to_node);
+    exporters.insert(f.exporter);
+    datasets.insert(f.dataset);
+    EdgeEntry& entry = by_edge[f.edge];
+    if (!entry.first) entry.first = &f;
+    entry.datasets.insert(f.dataset);
+    entry.paths = add_saturating(entry.paths, f.path_count);
+  }
+  // The example's explanation, whose keys interleave with the issue's in sorted order.
+  json why;
+  add_explanation(why, example);
+  auto explained = [&](const char* key) {
+    put_key(out, key);
+    out += why.at(key).dump();
+    out += ',';
+  };
+  auto country = [&](const std::string& c) {
+    if (c.empty()) {
+      out += "null";
+    } else {
+      put_string(out, c);
+    }
+  };
+  out += '{';
+  explained("because");
+  put_key(out, "datasets");
+  put_strings(out, datasets);
+  out += ',';
+  explained("deciding");
+  explained("disclosure_scope");
+  put_key(out, "edges");
+  out += '[';
+  bool first = true;
+  for (const auto& [id, entry] : by_edge) {
+    const Finding& f = *entry.first;
+    if (!first) out += ',';
+    first = false;
+    out += '{';
+    put_key(out, "datasets");
+    put_strings(out, entry.datasets);
+    out += ',';
+    put_key(out, "event");
+    put_string(out, to_string(f.event));
+    out += ',';
+    put_key(out, "exporter");
+    put_string(out, f.exporter);
+    out += ',';
+    put_key(out, "from");
+    put_string(out, f.from_node);
+    out += ',';
+    put_key(out, "from_country");
+    country(f.from_country);
+    out += ',';
+    put_key(out, "id");
+    put_string(out, f.edge);
+    out += ',';
+    put_key(out, "implicit");
+    out += f.edge_kind != EdgeKind::kFlow ? "true" : "false";
+    out += ',';
+    put_key(out, "kind");
+    put_string(out, to_string(f.edge_kind));
+    out += ',';
+    put_key(out, "model_pointer");
+    put_string(out, f.model_pointer);
+    out += ',';
+    put_key(out, "path_count");
+    out += std::to_string(entry.paths);
+    out += ',';
+    put_key(out, "to");
+    put_string(out, f.to_node);
+    out += '}';
+  }
+  out += "],";
+  put_key(out, "events");
+  put_strings(out, events);
+  out += ',';
+  put_key(out, "example");
+  out += '{';
+  put_key(out, "dataset");
+  put_string(out, example.dataset);
+  out += ',';
+  put_key(out, "edge");
+  put_string(out, example.edge);
+  out += "},";
+  put_key(out, "exporters");
+  put_strings(out, exporters);
+  out += ',';
+  explained("missing");
+  put_key(out, "occurrences");
+  out += std::to_string(issue.findings.size());
+  out += ',';
+  explained("path");
+  put_key(out, "path_count");
+  out += std::to_string(issue.path_count);
+  out += ',';
+  put_key(out, "place");
+  put_string(out, example.place);
+  out += ',';
+  put_key(out, "recipient");
+  out += '{';
+  put_key(out, "country");
+  country(issue.recipient_country);
+  out += ',';
+  put_key(out, "party");
+  put_string(out, issue.recipient);
+  out += "},";
+  explained("routes");
+  put_key(out, "rule");
+  put_string(out, example.rule_id);
+  out += ',';
+  put_key(out, "systems");
+  put_strings(out, systems);
+  out += ',';
+  put_key(out, "verdict");
+  put_string(out, to_string(example.verdict));
+  out += '}';
+}
+
+json rules_to_json(const CheckResult& result, const CheckJsonOptions& options) {
+  json rules = json::object();
+  for (const auto& issue : result.issues) {
+    if (included(issue.verdict, options))
+      add_rule_text(rules, result.findings.at(issue.example), result.at);
+  }
+  if (options.findings) {
+    for (const auto& f : result.findings) {
+      if (included(f.verdict, options)) add_rule_text(rules, f, result.at);
+    }
+  }
+  return rules;
+}
+
+void expand_rule_texts(json& check) {
+  const json& rules = check.contains("rules") ? check["rules"] : json::object();
+  if (!rules.is_object()) return;
+  auto expand = [&](json& item) {
+    if (!item.is_object() || !item.contains("rule") || !item["rule"].is_string()) return;
+    auto it = rules.find(item["rule"].get<std::string>());
+    if (it == rules.end() || !it->is_object()) return;
+    const json& rule = *it;
+    for (const char* key : {"kind", "title", "citation", "place_name"}) {
+      const char* as = std::string_view(key) == "kind" ? "rule_kind" : key;
+      if (rule.contains(key) && !item.contains(as)) item[as] = rule[key];
+    }
+    if (!item.contains("routes") || !item["routes"].is_array() || !rule.contains("routes") ||
+        !rule["routes"].is_array())
+      return;
+    for (json& route : item["routes"]) {
+      if (!route.is_object() || !route.contains("id")) continue;
+      for (const json& text : rule["routes"]) {
+        if (!text.is_object() || text.value("id", json()) != route["id"]) continue;
+        for (const char* key : {"title", "citation"}) {
+          if (text.contains(key) && !route.contains(key)) route[key] = text[key];
+        }
+      }
+    }
+  };
+  for (const char* list : {"issues", "findings"}) {
+    if (!check.contains(list) || !check[list].is_array()) continue;
+    for (json& item : check[list]) expand(item);
+  }
 }
 
 json issue_to_json(const Issue& issue, const CheckResult& result) {
   const Finding& example = result.findings.at(issue.example);
   json j;
-  add_rule(j, example, result.at);
+  add_rule(j, example);
   j["recipient"] = {
       {"party", issue.recipient},
       {"country", issue.recipient_country.empty() ? json(nullptr) : json(issue.recipient_country)}};
-  std::set<std::string> events, systems, exporters, datasets;
+  // Views into the findings: an issue can have thousands of occurrences, and only what is
+  // distinct becomes JSON.
+  std::set<std::string_view> events, systems, exporters, datasets;
   // Occurrences by edge: one entry per edge with the data sets it carries into the issue.
-  std::map<std::string, std::pair<json, std::set<std::string>>> by_edge;
-  std::map<std::string, std::uint64_t> edge_paths;
+  struct EdgeEntry {
+    const Finding* first = nullptr;
+    std::set<std::string_view> datasets;
+    std::uint64_t paths = 0;
+  };
+  std::map<std::string_view, EdgeEntry> by_edge;
   for (std::size_t k : issue.findings) {
     const Finding& f = result.findings.at(k);
-    events.insert(std::string(to_string(f.event)));
+    events.insert(to_string(f.event));
     systems.insert(f.to_node);
     exporters.insert(f.exporter);
     datasets.insert(f.dataset);
-    auto [it, fresh] = by_edge.try_emplace(f.edge);
-    if (fresh) {
-      it->second.first = edge_json(f);
-      it->second.first.erase("importer");
-      it->second.first.erase("to_country");
-      it->second.first["event"] = std::string(to_string(f.event));
-      it->second.first["model_pointer"] = f.model_pointer;
-    }
-    it->second.second.insert(f.dataset);
-    edge_paths[f.edge] = add_saturating(edge_paths[f.edge], f.path_count);
+    EdgeEntry& entry = by_edge[f.edge];
+    if (!entry.first) entry.first = &f;
+    entry.datasets.insert(f.dataset);
+    entry.paths = add_saturating(entry.paths, f.path_count);
   }
-  j["events"] = events;
-  j["systems"] = systems;
-  j["exporters"] = exporters;
-  j["datasets"] = datasets;
+  auto strings = [](const std::set<std::string_view>& items) {
+    json a = json::array();
+    for (std::string_view item : items) a.push_back(item);
+    return a;
+  };
+  j["events"] = strings(events);
+  j["systems"] = strings(systems);
+  j["exporters"] = strings(exporters);
+  j["datasets"] = strings(datasets);
   j["occurrences"] = issue.findings.size();
   j["path_count"] = issue.path_count;
   json edges = json::array();
-  for (auto& [id, entry] : by_edge) {
-    entry.first["datasets"] = entry.second;
-    entry.first["path_count"] = edge_paths[id];
-    edges.push_back(std::move(entry.first));
+  for (const auto& [id, entry] : by_edge) {
+    const Finding& f = *entry.first;
+    json e = edge_json(f);
+    e.erase("importer");
+    e.erase("to_country");
+    e["event"] = std::string(to_string(f.event));
+    e["model_pointer"] = f.model_pointer;
+    e["datasets"] = strings(entry.datasets);
+    e["path_count"] = entry.paths;
+    edges.push_back(std::move(e));
   }
   j["edges"] = std::move(edges);
   j["example"] = {{"edge", example.edge}, {"dataset", example.dataset}};
-  add_explanation(j, example, result.at);
+  add_explanation(j, example);
   return j;
 }
 
@@ -200,10 +462,11 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
   if (options.findings) {
     json findings = json::array();
     for (const auto& f : result.findings) {
-      if (included(f.verdict, options)) findings.push_back(finding_to_json(f, result.at));
+      if (included(f.verdict, options)) findings.push_back(finding_to_json(f));
     }
     out["findings"] = findings;
   }
+  out["rules"] = rules_to_json(result, options);
   json warnings = json::array();
   for (const auto& w : result.warnings.sorted()) {
     warnings.push_back({{"code", w.code},
@@ -232,6 +495,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   top.erase("issues");
   top["summary"]["issues"] = issue_counts(result);
   top["included"]["findings"] = options.findings;
+  top["rules"] = rules_to_json(result, options);
   for (const auto& [key, value] : extra.items()) top[key] = value;
   // A value dumped with indent 2, shifted right to sit `depth` levels deep.
   auto nested = [](const json& value, const std::string& shift) {
@@ -247,12 +511,14 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   out << "{\n";
   for (const auto& [key, value] : top.items())
     out << "  " << json(key).dump() << ": " << nested(value, "  ") << ",\n";
-  // An array member written element by element; `last` closes the document.
+  // An array member written element by element, one compact element per line: a large map's
+  // issues are hundreds of thousands of lines, which line tools (grep, head, diff) handle and
+  // indentation would only double in size.
   auto stream_array = [&](const char* key, auto&& items, bool last) {
     out << "  \"" << key << "\": [";
     bool first = true;
-    items([&](const json& element) {
-      out << (first ? "\n    " : ",\n    ") << nested(element, "    ");
+    items([&](const std::string& element) {
+      out << (first ? "\n    " : ",\n    ") << element;
       first = false;
     });
     out << (first ? "]" : "\n  ]") << (last ? "\n}\n" : ",\n");
@@ -260,8 +526,12 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
   stream_array(
       "issues",
       [&](auto&& emit) {
+        std::string text;
         for (const auto& issue : result.issues) {
-          if (included(issue.verdict, options)) emit(issue_to_json(issue, result));
+          if (!included(issue.verdict, options)) continue;
+          text.clear();
+          write_issue_json(text, issue, result);
+          emit(text);
         }
       },
       !options.findings);
@@ -270,7 +540,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
         "findings",
         [&](auto&& emit) {
           for (const auto& f : result.findings) {
-            if (included(f.verdict, options)) emit(finding_to_json(f, result.at));
+            if (included(f.verdict, options)) emit(finding_to_json(f).dump());
           }
         },
         true);
@@ -489,7 +759,8 @@ std::string check_stats_to_text(const CheckResult& result,
   out << "stats: graph " << st.nodes << " nodes, " << st.edges << " edges; " << s.states
       << " states, " << s.events_checked << " events\n";
   out << "stats: rules " << s.rule_evaluations << " evaluated (" << st.rules_skipped_by_edge
-      << " ruled out by the edge alone), " << st.direct_decisions << " decided directly, "
+      << " ruled out by the edge alone), " << st.direct_decisions << " decided directly ("
+      << st.reused_decisions << " reused from an equal state at the same edge), "
       << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
       << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits";
   if (st.solver_gave_up > 0) out << ", " << st.solver_gave_up << " given up (undetermined)";

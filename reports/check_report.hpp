@@ -13,7 +13,7 @@ namespace xborder {
 
 inline constexpr const char* kToolVersion =
     "0.1.0";  // `xborder --version`, SARIF tool.driver.version
-inline constexpr const char* kCheckSchemaVersion = "2.1.0";
+inline constexpr const char* kCheckSchemaVersion = "3.1.0";
 
 struct ReportContext {
   std::string model_file;  // as given on the command line
@@ -35,9 +35,21 @@ struct CheckJsonOptions {
 
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context,
                                     const CheckJsonOptions& options = {});
-nlohmann::json finding_to_json(const Finding& f, Date at);  // citations as in force at `at`
+nlohmann::json finding_to_json(const Finding& f);
+// The document's `rules`: the text of every rule its issues and findings name (kind, title,
+// citation as in force at the check date, place, place name, routes' titles and citations), given
+// once however many issues name it.
+nlohmann::json rules_to_json(const CheckResult& result, const CheckJsonOptions& options);
+// Copies each rule's text from `rules` into every issue and finding of a check document (as
+// `rule_kind`, `title`, `citation`, `place_name`, and the routes' `title` and `citation`): the
+// self-contained shape report renderers read one finding at a time. Idempotent; leaves a
+// document without `rules` unchanged.
+void expand_rule_texts(nlohmann::json& check);
 // One legal issue with its occurrences, explained by its example finding.
 nlohmann::json issue_to_json(const Issue& issue, const CheckResult& result);
+// The same issue appended to `out` as compact JSON, byte for byte issue_to_json(…).dump(), without
+// building it first: what `check --format json` writes for each of a large map's issues.
+void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result);
 // The same document written as it is built, issue by issue and finding by finding (what `check
 // --format json` prints), with `extra` keys added at the top level.
 void write_check_result_json(const CheckResult& result, const ReportContext& context,

@@ -155,8 +155,11 @@ std::vector<std::pair<std::string, Provenance>> provenance_from_json(const json&
 json make_report_input(const CheckResult& result, const ReportContext& context,
                        const TransferGraph& graph, const TransferModel& model,
                        const ReferenceData& reference) {
+  // The check with each finding carrying its rule's text: renderers read one finding at a time.
+  json check = check_result_to_json(result, context);
+  expand_rule_texts(check);
   json input{{"format", kReportInputFormat},
-             {"check", check_result_to_json(result, context)},
+             {"check", std::move(check)},
              {"graph", graph_to_json(graph)},
              {"model", model_json(model)}};
   input["model"]["file"] = context.model_file;

@@ -240,6 +240,8 @@ class EventView : public ContextReader {
     sets_ = sets;
     has_state_ = true;
   }
+  [[nodiscard]] const std::array<int, kStateScalars>& state_scalars() const { return scalars_; }
+  [[nodiscard]] const std::array<const TriSet*, kStateSets>& state_sets() const { return sets_; }
   [[nodiscard]] int scalar(std::size_t var) const override {
     const int slot = slots_.scalar[var];
     if (slot < 0) return edge_->scalars[var];
@@ -446,6 +448,7 @@ struct PathChecker::Impl {
     std::unordered_map<std::uint64_t, std::uint32_t> unions;     // (set, addition) → set
     std::vector<std::int64_t> projected_scope, projected_authorities, projected_visited;
     std::vector<std::uint16_t> valid_rules;  // rules in force at the date
+    std::map<Domain, const TriSet*> empty_sets;  // the known-empty set of each domain
   };
 
   const TriSet* intern(Run& run, const std::vector<std::int8_t>& values) const {
@@ -748,9 +751,11 @@ struct PathChecker::Impl {
     // Every set variable starts empty (known: no element), as a Valuation filled with kNo did.
     for (std::size_t var = 0; var < nvars; ++var) {
       const auto& type = context_variables()[var].type;
-      if (type.kind == VarKind::kSet)
-        v.sets[var] =
-            intern(run, std::vector<std::int8_t>(universe.values(type.domain).size(), kNo));
+      if (type.kind != VarKind::kSet) continue;
+      const TriSet*& empty = run.empty_sets[type.domain];
+      if (!empty)
+        empty = intern(run, std::vector<std::int8_t>(universe.values(type.domain).size(), kNo));
+      v.sets[var] = empty;
     }
     set(v, vars.date, run.at.days());
     set(v, vars.event, enum_index(Domain::kEvent, to_string(e.event)));
@@ -1020,17 +1025,26 @@ struct PathChecker::Impl {
   // ------------------------------------------------------------------- explanations
   // A finding the evaluator decided is explained by it too: the routes' status and the known
   // inputs that force the verdict. A route evaluation cannot settle is left to the solver.
-  RuleAnswer explain_direct(std::size_t r, const EventView& view, const DirectDecision& decision) {
+  // `by_cases`: the evaluator's justification of a definite verdict it decided by cases.
+  RuleAnswer explain_direct(std::size_t r, const EventView& view, const DirectDecision& decision,
+                            const RuleEvaluator::Justification* by_cases = nullptr) {
     RuleAnswer a;
     a.applicable = true;
     a.verdict = decision.verdict;
     const Rule& rule = compiled->rule(r);
-    if (decision.by_cases) {  // undetermined: the routes and the unknowns that decide
+    if (decision.by_cases) {
+      // The routes' status as the cases gave it; undetermined: the unknowns that decide; else the
+      // known inputs that force the verdict in every case.
       for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
         const Route& route = rule.requires_any[k];
         a.routes.push_back(RouteFinding{route.id, route.title, decision.routes[k], route.citation});
       }
-      a.deciding = deciding_facts(decision);
+      if (decision.verdict == Verdict::kUndetermined) {
+        a.deciding = deciding_facts(decision);
+      } else if (by_cases) {
+        if (verify_direct) verify_reasons(r, view, decision.verdict, *by_cases);
+        add_reasons(a, *by_cases);
+      }
       return a;
     }
     for (std::size_t k = 0; k < rule.requires_any.size(); ++k) {
@@ -1047,13 +1061,17 @@ struct PathChecker::Impl {
                                       route.citation});
     }
     const auto why = evaluator->justify(r, decision.verdict, view);
+    if (verify_direct) verify_reasons(r, view, decision.verdict, why);
+    add_reasons(a, why);
+    return a;
+  }
+  void add_reasons(RuleAnswer& a, const RuleEvaluator::Justification& why) const {
     for (const auto& [var, element] : why.reads) {
       a.because.push_back(Reason{
           element < 0 ? compiled->atoms().scalar(var) : compiled->atoms().element(var, element),
           ""});
     }
     for (const auto& fact : why.facts) a.because.push_back(Reason{std::nullopt, fact});
-    return a;
   }
 
   // The unknowns set differently in a violating and a holding completion (when they share none,
@@ -1103,6 +1121,41 @@ struct PathChecker::Impl {
                            "`: the direct evaluation says " +
                            said(decision.applicable, decision.verdict) + ", the solver " +
                            said(answer.applicable, answer.verdict));
+  }
+
+  // The same builds check that the reasons given for a verdict are enough: with only the inputs
+  // they name known (every other input of the event unknown), the solver gives the same verdict.
+  class MaskedView : public ContextReader {
+   public:
+    MaskedView(const ContextReader& base, const std::vector<std::pair<std::size_t, int>>& known)
+        : base_(base), known_(known.begin(), known.end()) {}
+    [[nodiscard]] int scalar(std::size_t var) const override {
+      return known_.count({var, -1}) ? base_.scalar(var) : kUnknown;
+    }
+    [[nodiscard]] int element(std::size_t var, int index) const override {
+      return known_.count({var, index}) ? base_.element(var, index) : kUnknown;
+    }
+
+   private:
+    const ContextReader& base_;
+    std::set<std::pair<std::size_t, int>> known_;
+  };
+  void verify_reasons(std::size_t r, const ContextReader& view, Verdict verdict,
+                      const RuleEvaluator::Justification& why) {
+    const RuleAnswer& answer = compiled->evaluate(r, MaskedView(view, why.reads));
+    if (answer.gave_up) return;
+    if (answer.applicable && answer.verdict == verdict) return;
+    std::string named;
+    for (const auto& [var, element] : why.reads) {
+      named += (named.empty() ? "" : ", ") +
+               compiled->atoms().describe(element < 0 ? compiled->atoms().scalar(var)
+                                                      : compiled->atoms().element(var, element));
+    }
+    throw std::logic_error("rule `" + compiled->rule(r).id + "`: the reasons given for " +
+                           std::string(to_string(verdict)) + " (" + named +
+                           ") do not force it: with only them known the solver says " +
+                           (answer.applicable ? std::string(to_string(answer.verdict))
+                                              : std::string("not applicable")));
   }
 
   // ------------------------------------------------------------------- the check
@@ -1286,9 +1339,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
              0x100000001B3ull;
     }
   };
+  // A finding while the events are merged: ids only (a map can have a million of them); the
+  // Finding with its strings is built once they are sorted, straight into the result.
   struct FindingAcc {
-    Finding finding;
     std::uint16_t rule = 0;
+    Verdict verdict = Verdict::kCompliant;
     std::uint32_t edge = 0, state = 0;  // the first event that falls in it: what explains it
     std::vector<std::uint32_t> states;  // source states that fall in this finding
   };
@@ -1323,8 +1378,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     build_facts(ei, state_id);
     set_event(view, ei, state_id);
   };
-  auto explain = [&](FindingAcc& slot) {
-    Finding& f = slot.finding;
+  auto explain = [&](Finding& f, const FindingAcc& slot) {
     if (f.explained) return;
     const FlatEdge& fe = edges[slot.edge];
     load_event(slot.edge, slot.state);
@@ -1333,12 +1387,15 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     const auto direct =
         options.direct_evaluation ? evaluator->decide(r, view) : std::optional<DirectDecision>{};
     ++result.stats.explanations;
-    if (direct && !(direct->by_cases && f.verdict != Verdict::kUndetermined)) {
-      fill_explanation(f, r, fe, s, explain_direct(r, view, *direct), view, run, states,
-                       slot.state);
+    // A definite verdict decided by cases is justified case by case; past the case budget, and
+    // for what the evaluator left to the solver, the solver explains (from an unsat core).
+    std::optional<RuleEvaluator::Justification> cases;
+    if (direct && direct->by_cases && f.verdict != Verdict::kUndetermined)
+      cases = evaluator->justify_by_cases(r, f.verdict, view);
+    if (direct && (!direct->by_cases || f.verdict == Verdict::kUndetermined || cases)) {
+      fill_explanation(f, r, fe, s, explain_direct(r, view, *direct, cases ? &*cases : nullptr),
+                       view, run, states, slot.state);
     } else {
-      // The solver explains what the evaluator could only decide by cases (its reasons come
-      // from an unsat core), and what it left to the solver.
       fill_explanation(f, r, fe, s, compiled->evaluate(r, view), view, run, states, slot.state);
     }
     f.explained = true;
@@ -1354,12 +1411,35 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
     struct Decided {
       std::uint32_t event;
+      std::uint16_t position;  // of the rule among the edge's candidates
       std::uint16_t rule;
       Verdict verdict;
       bool direct;  // false: the solver decides it (in the merge below)
     };
     struct Counters {
-      std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0;
+      std::uint64_t evaluations = 0, skipped = 0, direct = 0, solver = 0, reused = 0;
+    };
+    // What of an event's state each rule reads (slots of EventView::set_state): two events at
+    // the same edge whose states agree there get the same decision, so it is made once. The
+    // state's sets are interned, so equal sets are equal pointers.
+    std::vector<std::vector<std::pair<bool, int>>> state_reads(compiled->rule_count());
+    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+      for (std::size_t var : evaluator->reads(r)) {
+        if (slots.scalar[var] >= 0) state_reads[r].emplace_back(false, slots.scalar[var]);
+        if (slots.set[var] >= 0) state_reads[r].emplace_back(true, slots.set[var]);
+      }
+    }
+    using MemoKey = std::array<std::uint64_t, 1 + kStateScalars + kStateSets>;
+    struct MemoKeyHash {
+      std::size_t operator()(const MemoKey& k) const {
+        std::size_t h = 0xcbf29ce484222325ull;
+        for (std::uint64_t w : k) h = (h ^ w) * 0x100000001B3ull + (h >> 31);
+        return h;
+      }
+    };
+    struct Memo {
+      bool decided = false, applicable = false;
+      Verdict verdict = Verdict::kCompliant;
     };
     const std::size_t per_thread = std::max<std::size_t>(1, options.min_events_per_thread);
     unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
@@ -1375,29 +1455,67 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         Counters& c = counters[t];
         const std::size_t begin = events.size() * t / threads;
         const std::size_t end = events.size() * (t + 1) / threads;
-        for (std::size_t k = begin; k < end; ++k) {
-          if (t == 0 && ((k - begin) & 0x3fff) == 0x3fff)
-            report_progress("evaluate", (k - begin) * threads, events.size());
+        // The part's events edge by edge (then in event order), so that the decisions of one
+        // edge can be reused while it lasts; sorted back into event order below.
+        std::vector<std::uint32_t> mine(end - begin);
+        for (std::size_t k = begin; k < end; ++k) mine[k - begin] = static_cast<std::uint32_t>(k);
+        std::stable_sort(mine.begin(), mine.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return events[a].first < events[b].first;
+        });
+        std::unordered_map<MemoKey, Memo, MemoKeyHash> memo;
+        std::uint32_t memo_edge = kNoEdge;
+        for (std::size_t n = 0; n < mine.size(); ++n) {
+          if (t == 0 && (n & 0x3fff) == 0x3fff)
+            report_progress("evaluate", n * threads, events.size());
+          const std::uint32_t k = mine[n];
           const auto [ei, state_id] = events[k];
           const EdgeFacts& ef = run.edges[ei];
           c.skipped += run.valid_rules.size() - ef.candidates.size();
           if (ef.candidates.empty()) continue;
+          if (ei != memo_edge) {
+            memo.clear();
+            memo_edge = ei;
+          }
           set_event(local, ei, state_id);
-          for (std::uint16_t r : ef.candidates) {
+          const std::array<int, kStateScalars>& scalars = local.state_scalars();
+          const std::array<const TriSet*, kStateSets>& sets = local.state_sets();
+          for (std::size_t p = 0; p < ef.candidates.size(); ++p) {
+            const std::uint16_t r = ef.candidates[p];
             ++c.evaluations;
-            const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
-                                                          : std::optional<DirectDecision>{};
-            if (!direct) {
+            MemoKey key{};
+            key[0] = r;
+            std::size_t w = 1;
+            for (const auto& [is_set, slot] : state_reads[r]) {
+              key[w++] = is_set ? reinterpret_cast<std::uintptr_t>(sets[static_cast<std::size_t>(slot)])
+                                : static_cast<std::uint64_t>(
+                                      static_cast<std::uint32_t>(scalars[static_cast<std::size_t>(slot)]));
+            }
+            auto [it, fresh] = memo.try_emplace(key);
+            Memo& m = it->second;
+            if (fresh) {
+              const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
+                                                            : std::optional<DirectDecision>{};
+              m.decided = direct.has_value();
+              m.applicable = direct && direct->applicable;
+              m.verdict = direct ? direct->verdict : Verdict::kCompliant;
+            } else {
+              ++c.reused;
+            }
+            const auto position = static_cast<std::uint16_t>(p);
+            if (!m.decided) {
               ++c.solver;
-              decided[t].push_back({static_cast<std::uint32_t>(k), r, Verdict::kCompliant, false});
+              decided[t].push_back({k, position, r, Verdict::kCompliant, false});
               continue;
             }
             ++c.direct;
-            if (!direct->applicable) continue;
-            if (direct->verdict == Verdict::kCompliant && !options.keep_compliant) continue;
-            decided[t].push_back({static_cast<std::uint32_t>(k), r, direct->verdict, true});
+            if (!m.applicable) continue;
+            if (m.verdict == Verdict::kCompliant && !options.keep_compliant) continue;
+            decided[t].push_back({k, position, r, m.verdict, true});
           }
         }
+        std::sort(decided[t].begin(), decided[t].end(), [](const Decided& a, const Decided& b) {
+          return std::tie(a.event, a.position) < std::tie(b.event, b.position);
+        });
       } catch (...) {
         failures[t] = std::current_exception();
       }
@@ -1416,6 +1534,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
       result.stats.rules_skipped_by_edge += c.skipped;
       result.stats.direct_decisions += c.direct;
       result.stats.solver_decisions += c.solver;
+      result.stats.reused_decisions += c.reused;
     }
     for (const auto& part : decided) {
       for (const Decided& d : part) {
@@ -1441,32 +1560,69 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
           load_event(ei, state_id);
           verify(d.rule, fe, view, *evaluator->decide(d.rule, view));
         }
-        acc.push_back(FindingAcc{{}, d.rule, ei, state_id, {state_id}});
-        Finding& f = acc.back().finding;
-        fill_occurrence(f, d.rule, fe, s);
-        f.verdict = verdict;
-        f.explained = false;
+        acc.push_back(FindingAcc{d.rule, verdict, ei, state_id, {state_id}});
       }
     }
   }
 
-  // Phase 3 — findings group into issues (rule and verdict on one recipient); the findings to
-  // explain (all of them, or each issue's first) are explained once, from their first event.
+  // Phase 3 — the findings in their order (verdict, place, rule, data set, edge), built from the
+  // ids straight into the result; they group into issues (rule and verdict on one recipient); the
+  // findings to explain (all of them, or each issue's first) are explained once, from their first
+  // event.
   std::vector<std::size_t> order(acc.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  auto finding_order = [&](std::size_t a, std::size_t b) {
-    const Finding& x = acc[a].finding;
-    const Finding& y = acc[b].finding;
-    return std::tie(x.verdict, x.place, x.rule_id, x.dataset, x.edge) <
-           std::tie(y.verdict, y.place, y.rule_id, y.dataset, y.edge);
+  // By ranks: each rule's (place, id), data set id and edge id ranked once, so the million
+  // comparisons of a large map compare integers.
+  auto ranks = [](std::size_t n, auto&& less) {
+    std::vector<std::uint32_t> by(n), rank(n);
+    for (std::size_t k = 0; k < n; ++k) by[k] = static_cast<std::uint32_t>(k);
+    std::sort(by.begin(), by.end(), less);
+    for (std::size_t k = 0; k < n; ++k) rank[by[k]] = static_cast<std::uint32_t>(k);
+    return rank;
   };
-  std::sort(order.begin(), order.end(), finding_order);
-  std::map<std::tuple<Verdict, std::string, std::string, std::string, std::string>, std::size_t>
-      issue_of;
+  const auto rule_rank = ranks(compiled->rule_count(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(compiled->rule(a).place, compiled->rule(a).id) <
+           std::tie(compiled->rule(b).place, compiled->rule(b).id);
+  });
+  const auto dataset_rank = ranks(model.datasets.size(), [&](std::uint32_t a, std::uint32_t b) {
+    return model.datasets[a].id < model.datasets[b].id;
+  });
+  const auto edge_rank = ranks(edges.size(), [&](std::uint32_t a, std::uint32_t b) {
+    return edges[a].edge->id < edges[b].edge->id;
+  });
+  auto sort_key = [&](std::size_t k) {
+    const FindingAcc& a = acc[k];
+    return std::make_tuple(
+        a.verdict, rule_rank[a.rule],
+        dataset_rank[static_cast<std::size_t>(states[a.state].full.dataset)], edge_rank[a.edge]);
+  };
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return sort_key(a) < sort_key(b); });
+  struct IssueKey {
+    Verdict verdict;
+    std::uint16_t rule;
+    std::string_view recipient, country;
+    bool operator==(const IssueKey&) const = default;
+  };
+  struct IssueKeyHash {
+    std::size_t operator()(const IssueKey& k) const {
+      const std::hash<std::string_view> h;
+      return ((static_cast<std::size_t>(k.verdict) << 16 | k.rule) * 0x9E3779B97F4A7C15ull) ^
+             (h(k.recipient) * 0x100000001B3ull) ^ h(k.country);
+    }
+  };
+  std::unordered_map<IssueKey, std::size_t, IssueKeyHash> issue_of;
+  result.findings.reserve(acc.size());
   for (std::size_t pos = 0; pos < order.size(); ++pos) {
-    const Finding& f = acc[order[pos]].finding;
+    const FindingAcc& a = acc[order[pos]];
+    const FlatEdge& fe = edges[a.edge];
+    Finding& f = result.findings.emplace_back();
+    fill_occurrence(f, a.rule, fe, states[a.state].full);
+    f.verdict = a.verdict;
+    f.explained = false;
+    const GraphNode& to = g[fe.to];
     auto [it, fresh] = issue_of.try_emplace(
-        std::make_tuple(f.verdict, f.place, f.rule_id, f.importer, f.to_country),
+        IssueKey{a.verdict, a.rule, to.holder, to.country.known() ? to.country.value() : ""},
         result.issues.size());
     if (fresh) {
       Issue issue;
@@ -1481,10 +1637,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     result.issues[it->second].findings.push_back(pos);
   }
   for (const Issue& issue : result.issues) {
-    if (options.explain == Explain::kOnePerIssue) explain(acc[order[issue.example]]);
+    if (options.explain == Explain::kOnePerIssue)
+      explain(result.findings[issue.example], acc[order[issue.example]]);
   }
   if (options.explain == Explain::kEveryFinding) {
-    for (FindingAcc& slot : acc) explain(slot);
+    for (std::size_t pos = 0; pos < order.size(); ++pos)
+      explain(result.findings[pos], acc[order[pos]]);
   }
   result.stats.issues = result.issues.size();
   result.stats.evaluate_ms = ms_since(evaluate_start);
@@ -1494,13 +1652,12 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   report_progress("count", 0, 0);
   std::vector<std::uint64_t> paths_to;
   count_paths(states, transitions, root_states, result, paths_to);
-  result.findings.reserve(acc.size());
-  for (std::size_t k : order) {
-    FindingAcc& slot = acc[k];
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    Finding& f = result.findings[pos];
     std::uint64_t n = 0;
-    for (std::uint32_t s : slot.states) n = saturating_add(n, paths_to[s]);
-    slot.finding.path_count = n;
-    switch (slot.finding.verdict) {
+    for (std::uint32_t s : acc[order[pos]].states) n = saturating_add(n, paths_to[s]);
+    f.path_count = n;
+    switch (f.verdict) {
       case Verdict::kViolation:
         ++result.summary.violations;
         break;
@@ -1511,7 +1668,6 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         ++result.summary.compliant;
         break;
     }
-    result.findings.push_back(std::move(slot.finding));
   }
   for (Issue& issue : result.issues) {
     for (std::size_t k : issue.findings)

@@ -118,6 +118,8 @@ struct CheckStats {
   std::uint64_t rules_skipped_by_edge = 0;  // (event, rule) pairs the edge alone rules out
   std::uint64_t direct_decisions = 0;       // rule evaluations decided without the solver
   std::uint64_t solver_decisions = 0;  // … left to the solver (unknowns Kleene cannot settle)
+  std::uint64_t reused_decisions = 0;  // … taken from an event at the same edge whose state
+                                       // agrees on everything the rule reads
   std::uint64_t explanations = 0;      // findings explained (solver answer looked up or asked)
   std::uint64_t issues = 0;            // legal issues the findings group into
   std::uint64_t solver_gave_up = 0;    // solver queries beyond its limits (undetermined findings)

@@ -47,9 +47,73 @@ RuleEvaluator::RuleEvaluator(const RuleBase& rules, const Universe& universe)
       if (vars[v].type.kind == VarKind::kEnum && !vars[v].optional)
         out.required_enums.emplace_back(v, universe_.none_index(vars[v].type.domain));
     }
+    if (out.applies >= 0) {
+      std::vector<bool> seen(nodes_.size(), false);
+      collect_reads(out.violated, out.reads, seen);
+      for (const auto& [var, none] : out.required_enums) out.reads.push_back(var);
+      std::sort(out.reads.begin(), out.reads.end());
+      out.reads.erase(std::unique(out.reads.begin(), out.reads.end()), out.reads.end());
+    }
     rules_.push_back(std::move(out));
   }
   finish_split_values();
+}
+
+void RuleEvaluator::collect_reads(int index, std::vector<std::size_t>& out,
+                                  std::vector<bool>& seen) const {
+  if (seen[static_cast<std::size_t>(index)]) return;  // definitions are shared nodes
+  seen[static_cast<std::size_t>(index)] = true;
+  const Node& n = nodes_[static_cast<std::size_t>(index)];
+  auto operand = [&](const Operand& o) {
+    if (o.kind == Operand::Kind::kScalar) out.push_back(static_cast<std::size_t>(o.value));
+    if (o.kind == Operand::Kind::kNode) collect_reads(o.value, out, seen);
+  };
+  auto entries = [&] {
+    for (const Entry& e : n.entries) {
+      if (e.from || e.to) out.push_back(date_var_);
+      if (e.when >= 0) collect_reads(e.when, out, seen);
+    }
+  };
+  switch (n.kind) {
+    case Kind::kConst:
+      return;
+    case Kind::kNot:
+    case Kind::kAnd:
+    case Kind::kOr:
+      for (int child : n.children) collect_reads(child, out, seen);
+      return;
+    case Kind::kCompare:
+    case Kind::kOrdinal:
+      operand(n.lhs);
+      operand(n.rhs);
+      return;
+    case Kind::kElement:
+    case Kind::kSetEmpty:
+      out.push_back(n.var);
+      return;
+    case Kind::kScalarInSet:
+    case Kind::kSetMeetsSet:
+      out.push_back(n.var);
+      out.push_back(n.var2);
+      return;
+    case Kind::kValueInList:
+      operand(n.lhs);
+      return;
+    case Kind::kFactValue:
+      operand(n.lhs);
+      entries();
+      return;
+    case Kind::kFactLiteral:
+      entries();
+      return;
+    case Kind::kFactSetMember:
+      out.push_back(n.var);
+      entries();
+      return;
+    case Kind::kDateWithin:
+      out.push_back(date_var_);
+      return;
+  }
 }
 
 void RuleEvaluator::note_constant(const Operand& a, const Operand& b) {
@@ -807,6 +871,52 @@ RuleEvaluator::Justification RuleEvaluator::justify(std::size_t rule, Verdict ve
   std::sort(out.facts.begin(), out.facts.end());
   out.facts.erase(std::unique(out.facts.begin(), out.facts.end()), out.facts.end());
   return out;
+}
+
+std::optional<RuleEvaluator::Justification> RuleEvaluator::justify_by_cases(
+    std::size_t rule, Verdict verdict, const ContextReader& context) const {
+  const CompiledRule& r = rules_[rule];
+  if (r.applies < 0 || verdict == Verdict::kUndetermined) return std::nullopt;
+  Overlay o(context);
+  int budget = kCaseBudget;
+  Justification out;
+  if (!justify_cases(r.violated, verdict == Verdict::kViolation ? Tri::kTrue : Tri::kFalse, o,
+                     budget, out))
+    return std::nullopt;
+  // The values the cases gave the unknowns are not inputs: keep what the context knows.
+  std::erase_if(out.reads, [&](const std::pair<std::size_t, int>& read) {
+    const auto [var, element] = read;
+    return (element < 0 ? context.scalar(var) : context.element(var, element)) == kUnknownValue;
+  });
+  std::sort(out.reads.begin(), out.reads.end());
+  out.reads.erase(std::unique(out.reads.begin(), out.reads.end()), out.reads.end());
+  std::sort(out.facts.begin(), out.facts.end());
+  out.facts.erase(std::unique(out.facts.begin(), out.facts.end()), out.facts.end());
+  return out;
+}
+
+bool RuleEvaluator::justify_cases(int node, Tri value, Overlay& o, int& budget,
+                                  Justification& out) const {
+  if (--budget < 0) return false;
+  const Tri t = eval(node, o);
+  if (t == value) {
+    justify(node, value, o, out);
+    return true;
+  }
+  if (t != Tri::kUnknown) return false;
+  const auto read = unknown_read(node, o);
+  if (!read) return false;
+  const auto& [var, element] = *read;
+  static const std::vector<int> kBoolean{0, 1};
+  const std::vector<int>& values = element >= 0 ? kBoolean : split_[var].values;
+  if (values.empty()) return false;
+  for (int v : values) {
+    o.push(var, element, v);
+    const bool ok = justify_cases(node, value, o, budget, out);
+    o.pop();
+    if (!ok) return false;
+  }
+  return true;
 }
 
 void RuleEvaluator::justify_operand(const Operand& o, const ContextReader& c,

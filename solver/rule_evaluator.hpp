@@ -66,6 +66,12 @@ class RuleEvaluator {
   };
   [[nodiscard]] Justification justify(std::size_t rule, Verdict verdict,
                                       const ContextReader& context) const;
+  // The same for a verdict decided by cases (violation or compliant although unknowns remain):
+  // in every case tried, the known inputs that force the verdict there, together — sufficient
+  // (with only these known, every completion of the unknowns gives the verdict), not minimised.
+  // Nullopt past the case budget (the solver explains instead).
+  [[nodiscard]] std::optional<Justification> justify_by_cases(std::size_t rule, Verdict verdict,
+                                                              const ContextReader& context) const;
   // Route k: 1 when it holds in every completion, 0 in none, kDependsOnUnknowns when in some,
   // kUnknown when the evaluation cannot say (the solver must).
   static constexpr int kDependsOnUnknowns = 2;
@@ -73,6 +79,12 @@ class RuleEvaluator {
 
   // Unknowns tried per decision before the solver is asked instead.
   static constexpr int kCaseBudget = 4096;
+
+  // Every context variable the decision of `rule` can read (sorted): two contexts that agree on
+  // these get the same decision, which is what lets the checker reuse one across events.
+  [[nodiscard]] const std::vector<std::size_t>& reads(std::size_t rule) const {
+    return rules_[rule].reads;
+  }
 
   // The program size (nodes), for --stats.
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
@@ -130,7 +142,10 @@ class RuleEvaluator {
     std::vector<int> routes;
     // Required enums the rule reads, with their `none` (ill-formed there: the solver decides).
     std::vector<std::pair<std::size_t, int>> required_enums;
+    std::vector<std::size_t> reads;  // every variable its nodes read
   };
+  // Adds to `out` the variables node `index` and the nodes below it read.
+  void collect_reads(int index, std::vector<std::size_t>& out, std::vector<bool>& seen) const;
 
   static Node make_node(Kind kind, const std::function<void(Node&)>& fill = nullptr);
   int add(Node n);
@@ -171,6 +186,9 @@ class RuleEvaluator {
   void justify_entries(const std::vector<Entry>& entries, int only_value, Tri value,
                        const ContextReader& c, Justification& out) const;
   void justify_operand(const Operand& o, const ContextReader& c, Justification& out) const;
+  // Splits the unknowns of `node` until each case evaluates to `value`, justifying each case.
+  // False past the budget or where a case evaluates otherwise.
+  bool justify_cases(int node, Tri value, Overlay& o, int& budget, Justification& out) const;
 
   const RuleBase& base_;
   const Universe& universe_;

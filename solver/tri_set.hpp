@@ -1,8 +1,9 @@
-// Three-valued sets as bitsets (an element is in, out, or maybe in), and a pool that interns them:
+// Three-valued sets (an element is in, out, or maybe in), stored sparsely, and a pool that interns them:
 // the checker's attribute states are a few ids each, and two states are compared, hashed and
 // merged by their ids rather than element by element.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
@@ -15,71 +16,109 @@ class TriSet {
   static constexpr std::int8_t kNo = 0, kYes = 1, kMaybe = -1;
 
   TriSet() = default;
-  explicit TriSet(std::size_t size) : size_(size), words_(2 * word_count(size), 0) {}
+  explicit TriSet(std::size_t size) : size_(static_cast<std::uint32_t>(size)) {}
 
   [[nodiscard]] std::size_t size() const { return size_; }
+  // Words of a bit mask over `size` elements (what restrict_to takes).
+  static std::size_t word_count(std::size_t size) { return (size + 63) / 64; }
   [[nodiscard]] std::int8_t get(std::size_t i) const {
-    if (bit(yes(), i)) return kYes;
-    return bit(maybe(), i) ? kMaybe : kNo;
+    const auto it = find(i);
+    return it != entries_.end() && it->index == i ? it->value : rest_;
   }
   // Adds an element as certain or possible; a certain element stays certain.
   void include(std::size_t i, std::int8_t how) {
-    if (how == kNo || bit(yes(), i)) return;
-    if (how == kYes) {
-      set_bit(yes(), i);
-      clear_bit(maybe(), i);
-    } else {
-      set_bit(maybe(), i);
-    }
+    if (how == kNo) return;
+    const std::int8_t now = get(i);
+    if (now == kYes || now == how) return;
+    assign(i, how);
   }
   // An element we cannot name (a country nobody recorded): every other one is possible.
   void include_unknown() {
-    const std::size_t w = word_count(size_);
-    for (std::size_t k = 0; k < w; ++k) words_[w + k] = ~words_[k] & mask(k);
+    std::erase_if(entries_, [](const Entry& e) { return e.value != kYes; });
+    rest_ = kMaybe;
   }
-  // Every element of `other`, as certain or possible as it is there.
+  // Every element of `other`, as certain or possible as it is there: element by element the
+  // larger of no < maybe < yes.
   void merge(const TriSet& other) {
-    const std::size_t w = word_count(size_);
-    for (std::size_t k = 0; k < w; ++k) {
-      words_[k] |= other.words_[k];
-      words_[w + k] = (words_[w + k] | other.words_[w + k]) & ~words_[k];
+    const std::int8_t rest = rank(other.rest_) > rank(rest_) ? other.rest_ : rest_;
+    std::vector<Entry> out;
+    out.reserve(entries_.size() + other.entries_.size());
+    auto a = entries_.cbegin();
+    auto b = other.entries_.cbegin();
+    while (a != entries_.cend() || b != other.entries_.cend()) {
+      std::uint32_t i;
+      if (b == other.entries_.end() || (a != entries_.end() && a->index < b->index)) {
+        i = a->index;
+      } else {
+        i = b->index;
+      }
+      const std::int8_t x = a != entries_.end() && a->index == i ? (a++)->value : rest_;
+      const std::int8_t y = b != other.entries_.end() && b->index == i ? (b++)->value : other.rest_;
+      const std::int8_t v = rank(x) >= rank(y) ? x : y;
+      if (v != rest) out.push_back({i, v});
     }
+    entries_ = std::move(out);
+    rest_ = rest;
   }
   // Only the elements `keep` marks (as yes); the others become out.
   void restrict_to(const std::vector<std::uint64_t>& keep) {
-    const std::size_t w = word_count(size_);
-    for (std::size_t k = 0; k < w; ++k) {
-      words_[k] &= keep[k];
-      words_[w + k] &= keep[k];
+    auto kept = [&](std::size_t i) {
+      return i / 64 < keep.size() && ((keep[i / 64] >> (i % 64)) & 1u);
+    };
+    if (rest_ == kNo) {
+      std::erase_if(entries_, [&](const Entry& e) { return !kept(e.index); });
+      return;
     }
+    std::vector<Entry> out;
+    for (std::size_t w = 0; w < keep.size(); ++w) {
+      for (std::uint64_t bits = keep[w]; bits; bits &= bits - 1) {
+        const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+        if (i >= size_) break;
+        const std::int8_t v = get(i);
+        if (v != kNo) out.push_back({static_cast<std::uint32_t>(i), v});
+      }
+    }
+    entries_ = std::move(out);
+    rest_ = kNo;
   }
   bool operator==(const TriSet&) const = default;
   [[nodiscard]] std::size_t hash() const {
-    std::size_t h = size_ * 0x9E3779B97F4A7C15ull;
-    for (std::uint64_t x : words_) h = (h ^ x) * 0x100000001B3ull + (h >> 29);
+    std::size_t h = (size_ * 0x9E3779B97F4A7C15ull) ^ static_cast<std::size_t>(rest_ + 2);
+    for (const Entry& e : entries_)
+      h = (h ^ (std::size_t{e.index} << 2 | static_cast<std::size_t>(e.value + 1))) *
+              0x100000001B3ull +
+          (h >> 29);
     return h;
   }
-  static std::size_t word_count(std::size_t size) { return (size + 63) / 64; }
 
  private:
-  const std::uint64_t* yes() const { return words_.data(); }
-  const std::uint64_t* maybe() const { return words_.data() + word_count(size_); }
-  std::uint64_t* yes() { return words_.data(); }
-  std::uint64_t* maybe() { return words_.data() + word_count(size_); }
-  static bool bit(const std::uint64_t* w, std::size_t i) { return (w[i / 64] >> (i % 64)) & 1u; }
-  static void set_bit(std::uint64_t* w, std::size_t i) {
-    w[i / 64] |= std::uint64_t{1} << (i % 64);
+  // The elements whose value differs from `rest_`, sorted by index: most sets of a large map
+  // (the parties that can see the data, among thousands) name a handful of elements.
+  struct Entry {
+    std::uint32_t index;
+    std::int8_t value;
+    bool operator==(const Entry&) const = default;
+  };
+  static int rank(std::int8_t v) { return v == kYes ? 2 : (v == kMaybe ? 1 : 0); }
+  [[nodiscard]] std::vector<Entry>::const_iterator find(std::size_t i) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), i,
+                            [](const Entry& e, std::size_t x) { return e.index < x; });
   }
-  static void clear_bit(std::uint64_t* w, std::size_t i) {
-    w[i / 64] &= ~(std::uint64_t{1} << (i % 64));
-  }
-  [[nodiscard]] std::uint64_t mask(std::size_t word) const {
-    const std::size_t bits = size_ - word * 64;
-    return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+  void assign(std::size_t i, std::int8_t v) {
+    auto it = entries_.begin() + (find(i) - entries_.cbegin());
+    const bool present = it != entries_.end() && it->index == i;
+    if (v == rest_) {
+      if (present) entries_.erase(it);
+    } else if (present) {
+      it->value = v;
+    } else {
+      entries_.insert(it, Entry{static_cast<std::uint32_t>(i), v});
+    }
   }
 
-  std::size_t size_ = 0;
-  std::vector<std::uint64_t> words_;  // yes bits, then maybe bits
+  std::uint32_t size_ = 0;
+  std::int8_t rest_ = kNo;  // the value of every element not in entries_
+  std::vector<Entry> entries_;
 };
 
 // Interned sets: equal sets get equal ids; ids are stable and index `at`.

@@ -76,7 +76,10 @@ TEST(Report, JsonCarriesTheContractFields) {
   const auto& v = j["findings"][0];
   EXPECT_EQ(v["verdict"], "violation");
   EXPECT_EQ(v["rule"], "EU-GDPR-44");
-  EXPECT_EQ(v["citation"]["article"], "Art. 44");
+  // The rule's text is given once, in `rules`; the finding names the rule.
+  EXPECT_FALSE(v.contains("citation"));
+  EXPECT_EQ(j["rules"]["EU-GDPR-44"]["citation"]["article"], "Art. 44");
+  EXPECT_EQ(j["rules"]["EU-GDPR-44"]["kind"], "basis");
   EXPECT_EQ(v["place"], "eu-gdpr");
   EXPECT_EQ(v["event"], "transfer");
   EXPECT_EQ(v["edge"]["id"], "to-us");
@@ -91,6 +94,82 @@ TEST(Report, JsonCarriesTheContractFields) {
       EXPECT_EQ(p["category"], "personal_data");
     }
   }
+}
+
+// Every rule and route an issue or finding names has its text in `rules`, and expanding the
+// texts gives each finding its rule's kind, title, citation and place name and each route its
+// title and citation (what report renderers read), the same as a second expansion.
+TEST(Report, RulesTableCoversEveryIssueAndExpandsIntoEachFinding) {
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    const auto result = PathChecker(*loaded.model, testing::shipped_rules()).check(*Date::parse("2024-06-01"));
+    auto j = check_result_to_json(result, {"model.json", name, ""});
+    const auto& rules = j["rules"];
+    ASSERT_TRUE(rules.is_object()) << name;
+    for (const char* list : {"issues", "findings"}) {
+      for (const auto& item : j[list]) {
+        ASSERT_TRUE(rules.contains(item["rule"].get<std::string>())) << name << " " << item["rule"];
+        const auto& rule = rules[item["rule"].get<std::string>()];
+        EXPECT_EQ(rule["place"], item["place"]);
+        for (const auto& route : item["routes"]) {
+          bool found = false;
+          for (const auto& text : rule["routes"]) found = found || text["id"] == route["id"];
+          EXPECT_TRUE(found) << name << " " << item["rule"] << " route " << route["id"];
+          EXPECT_FALSE(route.contains("title"));
+        }
+      }
+    }
+    expand_rule_texts(j);
+    const auto once = j;
+    expand_rule_texts(j);
+    EXPECT_EQ(once, j);
+    for (std::size_t k = 0; k < result.findings.size(); ++k) {
+      const Finding& f = result.findings[k];
+      const auto& item = j["findings"][k];
+      EXPECT_EQ(item["rule_kind"], f.rule_kind);
+      EXPECT_EQ(item["title"]["en"], f.rule_title.en);
+      EXPECT_EQ(item["citation"]["article"], f.citation.at(result.at).article);
+      EXPECT_EQ(item["place_name"]["en"], f.place_name.en);
+      ASSERT_EQ(item["routes"].size(), f.routes.size());
+      for (std::size_t r = 0; r < f.routes.size(); ++r)
+        EXPECT_EQ(item["routes"][r]["title"]["en"], f.routes[r].title.en) << f.rule_id;
+    }
+  }
+}
+
+// check --format json writes each issue without building its JSON first: byte for byte what
+// issue_to_json gives, on every scenario at dates on both sides of the packs' boundaries, and with
+// ids that need escaping.
+TEST(Report, IssuesWrittenDirectlyEqualTheirJson) {
+  std::size_t compared = 0;
+  for (const auto& name : testing::scenario_names()) {
+    auto loaded =
+        load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
+    ASSERT_TRUE(loaded.model) << name;
+    PathChecker checker(*loaded.model, testing::shipped_rules());
+    for (const char* at : {"2015-10-05", "2020-08-01", "2024-06-01"}) {
+      auto result = checker.check(*Date::parse(at));
+      for (const auto& issue : result.issues) {
+        std::string direct;
+        write_issue_json(direct, issue, result);
+        EXPECT_EQ(direct, issue_to_json(issue, result).dump()) << name << " " << issue.rule_id;
+        ++compared;
+      }
+      if (result.issues.empty()) continue;
+      // Quotes, backslashes, control characters and non-ASCII text in the strings.
+      for (std::size_t k : result.issues[0].findings) {
+        result.findings[k].to_node += "\"q\\\n\t\x01 場";
+        result.findings[k].exporter += "\x1f";
+      }
+      result.issues[0].recipient += "\"";
+      std::string direct;
+      write_issue_json(direct, result.issues[0], result);
+      EXPECT_EQ(direct, issue_to_json(result.issues[0], result).dump()) << name;
+    }
+  }
+  EXPECT_GT(compared, 50u);
 }
 
 }  // namespace

@@ -54,6 +54,17 @@ def test_issues_group_the_findings():
     assert len(df) == len(r.issues) < len(r.findings)
     assert list(df.columns[:6]) == ["verdict", "rule", "recipient", "recipient_country",
                                     "occurrences", "path_count"]
+    # The document gives each rule's text once (schema 3.0.0); issues and findings carry it.
+    rules = r.to_dict()["rules"]
+    assert "title" not in r.to_dict()["findings"][0]
+    for item in list(r.findings) + r.issues:
+        text = rules[item["rule"]]
+        assert item["citation"] == text["citation"] and item["title"] == text["title"]
+        assert item["rule_kind"] == text["kind"] and item["place_name"] == text["place_name"]
+        for route in item["routes"]:
+            assert route["title"] == next(t["title"] for t in text["routes"]
+                                          if t["id"] == route["id"])
+    assert df.title.notna().all()
 
 
 def test_regimes_match_the_cli(cli, monkeypatch):

@@ -178,16 +178,38 @@ _FINDING_COLUMNS = ["verdict", "rule", "rule_kind", "title", "citation", "citati
                     "path_count", "path", "missing", "routes", "deciding", "because"]
 
 
+def _with_rule_text(item: dict, rules: dict) -> dict:
+    """An issue or finding with its rule's text from the document's ``rules`` (schema 3.0.0
+    gives it once per rule): ``rule_kind``, ``title``, ``citation``, ``place_name`` and each
+    route's ``title`` and ``citation`` — the same expansion as the C++ ``expand_rule_texts``."""
+    rule = rules.get(item.get("rule")) if isinstance(item, dict) else None
+    if not isinstance(rule, dict):
+        return item
+    out = dict(item)
+    for key, as_key in (("kind", "rule_kind"), ("title", "title"), ("citation", "citation"),
+                        ("place_name", "place_name")):
+        if key in rule and as_key not in out:
+            out[as_key] = rule[key]
+    texts = {r.get("id"): r for r in rule.get("routes", []) if isinstance(r, dict)}
+    if isinstance(out.get("routes"), list):
+        out["routes"] = [{**{k: v for k, v in texts.get(r.get("id"), {}).items() if k != "id"},
+                          **r} if isinstance(r, dict) else r for r in out["routes"]]
+    return out
+
+
 class CheckResult(Document):
     """The result of `xborder.check`: ``at``, ``summary``, ``findings`` (sorted: violations,
     undetermined, compliant), ``warnings``; ``to_pandas()`` gives one row per finding."""
 
     def __init__(self, document: dict):
         super().__init__(document)
-        self.findings: list[Finding] = [Finding(f) for f in document.get("findings", [])]
+        rules = document.get("rules") if isinstance(document.get("rules"), dict) else {}
+        self.findings: list[Finding] = [Finding(_with_rule_text(f, rules))
+                                        for f in document.get("findings", [])]
         #: Legal issues (one per rule, verdict and recipient), each a dict as in
-        #: docs/check-output.md: its edges, data sets and the example that explains it.
-        self.issues: list[dict] = list(document.get("issues", []))
+        #: docs/check-output.md: its edges, data sets and the example that explains it, with its
+        #: rule's text (title, citation …) copied in from the document's ``rules``.
+        self.issues: list[dict] = [_with_rule_text(i, rules) for i in document.get("issues", [])]
 
     at = property(lambda self: self._doc.get("at"), doc="The check date, YYYY-MM-DD.")
     summary = property(lambda self: dict(self._doc.get("summary", {})),
