@@ -92,6 +92,18 @@ then pass "sarif: one new finding, on the resource in after.json"; else fail "sa
 run "check json names the resource" 1 '"address": "aws_s3_bucket.uploads_replica"' -- \
   check "$pr/base.yaml" --infra "$pr/after.json" --overlay "$pr/overlay.yaml" --rules "$rules" \
   --at 2024-06-01 --format json
+"$xb" check "$pr/base.yaml" --infra "$pr/after.json" --overlay "$pr/overlay.yaml" --rules "$rules" \
+  --at 2024-06-01 --format json --findings >"$tmp/infra.json" 2>/dev/null
+if /usr/bin/python3 - "$root/reports/schema/check-result.schema.json" "$tmp/infra.json" <<'PY'
+import json, sys
+import jsonschema
+schema, doc = (json.load(open(f)) for f in sys.argv[1:3])
+errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+for e in errors[:5]:
+    print("    /%s: %s" % ("/".join(map(str, e.absolute_path)), e.message[:200]))
+sys.exit(1 if errors or not doc.get("sources") else 0)
+PY
+then pass "check --infra json (with sources) matches the schema"; else fail "check --infra json" "see above"; fi
 run "the plan's unknown data is undetermined without an overlay" 0 "UNDETERMINED" "tf-data:aws_s3_bucket.uploads" -- \
   check "$pr/base.yaml" --infra "$pr/after.json" --rules "$rules" --at 2024-06-01 --all
 
