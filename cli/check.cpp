@@ -8,6 +8,7 @@
 #include "cli/model_inputs.hpp"
 #include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
+#include "reports/report_input.hpp"
 #include "solver/checker.hpp"
 #include "solver/compare.hpp"
 
@@ -92,6 +93,9 @@ int run_check(CheckArgs& a) {
       regimes.empty() ? std::vector<RegimeDisagreement>{} : regime_disagreements(result, regimes);
   if (a.format == "json") {
     nlohmann::json extra = nlohmann::json::object();
+    // Where the findings' model pointers came from, for a model of several inputs or of YAML.
+    if (auto sources = provenance_json(loaded->model); !sources.empty())
+      extra["sources"] = std::move(sources);
     if (!regimes.empty()) {
       extra["regimes"] = regimes_to_json(regimes);
       extra["regime_disagreements"] = regime_disagreements_to_json(disagreements);

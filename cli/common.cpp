@@ -9,7 +9,10 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "importers/subprocessors.hpp"
+#include "importers/terraform.hpp"
 #include "model/json_reader.hpp"
+#include "model/model_sources.hpp"
 
 namespace xborder::cli {
 
@@ -90,6 +93,10 @@ int report_diagnostics(const Diagnostics& diags, bool json_errors) {
                      {"pointer", d.pointer},
                      {"message", d.message},
                      {"hint", d.hint ? nlohmann::json(*d.hint) : nlohmann::json(nullptr)}});
+      if (d.line > 0) {
+        out.back()["line"] = d.line;
+        out.back()["column"] = d.column;
+      }
     }
     std::cerr << out.dump(2) << "\n";
   } else {
@@ -123,39 +130,99 @@ void PhaseClock::lap(const std::string& phase) {
   last_ = now;
 }
 
-std::filesystem::path ModelInput::display_name() const {
-  return from_stdin() ? std::filesystem::path("<stdin>") : std::filesystem::path(argument);
+bool ModelInput::from_stdin() const {
+  return std::find(arguments.begin(), arguments.end(), kStdinArgument) != arguments.end();
 }
 
-ModelLoadResult load_model_input(ModelInput& input, const ReferenceData& reference) {
-  if (!input.from_stdin()) return load_model(input.argument, reference);
-  ModelLoadResult result;
-  // Bounded like a file (kMaxInputFileBytes): a pipe that never ends must not exhaust memory.
+std::filesystem::path ModelInput::display_name() const {
+  if (arguments.empty()) return {};
+  return arguments.front() == kStdinArgument ? std::filesystem::path("<stdin>")
+                                             : std::filesystem::path(arguments.front());
+}
+
+std::vector<std::filesystem::path> ModelInput::files() const {
+  std::vector<std::filesystem::path> out;
+  for (const auto& a : arguments)
+    if (a != kStdinArgument) out.emplace_back(a);
+  return out;
+}
+
+namespace {
+// Standard input's text, bounded like a file (kMaxInputFileBytes): a pipe that never ends must not
+// exhaust memory.
+std::optional<std::string> read_stdin(Diagnostics& diags) {
+  const std::filesystem::path name("<stdin>");
   std::string text;
   char buffer[1 << 16];
   while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
     text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
     if (text.size() > kMaxInputFileBytes) {
-      result.diagnostics.error("XB-MODEL-001", input.display_name(), "",
-                               "standard input is larger than the limit of " +
-                                   std::to_string(kMaxInputFileBytes / (1024 * 1024)) + " MiB",
-                               "split the model, or check what is piped in");
-      return result;
+      diags.error("XB-MODEL-001", name, "",
+                  "standard input is larger than the limit of " +
+                      std::to_string(kMaxInputFileBytes / (1024 * 1024)) + " MiB",
+                  "split the model, or check what is piped in");
+      return std::nullopt;
     }
   }
   if (std::cin.bad()) {
-    result.diagnostics.error("XB-MODEL-001", input.display_name(), "", "cannot read standard input",
-                             "pipe a JSON model into `xborder`");
-    return result;
+    diags.error("XB-MODEL-001", name, "", "cannot read standard input",
+                "pipe a JSON or YAML model into `xborder`");
+    return std::nullopt;
   }
-  input.text = std::move(text);
-  auto doc = parse_json_text(input.text, input.display_name(), result.diagnostics, "XB-MODEL");
-  if (!doc) return result;
-  return load_model_json(*doc, input.display_name(), reference);
+  return text;
+}
+}  // namespace
+
+ModelLoadResult load_model_input(ModelInput& input, const ReferenceData& reference) {
+  ModelLoadResult result;
+  if (std::count(input.arguments.begin(), input.arguments.end(), kStdinArgument) > 1)
+    throw UsageError{"`-` (standard input) can be given once"};
+  std::vector<ModelDocument> documents;
+  for (const auto& argument : input.arguments) {
+    std::optional<ModelDocument> doc;
+    if (argument == kStdinArgument) {
+      auto text = read_stdin(result.diagnostics);
+      if (!text) continue;
+      input.text = std::move(*text);
+      doc = parse_model_document(input.text, "<stdin>", result.diagnostics);
+    } else {
+      doc = read_model_document(argument, result.diagnostics);
+    }
+    if (doc) documents.push_back(std::move(*doc));
+  }
+  if (!input.infra.empty()) {
+    std::optional<TerraformOverlay> overlay;
+    if (input.overlay) overlay = read_terraform_overlay(*input.overlay, result.diagnostics);
+    auto locations =
+        CloudLocations::load(CloudLocations::default_file(), reference, result.diagnostics);
+    if (!locations || (input.overlay && !overlay)) return result;
+    for (const auto& plan : input.infra) {
+      auto imported = import_terraform_file(plan, reference, *locations,
+                                            overlay ? &*overlay : nullptr, result.diagnostics);
+      if (imported) documents.push_back(std::move(imported->document));
+    }
+  }
+  for (const auto& list : input.vendors) {
+    SubprocessorOptions options;
+    if (input.exporter) options.exporter = *input.exporter;
+    if (auto doc = import_subprocessors_file(list, reference, options, result.diagnostics))
+      documents.push_back(std::move(*doc));
+  }
+  if (input.exporter && input.vendors.empty())
+    throw UsageError{"`--exporter` names who sends data to the vendors of `--vendors LIST.csv`"};
+  if (input.infra.empty() && input.overlay) {
+    throw UsageError{
+        "`--overlay` says what Terraform plans cannot: give it with `--infra PLAN.json`"};
+  }
+  if (result.diagnostics.has_errors()) return result;
+  auto loaded = load_model_documents(documents, reference);
+  result.diagnostics.append(loaded.diagnostics);
+  result.model = std::move(loaded.model);
+  return result;
 }
 
 std::string read_source_text(const std::filesystem::path& file, const ModelInput* stdin_model) {
-  if (stdin_model != nullptr && stdin_model->from_stdin() && file == stdin_model->display_name())
+  if (stdin_model != nullptr && stdin_model->from_stdin() && file == "<stdin>")
     return stdin_model->text;
   Diagnostics ignored;
   return read_input_file(file, ignored, "XB-CLI").value_or("");

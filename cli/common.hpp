@@ -85,15 +85,27 @@ class PhaseClock {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
-// The model named on the command line: a file, or `-` for JSON on standard input (then `text`
-// keeps what was read, for the report's source regions).
+// The model named on the command line: one or more files (JSON or YAML, merged into one map in
+// order), one of which may be `-` for standard input (then `text` keeps what was read, for the
+// report's source regions).
 struct ModelInput {
-  std::string argument;  // as given: a path or "-"
-  std::string text;      // standard input's text, when argument is "-"
-  [[nodiscard]] bool from_stdin() const { return argument == kStdinArgument; }
-  // The name diagnostics and reports use: the path, or "<stdin>".
+  std::vector<std::string> arguments;  // as given: paths, or "-"
+  std::string text;                    // standard input's text, when an argument is "-"
+  // --infra PLAN.json (repeatable): Terraform plans or states imported and merged in, with the
+  // overlay (--overlay FILE) saying what the plans cannot.
+  std::vector<std::string> infra;
+  std::optional<std::string> overlay;
+  // --vendors LIST.csv (repeatable): sub-processor lists merged in; --exporter ID sends them data.
+  std::vector<std::string> vendors;
+  std::optional<std::string> exporter;
+  [[nodiscard]] bool given() const { return !arguments.empty(); }
+  [[nodiscard]] bool from_stdin() const;
+  // The name diagnostics and reports use for the model: the first input's path, or "<stdin>".
   [[nodiscard]] std::filesystem::path display_name() const;
+  // The inputs that are files (not `-`).
+  [[nodiscard]] std::vector<std::filesystem::path> files() const;
 };
+// The model of every input merged; warnings (Terraform resources left out) among the diagnostics.
 ModelLoadResult load_model_input(ModelInput& input, const ReferenceData& reference);
 
 // The text of a file for SARIF regions; "" when it cannot be read (a saved report input may

@@ -52,7 +52,8 @@ OptionShape shape_of(const CLI::Option& option) {
     std::istringstream in(type_name);
     while (std::getline(in, word, '|')) shape.words.push_back(word);
   } else if (type_name.find("FILE") != std::string::npos ||
-             type_name.find(".json") != std::string::npos) {
+             type_name.find(".json") != std::string::npos ||
+             type_name.find(".yaml") != std::string::npos) {
     shape.completion = ValueCompletion::kFile;
   } else if (type_name.find("DIR") != std::string::npos) {
     shape.completion = ValueCompletion::kDirectory;
@@ -71,7 +72,10 @@ std::vector<OptionShape> named_options(const CLI::App& command) {
 bool positionals_are_files(const CLI::App& command) {
   for (const CLI::Option* option : command.get_options()) {
     if (!option->get_positional()) continue;
-    if (option->get_type_name().find(".json") != std::string::npos) return true;
+    const std::string type_name = option->get_type_name();
+    if (type_name.find(".json") != std::string::npos ||
+        type_name.find(".yaml") != std::string::npos)
+      return true;
   }
   return false;
 }

@@ -108,7 +108,8 @@ std::unique_ptr<CLI::App> make_app() {
   app->set_help_all_flag("", "");
   app->set_version_flag("--version", version_text(), "the version and the check output schema");
   app->footer(
-      "`-` as MODEL reads the model from standard input. --policies adds your organisation's "
+      "MODEL is JSON or YAML; several MODELs are merged into one map, and `-` reads one from "
+      "standard input. --policies adds your organisation's "
       "own packs (internal policies, contract terms) to the shipped ones; repeat it for several "
       "files or directories. Progress goes to stderr on a terminal only (--quiet: none).\n\n"
       "exit codes:\n" +

@@ -21,9 +21,30 @@ std::optional<Loaded> load_inputs(ModelInput& model, const RuleSource& source,
 }
 
 CLI::Option* declare_model(CLI::App& command, ModelInput& model) {
+  command
+      .add_option("--infra", model.infra,
+                  "a Terraform plan or state (`terraform show -json`) merged into the model; "
+                  "findings name its resource addresses (repeatable)")
+      ->type_name("PLAN.json");
+  command
+      .add_option("--overlay", model.overlay,
+                  "what the plans cannot say: the account owner, the data sets in each resource "
+                  "(docs/import-terraform.md)")
+      ->type_name("OVERLAY.yaml");
+  command
+      .add_option("--vendors", model.vendors,
+                  "a sub-processor list (CSV, docs/import-subprocessors.md) merged into the model "
+                  "(repeatable)")
+      ->type_name("FILE.csv");
+  command
+      .add_option("--exporter", model.exporter,
+                  "the party or system of the model that sends data to the vendors of --vendors")
+      ->type_name("ID");
   return command
-      .add_option("MODEL", model.argument, "the transfer model (JSON); `-` reads standard input")
-      ->type_name("MODEL.json");
+      .add_option("MODEL", model.arguments,
+                  "the transfer model, JSON or YAML; several files are merged into one map; `-` "
+                  "reads standard input")
+      ->type_name("MODEL.yaml|json");
 }
 
 }  // namespace xborder::cli

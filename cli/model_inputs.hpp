@@ -23,7 +23,8 @@ std::optional<Loaded> load_inputs(ModelInput& model, const RuleSource& source,
                                   const std::vector<std::string>& places, Diagnostics& diags,
                                   ProgressLine& progress);
 
-// The MODEL positional, declared alike by check, graph, validate and report.
+// The MODEL positional, declared alike by check, graph, validate and report, with --infra and
+// --overlay (Terraform plans merged into the model).
 CLI::Option* declare_model(CLI::App& command, ModelInput& model);
 
 }  // namespace xborder::cli

@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/model_inputs.hpp"
+#include "model/model_sources.hpp"
 #include "reports/plan_report.hpp"
 
 namespace xborder::cli {
@@ -57,16 +58,27 @@ int run_plan(PlanArgs& a) {
                 "use --format text or --format json");
     return report_diagnostics(diags, json_errors);
   }
+  // A plan is a patch of one model document: merge several inputs into one file first.
+  if (a.model.arguments.size() != 1 || !a.model.infra.empty() || !a.model.vendors.empty()) {
+    diags.error("XB-CLI-001", "<command line>", "",
+                "`plan` takes one model (JSON or YAML) and no --infra or --vendors, given " +
+                    std::to_string(a.model.arguments.size() + a.model.infra.size() +
+                                   a.model.vendors.size()) + " inputs",
+                "a plan is a JSON Patch of one model: merge the inputs into one file first");
+    return report_diagnostics(diags, json_errors);
+  }
   ProgressLine progress(a.quiet);
   auto loaded = load_inputs(a.model, a.source, places, diags, progress);
   if (!loaded) return report_diagnostics(diags, json_errors);
   if (!diags.items().empty()) report_diagnostics(diags, json_errors);  // warnings
   // The document itself: the plan is a patch of it.
   Diagnostics read;
-  const auto document =
-      a.model.from_stdin() ? parse_json_text(a.model.text, a.model.display_name(), read, "XB-MODEL")
-                           : read_json_file(a.model.argument, read, "XB-MODEL");
-  if (!document) return report_diagnostics(read, json_errors);
+  const auto parsed =
+      a.model.from_stdin()
+          ? parse_model_document(a.model.text, a.model.display_name(), read)
+          : read_model_document(std::filesystem::path(a.model.arguments.front()), read);
+  if (!parsed) return report_diagnostics(read, json_errors);
+  const Json* document = &parsed->json;
 
   PlanRequest request;
   request.at = *at;

@@ -40,7 +40,10 @@ struct ReportArgs {
 bool overwrites_an_input(const ReportArgs& a, Diagnostics& diags) {
   if (a.output.empty()) return false;
   std::vector<std::filesystem::path> inputs = a.source.policies;
-  if (!a.model.argument.empty() && !a.model.from_stdin()) inputs.emplace_back(a.model.argument);
+  for (const auto& file : a.model.files()) inputs.push_back(file);
+  for (const auto& file : a.model.infra) inputs.emplace_back(file);
+  for (const auto& file : a.model.vendors) inputs.emplace_back(file);
+  if (a.model.overlay) inputs.emplace_back(*a.model.overlay);
   if (!a.from.empty()) inputs.emplace_back(a.from);
   for (const auto& input : inputs) {
     std::error_code ec;
@@ -126,9 +129,9 @@ int run_report_from(const ReportArgs& a, bool json_errors) {
 int run_report(ReportArgs& a) {
   const bool json_errors = a.error_format.json();
   const auto places = a.places ? id_list("--places", *a.places) : std::vector<std::string>{};
-  if (!a.from.empty() && !a.model.argument.empty())
+  if (!a.from.empty() && a.model.given())
     throw UsageError{"give either MODEL.json or --from, not both"};
-  if (a.model.argument.empty() && a.from.empty())
+  if (!a.model.given() && a.from.empty())
     throw UsageError{"`report` needs a MODEL.json or --from REPORT-INPUT.json"};
   Diagnostics diags;
   if (std::find(kReportFormats.begin(), kReportFormats.end(), a.format) == kReportFormats.end()) {

@@ -88,6 +88,13 @@ void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
+void Diagnostics::relocate(const std::function<void(Diagnostic&)>& edit) {
+  for (auto& d : items_) {
+    edit(d);
+    d.pointer = printable_text(d.pointer, false);
+  }
+}
+
 bool Diagnostics::has_errors() const {
   return error_count() > 0;
 }
@@ -116,7 +123,12 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
 std::string render_diagnostic(const Diagnostic& d) {
   std::ostringstream out;
   out << d.file.generic_string();
-  if (!d.pointer.empty()) out << ':' << d.pointer;
+  if (d.line > 0) {
+    out << ':' << d.line << ':' << d.column;
+    if (!d.pointer.empty()) out << ": " << d.pointer;
+  } else if (!d.pointer.empty()) {
+    out << ':' << d.pointer;
+  }
   out << ": " << (d.severity == Severity::kError ? "error" : "warning") << '[' << d.code
       << "]: " << d.message;
   if (d.hint) out << "\n  help: " << *d.hint;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,10 @@ struct Diagnostic {
   std::filesystem::path file;
   std::string pointer;              // RFC 6901 JSON pointer into `file`
   std::optional<std::string> hint;  // "did you mean `eu-west-1`?"
+  // 1-based line and column in `file` where the input's syntax gives them (YAML models); 0 when
+  // the pointer alone places it (JSON).
+  int line = 0;
+  int column = 0;
 };
 
 // Collects diagnostics; loaders keep going after an error so the user sees all of them at once.
@@ -31,6 +36,9 @@ class Diagnostics {
   // Every diagnostic passes through printable_text (also those given to error and warning).
   void add(Diagnostic d);
   void append(const Diagnostics& other);
+  // Lets `edit` change every diagnostic's place (file, pointer, line, column): a merged or
+  // converted document's places mapped back to the input files.
+  void relocate(const std::function<void(Diagnostic&)>& edit);
 
   [[nodiscard]] bool has_errors() const;
   [[nodiscard]] std::size_t error_count() const;
@@ -48,7 +56,8 @@ class Diagnostics {
 // are kept when `keep_newlines`, else become spaces.
 std::string printable_text(std::string_view text, bool keep_newlines);
 
-// `file:/pointer: error[CODE]: message` and an indented `help:` line.
+// `file:/pointer: error[CODE]: message` and an indented `help:` line; with a line and column,
+// `file:LINE:COLUMN: /pointer: error[CODE]: message`.
 std::string render_diagnostic(const Diagnostic& d);
 
 // The closest candidate by edit distance, if it is close enough to be a plausible typo.

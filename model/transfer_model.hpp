@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/date.hpp"
+#include "model/source_position.hpp"
 #include "model/unknowable.hpp"
 #include "model/vocabulary.hpp"
 
@@ -49,6 +50,7 @@ struct Party {
   // or processor, part of it rather than a recipient (EDPB Guidelines 05/2021); default none.
   Unknowable<std::optional<Id>> acts_for = std::optional<Id>{};
   std::string pointer;  // where it was declared, for diagnostics and SARIF
+  Provenance source;    // the input file and place it came from (merged or imported models)
 };
 
 struct Location {
@@ -58,6 +60,7 @@ struct Location {
   std::optional<Id> provider;                // cloud provider id from the region table
   std::optional<std::string> operator_name;  // a partner operating the region (e.g. China regions)
   std::optional<Country> operator_country;
+  Provenance source;  // model-defined locations: the input file and place it came from
 };
 
 struct Measures {
@@ -100,6 +103,7 @@ struct RemoteAccess {
   Unknowable<bool> clear_text = true;  // do they see the data unencrypted?
   std::vector<Safeguard> safeguards;   // of the contract with the accessing party
   std::string pointer;
+  Provenance source;  // the input file and place it came from
 };
 
 struct System {
@@ -115,6 +119,7 @@ struct System {
   std::vector<Safeguard> safeguards;  // of the contract under which its data reaches `runs_on`
   std::vector<Certification> certifications;  // of the service itself (ISMAP lists services)
   std::string pointer;
+  Provenance source;  // the input file and place it came from
 };
 
 struct CategorySet {
@@ -145,6 +150,7 @@ struct DataSet {
   std::string retention;     // free text, e.g. "one year after the contract ends"
   std::optional<Id> origin;  // system or party where it starts, if no flow collects it
   std::string pointer;
+  Provenance source;  // the input file and place it came from
 };
 
 struct Flow {
@@ -168,6 +174,7 @@ struct Flow {
   bool safeguards_unknown = false;  // "safeguards": "unknown"
   std::optional<Measures> measures;
   std::string pointer;
+  Provenance source;  // the input file and place it came from
 };
 
 struct TransferModel {

@@ -13,7 +13,7 @@ namespace xborder {
 
 inline constexpr const char* kToolVersion =
     "0.1.0";  // `xborder --version`, SARIF tool.driver.version
-inline constexpr const char* kCheckSchemaVersion = "3.0.0";
+inline constexpr const char* kCheckSchemaVersion = "3.1.0";
 
 struct ReportContext {
   std::string model_file;  // as given on the command line

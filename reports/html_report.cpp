@@ -14,10 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "model/model_sources.hpp"
 #include "reports/html_assets.hpp"
 #include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
 #include "reports/register.hpp"
+#include "reports/report_input.hpp"
 
 namespace xborder {
 namespace {
@@ -145,7 +147,10 @@ std::string list_html(const json& v, const char* cls = "tight") {
 class Renderer {
  public:
   explicit Renderer(const json& input)
-      : in_(input), check_(member(input, "check")), graph_(member(input, "graph")) {
+      : in_(input),
+        check_(member(input, "check")),
+        graph_(member(input, "graph")),
+        sources_(provenance_from_json(input)) {
     for (const auto& n : array_member(graph_, "nodes")) nodes_[get(n, "id")] = &n;
     for (const auto& p : array_member(check_, "place_details"))
       place_names_[get(p, "id")] = member(p, "name");
@@ -187,6 +192,7 @@ class Renderer {
   const json& in_;
   const json& check_;
   const json& graph_;
+  std::vector<std::pair<std::string, Provenance>> sources_;  // model.sources (provenance)
   std::ostringstream out_;
   std::map<std::string, const json*> nodes_;
   std::map<std::string, json> place_names_;
@@ -818,9 +824,18 @@ class Renderer {
       out_ << "</ul></details>";
     }
     const std::string pointer = get(f, "model_pointer");
-    if (!pointer.empty())
+    if (!pointer.empty()) {
       out_ << "<p class=\"muted\">" << L("in the model at ", "モデル内の位置 ") << "<code>"
-           << esc(pointer) << "</code></p>";
+           << esc(pointer) << "</code>";
+      // A model of several inputs, YAML or imported: the input file, line and resource.
+      if (auto source = find_provenance(sources_, pointer)) {
+        std::string where = source->file.generic_string();
+        where += source->line > 0 ? ":" + std::to_string(source->line) : ":" + source->pointer;
+        out_ << " — " << L("from ", "出典 ") << "<code>" << esc(where) << "</code>";
+        if (!source->address.empty()) out_ << " (<code>" << esc(source->address) << "</code>)";
+      }
+      out_ << "</p>";
+    }
     out_ << "</div>";
   }
 

@@ -86,9 +86,7 @@ std::string render_report(const nlohmann::json& input, const std::string& format
   if (format == "appi-notice") return render_appi_notices_markdown(appi_notices(input));
   if (format == "tia") return render_tia_markdown(tia_drafts(input));
   if (format == "sarif") {
-    const std::string model_file = input::str(input::member(input, "model"), "file");
-    const std::string text = model_file.empty() ? "" : read_model(model_file);
-    return render_sarif(input, text).dump(2) + "\n";
+    return render_sarif(input, read_model).dump(2) + "\n";
   }
   return input.dump(2) + "\n";
 }

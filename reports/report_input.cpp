@@ -1,6 +1,9 @@
 #include "reports/report_input.hpp"
 
+#include <algorithm>
 #include <set>
+
+#include "model/model_sources.hpp"
 
 namespace xborder {
 
@@ -110,6 +113,45 @@ json model_json(const TransferModel& m) {
 
 }  // namespace
 
+json provenance_json(const TransferModel& model) {
+  json out = json::array();
+  for (const auto& [model_pointer, p] : provenance_table(model)) {
+    json entry{{"model_pointer", model_pointer},
+               {"file", p.file.generic_string()},
+               {"pointer", p.pointer}};
+    if (p.line > 0) {
+      entry["line"] = p.line;
+      entry["column"] = p.column;
+    }
+    if (!p.address.empty()) entry["address"] = p.address;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, Provenance>> provenance_from_json(const json& input) {
+  std::vector<std::pair<std::string, Provenance>> table;
+  if (!input.is_object() || !input.contains("model") || !input["model"].is_object()) return table;
+  const auto it = input["model"].find("sources");
+  if (it == input["model"].end() || !it->is_array()) return table;
+  auto text = [](const json& j, const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  for (const auto& s : *it) {
+    if (!s.is_object()) continue;
+    Provenance p;
+    p.file = text(s, "file");
+    p.pointer = text(s, "pointer");
+    if (s.contains("line") && s["line"].is_number_integer()) p.line = s["line"].get<int>();
+    if (s.contains("column") && s["column"].is_number_integer()) p.column = s["column"].get<int>();
+    p.address = text(s, "address");
+    table.emplace_back(text(s, "model_pointer"), std::move(p));
+  }
+  std::sort(table.begin(), table.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return table;
+}
+
 json make_report_input(const CheckResult& result, const ReportContext& context,
                        const TransferGraph& graph, const TransferModel& model,
                        const ReferenceData& reference) {
@@ -121,6 +163,7 @@ json make_report_input(const CheckResult& result, const ReportContext& context,
              {"graph", graph_to_json(graph)},
              {"model", model_json(model)}};
   input["model"]["file"] = context.model_file;
+  input["model"]["sources"] = provenance_json(model);
   std::set<std::string> codes;
   for (const auto& n : input["graph"]["nodes"]) {
     if (n["country"].is_string()) codes.insert(n["country"].get<std::string>());

@@ -4,8 +4,12 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model/reference_data.hpp"
+#include "model/source_position.hpp"
 #include "model/transfer_graph.hpp"
 #include "reports/check_report.hpp"
 #include "solver/checker.hpp"
@@ -29,9 +33,20 @@ inline constexpr const char* kReportInputFormat = "xborder-report-input/1";
 //                   controller|"unknown", purposes, value|"unknown", retention, pointer}],
 //     "flows": [{id, name, event, from, to, datasets, purpose, relationship|"unknown",
 //                safeguards: [{type, in_place, module?, set?, signed?, informed?, explicit?,
-//                              article?, basis?, periodic_check?}] | "unknown", pointer}]},
+//                              article?, basis?, periodic_check?}] | "unknown", pointer}],
+//     "sources": provenance_json(model)},
 //   "countries": {"JP": {"name": "Japan", "name_ja": "日本"}, …}  (every country named)
 // }
+// Where the model's items came from, when that is more than "this pointer of the model file"
+// (several inputs, YAML, imported resources): [{model_pointer, file, pointer, line?, column?,
+// address?}], sorted by model_pointer; empty for a model read from one JSON file. Stored as
+// `model.sources` in the report input and as `sources` in `check --format json`.
+nlohmann::json provenance_json(const TransferModel& model);
+
+// `model.sources` of a report input read back as the table find_provenance takes (malformed
+// entries of a hand-edited saved input are skipped).
+std::vector<std::pair<std::string, Provenance>> provenance_from_json(const nlohmann::json& input);
+
 nlohmann::json make_report_input(const CheckResult& result, const ReportContext& context,
                                  const TransferGraph& graph, const TransferModel& model,
                                  const ReferenceData& reference);

@@ -7,8 +7,10 @@
 #include <map>
 #include <vector>
 
+#include "model/model_sources.hpp"
 #include "reports/check_report.hpp"
 #include "reports/input_view.hpp"
+#include "reports/report_input.hpp"
 
 namespace xborder {
 
@@ -392,6 +394,21 @@ json rule_json(const json& f) {
 }  // namespace
 
 json render_sarif(const json& input, const std::string& model_text) {
+  const std::string model_file = str(member(input, "model"), "file");
+  return render_sarif(input, [&](const std::string& file) {
+    return file == model_file ? model_text : std::string();
+  });
+}
+
+json render_sarif(const json& input,
+                  const std::function<std::string(const std::string&)>& read_file) {
+  const auto sources = provenance_from_json(input);
+  std::map<std::string, std::string> texts;  // each file read once
+  auto text_of = [&](const std::string& file) -> const std::string& {
+    auto [it, fresh] = texts.try_emplace(file);
+    if (fresh && !file.empty()) it->second = read_file(file);
+    return it->second;
+  };
   const json& check = input.at("check");
   const json& findings = check.at("findings");
   const input::Names names(input, "an unknown country");
@@ -414,12 +431,22 @@ json render_sarif(const json& input, const std::string& model_text) {
     const auto verdict = str(f, "verdict");
     if (verdict != "violation" && verdict != "undetermined") continue;
     const auto pointer = str(f, "model_pointer");
-    const auto pos = model_text.empty() ? std::nullopt : locate_pointer(model_text, pointer);
+    const auto source = find_provenance(sources, pointer);
+    const std::string file = source ? source->file.generic_string() : model_file;
+    const std::string file_pointer = source ? source->pointer : pointer;
+    std::optional<TextPosition> pos;
+    if (source && source->line > 0) {
+      pos = TextPosition{source->line, source->column};
+    } else if (const std::string& text = text_of(file); !text.empty()) {
+      pos = locate_pointer(text, file_pointer);
+    }
     json region{{"startLine", pos ? pos->line : 1}, {"startColumn", pos ? pos->column : 1}};
+    json logical = json::array({{{"fullyQualifiedName", pointer}, {"kind", "object"}}});
+    if (source && !source->address.empty())
+      logical.push_back({{"fullyQualifiedName", source->address}, {"kind", "resource"}});
     json location{
-        {"physicalLocation",
-         {{"artifactLocation", {{"uri", file_uri(model_file)}}}, {"region", region}}},
-        {"logicalLocations", json::array({{{"fullyQualifiedName", pointer}, {"kind", "object"}}})}};
+        {"physicalLocation", {{"artifactLocation", {{"uri", file_uri(file)}}}, {"region", region}}},
+        {"logicalLocations", logical}};
     const auto& edge = member(f, "edge");
     json result{{"ruleId", str(f, "rule")},
                 {"ruleIndex", index[str(f, "rule")]},
@@ -439,6 +466,11 @@ json render_sarif(const json& input, const std::string& model_text) {
                   {"missing", f.value("missing", json::array())},
                   {"deciding", f.value("deciding", json::array())},
                   {"disclosure_scope", f.value("disclosure_scope", json::object())}}}};
+    if (source) {
+      json where{{"file", file}, {"pointer", file_pointer}};
+      if (!source->address.empty()) where["address"] = source->address;
+      result["properties"]["source"] = where;
+    }
     results.push_back(result);
   }
 

@@ -4,16 +4,14 @@
 // as a logical location).
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
-namespace xborder {
+#include "model/source_position.hpp"
 
-struct TextPosition {
-  int line = 1;    // 1-based
-  int column = 1;  // 1-based, in characters of the line
-};
+namespace xborder {
 
 // Where the value at RFC 6901 `pointer` starts in `json_text`; nullopt if it is not there.
 std::optional<TextPosition> locate_pointer(const std::string& json_text,
@@ -21,5 +19,11 @@ std::optional<TextPosition> locate_pointer(const std::string& json_text,
 
 // `model_text`: the model file's text, for line numbers ("" when unavailable).
 nlohmann::json render_sarif(const nlohmann::json& input, const std::string& model_text);
+// The same, for a model of several inputs or imported resources: a finding whose item is listed
+// in `model.sources` (report_input.hpp) points into the input it came from (its line, or the line
+// found from its pointer in the text `read_file` gives), with the resource address as a logical
+// location.
+nlohmann::json render_sarif(const nlohmann::json& input,
+                            const std::function<std::string(const std::string&)>& read_file);
 
 }  // namespace xborder

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/model_loader.hpp"
+#include "model/model_sources.hpp"
 #include "model/reference_data.hpp"
 #include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
@@ -181,19 +182,28 @@ class Model {
 std::shared_ptr<Model> load_model_file(const std::filesystem::path& file) {
   const py::gil_scoped_release release;
   auto ref = reference_data();
-  return std::make_shared<Model>(xborder::load_model(file, *ref), file.generic_string());
+  return std::make_shared<Model>(xborder::load_model_files({file}, *ref), file.generic_string());
 }
 
-// `label` stands for the file in diagnostics ("<string>", "<dict>").
+// `label` stands for the file in diagnostics ("<string>", "<dict>"); the text is JSON or YAML.
 std::shared_ptr<Model> load_model_text(const std::string& text, const std::string& label) {
   const py::gil_scoped_release release;
   auto ref = reference_data();
   xborder::Diagnostics diags;
-  auto doc = xborder::parse_json_text(text, label, diags, "XB-MODEL");
+  auto doc = xborder::parse_model_document(text, label, diags);
   if (!doc) fail(diags);
-  auto loaded = xborder::load_model_json(*doc, label, *ref);
+  auto loaded = xborder::load_model_documents({*doc}, *ref);
   loaded.diagnostics.append(diags);
   return std::make_shared<Model>(std::move(loaded), label);
+}
+
+// A model file's document as JSON text (YAML converted as the loader reads it), for
+// `Model.document`.
+std::string model_document_json(const std::filesystem::path& file) {
+  xborder::Diagnostics diags;
+  auto doc = xborder::read_model_document(file, diags);
+  if (!doc) fail(diags);
+  return doc->json.dump();
 }
 
 std::vector<xborder::Regime> resolve_regimes(const RuleSet& rules,
@@ -453,6 +463,7 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("load_model_file", &load_model_file, py::arg("file"));
   m.def("load_model_text", &load_model_text, py::arg("text"), py::arg("label"));
+  m.def("model_document_json", &model_document_json, py::arg("file"));
   m.def("check", &check, py::arg("model"), py::arg("rules"), py::arg("at"), py::arg("regimes"));
   m.def("graph", &graph, py::arg("model"), py::arg("rules"), py::arg("format"));
   m.def("report", &report, py::arg("model"), py::arg("rules"), py::arg("at"), py::arg("format"));

@@ -275,3 +275,12 @@ def test_the_gil_is_released_while_the_core_works(root):
         time.sleep(0.001)
     worker.join()
     assert longest < alone / 2, (longest, alone, runs)
+
+
+def test_yaml_models_load_like_their_json_twins():
+    yaml_model = xborder.load(ROOT / "scenarios" / "multi-tier-cloud" / "model.yaml")
+    json_model = xborder.load(MULTI_TIER)
+    assert yaml_model.to_dict() == json_model.to_dict()
+    assert yaml_model.counts == json_model.counts
+    found = xborder.check(yaml_model, at="2024-06-01")
+    assert len(found.issues) == len(xborder.check(json_model, at="2024-06-01").issues)

@@ -84,8 +84,8 @@ class Model:
     def to_dict(self) -> dict:
         """The model document (a copy): edit it and pass it to `check` to try a fix."""
         if self._document is None and self._path is not None:
-            with open(self._path, encoding="utf-8") as f:
-                self._document = json.load(f)
+            # JSON or YAML, read as the loader reads it (YAML 1.2: `NO` stays a country code).
+            self._document = json.loads(_core.model_document_json(os.fspath(self._path)))
         return copy.deepcopy(self._document) if self._document is not None else {}
 
     def __repr__(self) -> str:
@@ -95,8 +95,8 @@ class Model:
 
 
 def load(source: ModelSource) -> Model:
-    """Loads and validates a model from a file path, a JSON string or a dict (or returns a
-    `Model` unchanged). Raises `ModelError` listing every problem, as ``xborder validate``."""
+    """Loads and validates a model from a file path (JSON or YAML), a JSON string or a dict (or
+    returns a `Model` unchanged). Raises `ModelError` listing every problem, as ``xborder validate``."""
     if isinstance(source, Model):
         return source
     if isinstance(source, Mapping):

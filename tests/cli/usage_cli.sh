@@ -60,7 +60,7 @@ expect "misspelt option" 2 "unknown option \`--fromat\`" "did you mean \`--forma
   "xborder check --help" -- check "$model" --fromat json
 expect "unknown option lists the options" 2 "unknown option \`--frobnicate\`" "\`--places\`" \
   -- check "$model" --frobnicate
-expect "a missing model" 2 "\`xborder check\` needs MODEL.json" -- check
+expect "a missing model" 2 "\`xborder check\` needs MODEL.yaml|json" -- check
 expect "an option without its value" 2 "\`--at\` needs a value" -- check "$model" --at
 
 # ---- a repeated single-value option, an empty list

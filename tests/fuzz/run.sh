@@ -25,7 +25,7 @@ seeds="$(mktemp -d "$build/seeds.XXXXXX")"
 trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds"/{model,expr,rule_pack,scenario,report_input}
 i=0
-for f in "$root"/scenarios/*/model.json "$root"/tests/cli/bad/*.json; do
+for f in "$root"/scenarios/*/model.json "$root"/scenarios/*/model.yaml "$root"/tests/cli/bad/*.json; do
   [ -e "$f" ] || continue
   i=$((i + 1))
   cp "$f" "$seeds/model/$i-$(basename "$f")"

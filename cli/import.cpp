@@ -1,0 +1,135 @@
+// `xborder import terraform PLAN.json`: a Terraform plan or state as a part of a transfer model
+// (JSON or YAML), with the resources that were not understood listed.
+#include <iostream>
+#include <memory>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "importers/subprocessors.hpp"
+#include "importers/terraform.hpp"
+
+namespace xborder::cli {
+namespace {
+
+struct ImportTerraformArgs {
+  std::string plan;
+  std::optional<std::string> overlay;
+  std::string format = "yaml";
+  ErrorFormat error_format;
+};
+
+// YAML for people: the JSON document written as flow-style YAML (JSON is YAML), after a comment
+// block saying what was read and what was left out.
+std::string yaml_text(const TerraformImport& imported, const std::string& plan) {
+  std::string out = "# Imported from " + plan + " by `xborder import terraform`: " +
+                    std::to_string(imported.managed_resources) + " managed resources, " +
+                    std::to_string(imported.mapped.size()) + " read, " +
+                    std::to_string(imported.skipped.size()) + " left out.\n";
+  for (const auto& m : imported.mapped) out += "#   read      " + m.address + ": " + m.note + "\n";
+  for (const auto& s : imported.skipped) out += "#   LEFT OUT  " + s.address + ": " + s.note + "\n";
+  out += "# Merge it with your model: xborder check model.yaml THIS-FILE (or check --infra PLAN)\n";
+  return out + imported.document.json.dump(2) + "\n";
+}
+
+int run_import_terraform(ImportTerraformArgs& a) {
+  const bool json_errors = a.error_format.json();
+  if (a.format != "yaml" && a.format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto locations = CloudLocations::load(CloudLocations::default_file(), *reference, diags);
+  std::optional<TerraformOverlay> overlay;
+  if (a.overlay) overlay = read_terraform_overlay(*a.overlay, diags);
+  if (!locations || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  auto imported =
+      import_terraform_file(a.plan, *reference, *locations, overlay ? &*overlay : nullptr, diags);
+  if (!imported || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  // The part must load as a model on its own (its references resolve within it, or in the base
+  // model named by the overlay): checked when merged; here the resources left out are warned.
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (a.format == "json") {
+    std::cout << imported->document.json.dump(2) << "\n";
+  } else {
+    std::cout << yaml_text(*imported, a.plan);
+  }
+  return kExitOk;
+}
+
+struct ImportSubprocessorsArgs {
+  std::string list;
+  std::string exporter;
+  std::string format = "yaml";
+  ErrorFormat error_format;
+};
+
+int run_import_subprocessors(ImportSubprocessorsArgs& a) {
+  const bool json_errors = a.error_format.json();
+  if (a.format != "yaml" && a.format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto doc = import_subprocessors_file(a.list, *reference, {a.exporter}, diags);
+  if (!doc || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (a.format == "yaml")
+    std::cout << "# Imported from " << a.list
+              << " by `xborder import subprocessors`; merge it with "
+              << "your model: xborder check model.yaml THIS-FILE (or check --vendors LIST)\n";
+  std::cout << doc->json.dump(2) << "\n";
+  return kExitOk;
+}
+
+void declare_import(CLI::App& command) {
+  command.require_subcommand(1);
+  auto& terraform = *command.add_subcommand(
+      "terraform", "a Terraform plan or state (`terraform show -json`) as a part of a model");
+  auto args = std::make_shared<ImportTerraformArgs>();
+  terraform.add_option("PLAN", args->plan, "the output of `terraform show -json` (plan or state)")
+      ->type_name("PLAN.json")
+      ->required();
+  terraform
+      .add_option("--overlay", args->overlay,
+                  "what the plan cannot say: the account owner, the data sets in each resource "
+                  "(docs/import-terraform.md)")
+      ->type_name("OVERLAY.yaml");
+  terraform.add_option("--format", args->format, "yaml (with a summary) or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(terraform, args->error_format);
+  set_example(terraform,
+              "terraform show -json plan.out > plan.json && xborder import terraform plan.json");
+  set_run(terraform, [args] { return run_import_terraform(*args); });
+  auto& subprocessors =
+      *command.add_subcommand("subprocessors", "a sub-processor list (CSV) as a part of a model");
+  auto sub_args = std::make_shared<ImportSubprocessorsArgs>();
+  subprocessors
+      .add_option("LIST", sub_args->list,
+                  "the list: vendor, country, service, access, … (docs/import-subprocessors.md)")
+      ->type_name("FILE.csv")
+      ->required();
+  subprocessors
+      .add_option("--exporter", sub_args->exporter,
+                  "the party or system of your model that sends the data (default: a party of "
+                  "unknown country)")
+      ->type_name("ID");
+  subprocessors.add_option("--format", sub_args->format, "yaml (with a comment) or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(subprocessors, sub_args->error_format);
+  set_example(subprocessors, "xborder import subprocessors vendors.csv --exporter shop");
+  set_run(subprocessors, [sub_args] { return run_import_subprocessors(*sub_args); });
+  set_example(command, "xborder import terraform plan.json --overlay overlay.yaml");
+}
+
+}  // namespace
+
+CommandSpec import_command() {
+  return {"import",
+          "turn a foreign description of systems into a part of a model (terraform, "
+          "subprocessors)",
+          declare_import};
+}
+
+}  // namespace xborder::cli

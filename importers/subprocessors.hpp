@@ -1,0 +1,42 @@
+// Sub-processor lists (CSV) as a part of a transfer model: each vendor a party, each hosting
+// service a system in the vendor's region with the data sent to it, each remote access a
+// `remote_access` flow from a system of the model to the vendor's staff. Format and mapping:
+// docs/import-subprocessors.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.hpp"
+#include "model/model_sources.hpp"
+#include "model/reference_data.hpp"
+
+namespace xborder {
+
+// One CSV record: its fields and the line it starts on (1-based; quoted fields may span lines).
+struct CsvRecord {
+  std::vector<std::string> fields;
+  int line = 0;
+};
+// RFC 4180 CSV (commas, double quotes doubled inside quoted fields, CRLF or LF, a UTF-8 byte-order
+// mark ignored); empty lines skipped. Malformed quoting is CODE_PREFIX-002 with line and column.
+std::optional<std::vector<CsvRecord>> parse_csv(const std::string& text,
+                                                const std::filesystem::path& file,
+                                                Diagnostics& diags, const std::string& code_prefix);
+
+struct SubprocessorOptions {
+  // The party or system of the model that sends the data (the exporter); empty: a party
+  // `csv:exporter` of unknown country, so findings stay undetermined and name it.
+  std::string exporter;
+};
+
+// Reads the list in `file`; errors are XB-CSV-* with the row's line and the column's name, and
+// nothing is returned when any row is wrong (every row is checked).
+std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::path& file,
+                                                       const ReferenceData& reference,
+                                                       const SubprocessorOptions& options,
+                                                       Diagnostics& diags);
+
+}  // namespace xborder
