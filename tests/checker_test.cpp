@@ -604,7 +604,7 @@ TEST(Checker, ExposureNamesTheAuthoritiesReachingEachDataSetWhereNoRuleFires) {
   // The document carries it.
   const auto doc = check_result_to_json(r, ReportContext{});
   ASSERT_EQ(doc["exposure"].size(), 2u);
-  EXPECT_EQ(doc["schema_version"], "2.1.0");
+  EXPECT_EQ(doc["schema_version"], kCheckSchemaVersion);
 }
 
 TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {
