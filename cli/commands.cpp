@@ -19,9 +19,8 @@ CommandSpec import_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
-      check_command(),   graph_command(),    validate_command(), report_command(),
-      rules_command(),   compare_command(),  simulate_command(), plan_command(),
-      init_command(),    import_command(),
+      check_command(),   graph_command(),    validate_command(), report_command(), rules_command(),
+      compare_command(), simulate_command(), plan_command(),     init_command(),   import_command(),
   };
   return commands;
 }

@@ -63,7 +63,8 @@ int run_plan(PlanArgs& a) {
     diags.error("XB-CLI-001", "<command line>", "",
                 "`plan` takes one model (JSON or YAML) and no --infra or --vendors, given " +
                     std::to_string(a.model.arguments.size() + a.model.infra.size() +
-                                   a.model.vendors.size()) + " inputs",
+                                   a.model.vendors.size()) +
+                    " inputs",
                 "a plan is a JSON Patch of one model: merge the inputs into one file first");
     return report_diagnostics(diags, json_errors);
   }

@@ -452,7 +452,7 @@ struct PathChecker::Impl {
     std::vector<std::optional<std::array<int, 3>>> controllers;  // cii, kind, established
     std::unordered_map<std::uint64_t, std::uint32_t> unions;     // (set, addition) → set
     std::vector<std::int64_t> projected_scope, projected_authorities, projected_visited;
-    std::vector<std::uint16_t> valid_rules;  // rules in force at the date
+    std::vector<std::uint16_t> valid_rules;      // rules in force at the date
     std::map<Domain, const TriSet*> empty_sets;  // the known-empty set of each domain
   };
 
@@ -1516,9 +1516,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
             key[0] = r;
             std::size_t w = 1;
             for (const auto& [is_set, slot] : state_reads[r]) {
-              key[w++] = is_set ? reinterpret_cast<std::uintptr_t>(sets[static_cast<std::size_t>(slot)])
-                                : static_cast<std::uint64_t>(
-                                      static_cast<std::uint32_t>(scalars[static_cast<std::size_t>(slot)]));
+              key[w++] =
+                  is_set ? reinterpret_cast<std::uintptr_t>(sets[static_cast<std::size_t>(slot)])
+                         : static_cast<std::uint64_t>(
+                               static_cast<std::uint32_t>(scalars[static_cast<std::size_t>(slot)]));
             }
             auto [it, fresh] = memo.try_emplace(key);
             Memo& m = it->second;
@@ -1622,9 +1623,9 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   });
   auto sort_key = [&](std::size_t k) {
     const FindingAcc& a = acc[k];
-    return std::make_tuple(
-        a.verdict, rule_rank[a.rule],
-        dataset_rank[static_cast<std::size_t>(states[a.state].full.dataset)], edge_rank[a.edge]);
+    return std::make_tuple(a.verdict, rule_rank[a.rule],
+                           dataset_rank[static_cast<std::size_t>(states[a.state].full.dataset)],
+                           edge_rank[a.edge]);
   };
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return sort_key(a) < sort_key(b); });

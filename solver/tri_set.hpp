@@ -1,5 +1,5 @@
-// Three-valued sets (an element is in, out, or maybe in), stored sparsely, and a pool that interns them:
-// the checker's attribute states are a few ids each, and two states are compared, hashed and
+// Three-valued sets (an element is in, out, or maybe in), stored sparsely, and a pool that interns
+// them: the checker's attribute states are a few ids each, and two states are compared, hashed and
 // merged by their ids rather than element by element.
 #pragma once
 

@@ -104,7 +104,8 @@ TEST(Report, RulesTableCoversEveryIssueAndExpandsIntoEachFinding) {
     auto loaded =
         load_model(testing::source_dir() / "scenarios" / name / "model.json", testing::reference());
     ASSERT_TRUE(loaded.model) << name;
-    const auto result = PathChecker(*loaded.model, testing::shipped_rules()).check(*Date::parse("2024-06-01"));
+    const auto result =
+        PathChecker(*loaded.model, testing::shipped_rules()).check(*Date::parse("2024-06-01"));
     auto j = check_result_to_json(result, {"model.json", name, ""});
     const auto& rules = j["rules"];
     ASSERT_TRUE(rules.is_object()) << name;
