@@ -360,12 +360,16 @@ json random_choices(const json& model, reference::Rng& rng, bool latencies) {
     const json* object;
   };
   std::vector<Target> targets;
-  for (const auto& s : model.value("systems", json::array())) {
+  // Pointers into the model itself (value() would return copies that die with the loop).
+  static const json kNone = json::array();
+  const json& systems = model.contains("systems") ? model["systems"] : kNone;
+  for (const auto& s : systems) {
     targets.push_back({"system", s["id"], &s});
     std::set<std::string> parties, twice;
-    for (const auto& a : s.value("remote_access", json::array()))
+    const json& accesses = s.contains("remote_access") ? s["remote_access"] : kNone;
+    for (const auto& a : accesses)
       if (!parties.insert(a["party"].get<std::string>()).second) twice.insert(a["party"]);
-    for (const auto& a : s.value("remote_access", json::array())) {
+    for (const auto& a : accesses) {
       if (twice.count(a["party"].get<std::string>())) continue;
       targets.push_back({"remote_access", json{{"system", s["id"]}, {"party", a["party"]}}, &a});
     }
