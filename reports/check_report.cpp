@@ -195,28 +195,37 @@ void put_strings(std::string& out, const std::set<std::string_view>& items) {
   }
   out += ']';
 }
-}  // namespace
-
-void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result) {
-  const Finding& example = result.findings.at(issue.example);
+// What an issue's occurrences have in common and what differs, as views into the findings: an
+// issue can have thousands of occurrences, and only what is distinct becomes JSON.
+struct IssueOccurrences {
   std::set<std::string_view> events, systems, exporters, datasets;
   struct EdgeEntry {
-    const Finding* first = nullptr;
+    const Finding* first = nullptr;  // its first occurrence: the edge's fields
     std::set<std::string_view> datasets;
     std::uint64_t paths = 0;
   };
-  std::map<std::string_view, EdgeEntry> by_edge;
+  std::map<std::string_view, EdgeEntry> by_edge;  // one entry per edge, sorted by id
+};
+IssueOccurrences group_occurrences(const Issue& issue, const CheckResult& result) {
+  IssueOccurrences o;
   for (std::size_t k : issue.findings) {
     const Finding& f = result.findings.at(k);
-    events.insert(to_string(f.event));
-    systems.insert(f.to_node);
-    exporters.insert(f.exporter);
-    datasets.insert(f.dataset);
-    EdgeEntry& entry = by_edge[f.edge];
+    o.events.insert(to_string(f.event));
+    o.systems.insert(f.to_node);
+    o.exporters.insert(f.exporter);
+    o.datasets.insert(f.dataset);
+    auto& entry = o.by_edge[f.edge];
     if (!entry.first) entry.first = &f;
     entry.datasets.insert(f.dataset);
     entry.paths = add_saturating(entry.paths, f.path_count);
   }
+  return o;
+}
+}  // namespace
+
+void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result) {
+  const Finding& example = result.findings.at(issue.example);
+  const auto [events, systems, exporters, datasets, by_edge] = group_occurrences(issue, result);
   // The example's explanation, whose keys interleave with the issue's in sorted order.
   json why;
   add_explanation(why, example);
@@ -379,27 +388,7 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   j["recipient"] = {
       {"party", issue.recipient},
       {"country", issue.recipient_country.empty() ? json(nullptr) : json(issue.recipient_country)}};
-  // Views into the findings: an issue can have thousands of occurrences, and only what is
-  // distinct becomes JSON.
-  std::set<std::string_view> events, systems, exporters, datasets;
-  // Occurrences by edge: one entry per edge with the data sets it carries into the issue.
-  struct EdgeEntry {
-    const Finding* first = nullptr;
-    std::set<std::string_view> datasets;
-    std::uint64_t paths = 0;
-  };
-  std::map<std::string_view, EdgeEntry> by_edge;
-  for (std::size_t k : issue.findings) {
-    const Finding& f = result.findings.at(k);
-    events.insert(to_string(f.event));
-    systems.insert(f.to_node);
-    exporters.insert(f.exporter);
-    datasets.insert(f.dataset);
-    EdgeEntry& entry = by_edge[f.edge];
-    if (!entry.first) entry.first = &f;
-    entry.datasets.insert(f.dataset);
-    entry.paths = add_saturating(entry.paths, f.path_count);
-  }
+  const auto [events, systems, exporters, datasets, by_edge] = group_occurrences(issue, result);
   auto strings = [](const std::set<std::string_view>& items) {
     json a = json::array();
     for (std::string_view item : items) a.push_back(item);
