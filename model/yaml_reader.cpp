@@ -1,10 +1,13 @@
 #include "model/yaml_reader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <regex>
+#include <sstream>
+#include <stdexcept>
 #include <vector>
 
 namespace xborder {
@@ -148,6 +151,50 @@ class Converter {
   bool failed_ = false;
 };
 
+// yaml-cpp 0.7's LoadAll never returns on some inputs (a leading `,`, as in `,1 1`): its parser
+// hands out the same empty document at the same place again and again, and LoadAll collects them
+// until memory runs out. The documents are counted here with the parser itself, stopping at the
+// second (a model is one document) or where a document starts without the parser having read on.
+struct StalledParser : std::runtime_error {
+  explicit StalledParser(const YAML::Mark& at)
+      : std::runtime_error("the YAML parser does not advance"), mark(at) {}
+  YAML::Mark mark;
+};
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+// The document starts (at most two: a model is one document), then the first document loaded;
+// throws YAML::Exception on a syntax error and StalledParser where the parser stops advancing.
+struct Documents {
+  std::vector<YAML::Mark> starts;
+  YAML::Node first;
+};
+Documents load_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (handler.starts.size() < 2 && parser.HandleNextDocument(handler)) {
+    const auto& s = handler.starts;
+    if (s.size() == 2 && s[1].pos <= s[0].pos) throw StalledParser(s[1]);
+  }
+  Documents out{handler.starts, {}};
+  if (out.starts.size() == 1) out.first = YAML::Load(text);
+  return out;
+}
+
 }  // namespace
 
 std::optional<Json> parse_yaml_text(const std::string& text, const std::filesystem::path& file,
@@ -155,9 +202,14 @@ std::optional<Json> parse_yaml_text(const std::string& text, const std::filesyst
                                     PositionMap* positions) {
   const std::size_t budget = text.size() * kValuesPerByte + kMinValueBudget;
   Converter converter(file, diags, code_prefix, positions, budget);
-  std::vector<YAML::Node> documents;
+  Documents documents;
   try {
-    documents = YAML::LoadAll(text);
+    documents = load_documents(text);
+  } catch (const StalledParser& e) {
+    converter.fail(e.mark, "invalid YAML: the parser cannot read past this place",
+                   "check the character here (a `,` or `]` outside brackets, a stray byte); a "
+                   "model is one YAML mapping");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     converter.fail(e.mark, "invalid YAML: " + e.msg,
                    "check the indentation and quoting at this place (a `:` or `#` inside a value "
@@ -168,20 +220,19 @@ std::optional<Json> parse_yaml_text(const std::string& text, const std::filesyst
                    "check that this is a YAML or JSON file");
     return std::nullopt;
   }
-  if (documents.size() > 1) {
+  if (documents.starts.size() > 1) {
     converter.fail(
-        documents[1].Mark(),
-        "the file holds " + std::to_string(documents.size()) + " YAML documents, a model is one",
+        documents.starts[1], "the file holds several YAML documents, a model is one",
         "remove the `---` separators, or split the documents into files and name "
         "each on the command line");
     return std::nullopt;
   }
-  if (documents.empty()) {
+  if (documents.starts.empty()) {
     converter.fail(YAML::Mark::null_mark(), "the file is empty",
                    "write a model, e.g. with `xborder init`");
     return std::nullopt;
   }
-  return converter.convert(documents[0], "", 0);
+  return converter.convert(documents.first, "", 0);
 }
 
 std::optional<TextPosition> nearest_position(const PositionMap& positions,

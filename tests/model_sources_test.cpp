@@ -127,7 +127,10 @@ TEST(YamlModel, SyntaxErrorsAreDiagnosedWithAPlace) {
   const std::vector<Case> cases = {
       {"format: x\nname: [a, b\n", "invalid YAML", 3},
       {"a: 1\na: 2\n", "appears twice", 2},
-      {"a: 1\n---\nb: 2\n", "2 YAML documents", 3},
+      {"a: 1\n---\nb: 2\n", "several YAML documents", 2},  // at the `---`
+      // yaml-cpp 0.7 hands out empty documents forever here (found by fuzz_model): refused.
+      {",1 1", "cannot read past", 1},
+      {",\xc8" "1 1", "cannot read past", 1},
       {"a: !custom 1\n", "unsupported YAML tag", 1},
       {"? [a, b]\n: 1\n", "mapping key", 1},
       {"a: 1e999\n", "beyond the range", 1},

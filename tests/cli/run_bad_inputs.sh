@@ -176,6 +176,11 @@ expect_invalid "JSON nested 10000 deep" "error[XB-MODEL-002]" "nested deeper tha
 sed 's/"name": "good"/"name": "good", "name": "again"/' "$GOOD" >"$TMP/duplicate-key.json"
 expect_invalid "a duplicate key" "error[XB-MODEL-002]" "duplicate key \`name\`" \
   -- check "$TMP/duplicate-key.json" --at 2024-01-01
+# YAML on which yaml-cpp 0.7's parser stops advancing (found by fuzz_model): it used to collect
+# empty documents until memory ran out.
+printf ',1 1' >"$TMP/stalled.yaml"
+expect_invalid "YAML the parser cannot read past" "stalled.yaml:1:1" "error[XB-MODEL-002]" \
+  "cannot read past" -- validate "$TMP/stalled.yaml"
 
 # Files that are not regular files: a device, a FIFO (used to block forever), a directory.
 expect_invalid "/dev/zero as the model" "/dev/zero" "not a regular file" -- check /dev/zero --at 2024-01-01
