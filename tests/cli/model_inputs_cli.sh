@@ -8,47 +8,18 @@
 set -u
 xb=${1:?usage: model_inputs_cli.sh XBORDER REPO_ROOT}
 root=${2:?usage: model_inputs_cli.sh XBORDER REPO_ROOT}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/xborder-inputs.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$root/tests/cli/lib.sh"
+cli_setup inputs
 rules="$root/jurisdictions"
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
 # run NAME EXIT STDIN NEEDLE… -- ARGS: xborder ARGS with STDIN (a file, or /dev/null); the exit
 # code, and every needle on stderr or stdout.
 run() {
-  name=$1
-  want=$2
-  input=$3
+  _n=$1
+  _w=$2
+  _i=$3
   shift 3
-  needles=""
-  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-    needles="$needles
-$1"
-    shift
-  done
-  shift
-  "$xb" "$@" >"$tmp/out" 2>"$tmp/err" <"$input"
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fail "$name" "exit $rc, expected $want (stderr: $(head -c 400 "$tmp/err"))"
-    return
-  fi
-  old_ifs=$IFS
-  IFS='
-'
-  for n in $needles; do
-    [ -z "$n" ] && continue
-    if ! grep -F -q -- "$n" "$tmp/err" "$tmp/out"; then
-      IFS=$old_ifs
-      fail "$name" "output lacks [$n]: $(head -c 400 "$tmp/err")"
-      return
-    fi
-  done
-  IFS=$old_ifs
-  pass "$name"
+  xb_expect "$_n" "$_w" "$_i" any "$@"
 }
 
 yaml="$root/scenarios/multi-tier-cloud/model.yaml"
@@ -218,5 +189,4 @@ sys.exit(0 if count >= 10 and bad == 0 and all(rejects) else 1)
 PY
 then pass "docs/model.schema.json accepts every shipped model"; else fail "docs/model.schema.json" "see above"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

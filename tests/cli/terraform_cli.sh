@@ -7,47 +7,18 @@
 set -u
 xb=${1:?usage: terraform_cli.sh XBORDER REPO_ROOT}
 root=${2:?usage: terraform_cli.sh XBORDER REPO_ROOT}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/xborder-tf.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$root/tests/cli/lib.sh"
+cli_setup tf
 rules="$root/jurisdictions"
 fixtures="$root/tests/importers/terraform"
 pr="$fixtures/pull-request"
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
 # run NAME EXIT NEEDLE… -- ARGS: the exit code, and every needle on stdout or stderr.
 run() {
-  name=$1
-  want=$2
+  _n=$1
+  _w=$2
   shift 2
-  needles=""
-  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-    needles="$needles
-$1"
-    shift
-  done
-  shift
-  "$xb" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fail "$name" "exit $rc, expected $want (stderr: $(head -c 400 "$tmp/err"))"
-    return
-  fi
-  old_ifs=$IFS
-  IFS='
-'
-  for n in $needles; do
-    [ -z "$n" ] && continue
-    if ! grep -F -q -- "$n" "$tmp/err" "$tmp/out"; then
-      IFS=$old_ifs
-      fail "$name" "output lacks [$n]: $(head -c 400 "$tmp/err")"
-      return
-    fi
-  done
-  IFS=$old_ifs
-  pass "$name"
+  xb_expect "$_n" "$_w" /dev/null any "$@"
 }
 
 # ---- import: each cloud's plan
@@ -125,5 +96,4 @@ run "overlay without --infra" 2 "\`--overlay\` says what Terraform plans cannot"
   check "$pr/base.yaml" --overlay "$pr/overlay.yaml" --rules "$rules"
 run "a missing plan" 2 "no-such-plan.json: error[XB-TF-001]" -- check "$pr/base.yaml" --infra "$tmp/no-such-plan.json" --rules "$rules"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

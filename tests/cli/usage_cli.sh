@@ -8,46 +8,17 @@
 set -u
 xb=${1:?usage: usage_cli.sh XBORDER REPO_ROOT}
 root=${2:?usage: usage_cli.sh XBORDER REPO_ROOT}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/xborder-usage.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$root/tests/cli/lib.sh"
+cli_setup usage
 rules="$root/jurisdictions"
 model="$root/scenarios/retail-pos/model.json"
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
 # expect NAME EXIT NEEDLE… -- ARGS: runs xborder ARGS; the exit code, and every needle on stderr.
 expect() {
-  name=$1
-  want=$2
+  _n=$1
+  _w=$2
   shift 2
-  needles=""
-  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
-    needles="$needles
-$1"
-    shift
-  done
-  shift
-  "$xb" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fail "$name" "exit $rc, expected $want (stderr: $(head -c 300 "$tmp/err"))"
-    return
-  fi
-  old_ifs=$IFS
-  IFS='
-'
-  for n in $needles; do
-    [ -z "$n" ] && continue
-    if ! grep -F -q -- "$n" "$tmp/err"; then
-      IFS=$old_ifs
-      fail "$name" "stderr lacks [$n]: $(head -c 400 "$tmp/err")"
-      return
-    fi
-  done
-  IFS=$old_ifs
-  pass "$name"
+  xb_expect "$_n" "$_w" /dev/null err "$@"
 }
 
 # ---- unknown commands and options: the nearest, and every candidate
@@ -147,5 +118,4 @@ if grep -q "${esc}\[1;31m" "$tmp/tty"; then fail "NO_COLOR" "colour anyway"; eli
 "$xb" frobnicate 2>"$tmp/err"
 if grep -q "$esc" "$tmp/err"; then fail "no colour off a terminal" "escape on stderr"; else pass "no colour off a terminal"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary
