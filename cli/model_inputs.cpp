@@ -20,7 +20,15 @@ std::optional<Loaded> load_inputs(ModelInput& model, const RuleSource& source,
   return Loaded{std::move(*reference), std::move(*loaded_model.model), std::move(*rules.rules)};
 }
 
-CLI::Option* declare_model(CLI::App& command, ModelInput& model) {
+CLI::Option* declare_model(CLI::App& command, ModelInput& model, ModelArity arity) {
+  if (arity == ModelArity::kOneDocument) {
+    return command
+        .add_option("MODEL", model.arguments,
+                    "the transfer model, JSON or YAML, one file (the answer patches it); `-` "
+                    "reads standard input")
+        ->expected(1)
+        ->type_name("MODEL.yaml|json");
+  }
   command
       .add_option("--infra", model.infra,
                   "a Terraform plan or state (`terraform show -json`) merged into the model; "

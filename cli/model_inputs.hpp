@@ -23,8 +23,12 @@ std::optional<Loaded> load_inputs(ModelInput& model, const RuleSource& source,
                                   const std::vector<std::string>& places, Diagnostics& diags,
                                   ProgressLine& progress);
 
-// The MODEL positional, declared alike by check, graph, validate and report, with --infra and
-// --overlay (Terraform plans merged into the model).
-CLI::Option* declare_model(CLI::App& command, ModelInput& model);
+// The MODEL positional, declared alike by check, graph, validate and report: several inputs merged
+// into one map, with --infra/--overlay (Terraform plans) and --vendors/--exporter (sub-processor
+// lists). kOneDocument (plan, whose answer is a patch of the model file): exactly one file or `-`,
+// and none of the merging options.
+enum class ModelArity { kMerged, kOneDocument };
+CLI::Option* declare_model(CLI::App& command, ModelInput& model,
+                           ModelArity arity = ModelArity::kMerged);
 
 }  // namespace xborder::cli

@@ -58,16 +58,6 @@ int run_plan(PlanArgs& a) {
                 "use --format text or --format json");
     return report_diagnostics(diags, json_errors);
   }
-  // A plan is a patch of one model document: merge several inputs into one file first.
-  if (a.model.arguments.size() != 1 || !a.model.infra.empty() || !a.model.vendors.empty()) {
-    diags.error("XB-CLI-001", "<command line>", "",
-                "`plan` takes one model (JSON or YAML) and no --infra or --vendors, given " +
-                    std::to_string(a.model.arguments.size() + a.model.infra.size() +
-                                   a.model.vendors.size()) +
-                    " inputs",
-                "a plan is a JSON Patch of one model: merge the inputs into one file first");
-    return report_diagnostics(diags, json_errors);
-  }
   ProgressLine progress(a.quiet);
   auto loaded = load_inputs(a.model, a.source, places, diags, progress);
   if (!loaded) return report_diagnostics(diags, json_errors);
@@ -107,7 +97,7 @@ int run_plan(PlanArgs& a) {
 
 void declare_plan(CLI::App& command) {
   auto args = std::make_shared<PlanArgs>();
-  declare_model(command, args->model)->required();
+  declare_model(command, args->model, ModelArity::kOneDocument)->required();
   declare_rule_source(command, args->source);
   command.add_option("--at", args->at, "the first date the plan must be lawful at")
       ->type_name("YYYY-MM-DD")
