@@ -607,6 +607,30 @@ TEST(Checker, ExposureNamesTheAuthoritiesReachingEachDataSetWhereNoRuleFires) {
   EXPECT_EQ(doc["schema_version"], kCheckSchemaVersion);
 }
 
+// A violation the three-valued evaluation leaves open but every completion confirms (here the
+// requirement can never hold, whatever the unknown SCC) is decided by cases and explained by the
+// evaluator case by case, with no solver query: the reasons are the known inputs that force it
+// (why the rule applies), never the unknown the cases tried. Debug builds also check the reasons
+// against Z3 (verify_reasons).
+TEST(Checker, AViolationDecidedByCasesIsExplainedWithoutTheSolver) {
+  auto m = model(de_to_jp(Json::parse(R"J({"safeguards": "unknown"})J")));
+  auto rb = rules({simple_pack("event == 'transfer' and importer.country == 'JP'",
+                               "safeguard.scc and not safeguard.scc")});
+  PathChecker checker(m, rb);
+  const auto r = checker.check(day("2024-06-01"));
+  const Finding* f = find(r, "S-1", "xfer");
+  ASSERT_NE(f, nullptr) << dump(r);
+  EXPECT_EQ(f->verdict, Verdict::kViolation);
+  EXPECT_TRUE(f->explained);
+  EXPECT_EQ(r.summary.solver_queries, 0u);
+  std::string because;
+  for (const auto& b : f->because) because += b + "; ";
+  EXPECT_NE(because.find("importer.country = JP"), std::string::npos) << because;
+  EXPECT_NE(because.find("event = transfer"), std::string::npos) << because;
+  EXPECT_EQ(because.find("safeguard.scc"), std::string::npos) << because;
+  EXPECT_TRUE(f->deciding.empty());
+}
+
 TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {
   auto m = model(de_to_jp());
   auto rb = rules({transfer_pack()});
