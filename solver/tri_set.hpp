@@ -100,6 +100,27 @@ class TriSet {
       f(i);
     }
   }
+  // One representation per contents, so that == and hash() (representation-wise) compare
+  // contents: `rest_` is maybe exactly when more elements are maybe than no. The pool canonicalises
+  // every set it interns; the operations above keep any valid representation.
+  void canonicalise() {
+    std::size_t others = 0;  // listed elements that are neither yes nor the rest
+    for (const Entry& e : entries_) others += e.value != kYes;
+    const std::size_t rests = size_ - entries_.size();
+    const std::size_t maybes = rest_ == kMaybe ? rests : others;
+    const std::size_t nos = rest_ == kNo ? rests : others;
+    const std::int8_t rest = maybes > nos ? kMaybe : kNo;
+    if (rest == rest_) return;
+    std::vector<Entry> out;
+    auto it = entries_.cbegin();
+    for (std::size_t i = 0; i < size_; ++i) {
+      std::int8_t v = rest_;
+      if (it != entries_.cend() && it->index == i) v = (it++)->value;
+      if (v != rest) out.push_back({static_cast<std::uint32_t>(i), v});
+    }
+    entries_ = std::move(out);
+    rest_ = rest;
+  }
   bool operator==(const TriSet&) const = default;
   [[nodiscard]] std::size_t hash() const {
     std::size_t h = (size_ * 0x9E3779B97F4A7C15ull) ^ static_cast<std::size_t>(rest_ + 2);
@@ -144,6 +165,7 @@ class TriSet {
 class TriSetPool {
  public:
   std::uint32_t intern(TriSet set) {
+    set.canonicalise();
     auto [it, fresh] = ids_.try_emplace(std::move(set), static_cast<std::uint32_t>(sets_.size()));
     if (fresh) sets_.push_back(&it->first);
     return it->second;
