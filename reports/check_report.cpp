@@ -15,6 +15,16 @@ using nlohmann::json;
 json text_json(const Text& t) {
   return json{{"en", t.en}, {"ja", t.ja}};
 }
+json warnings_json(const Diagnostics& warnings) {
+  json out = json::array();
+  for (const auto& w : warnings.sorted()) {
+    out.push_back({{"code", w.code},
+                   {"pointer", w.pointer},
+                   {"message", w.message},
+                   {"hint", w.hint.value_or("")}});
+  }
+  return out;
+}
 json citation_json(const Citation& c) {
   json j{{"instrument", c.instrument},
          {"article", c.article},
@@ -478,14 +488,7 @@ json check_result_to_json(const CheckResult& result, const ReportContext& contex
     out["findings"] = findings;
   }
   out["rules"] = rules_to_json(result, options);
-  json warnings = json::array();
-  for (const auto& w : result.warnings.sorted()) {
-    warnings.push_back({{"code", w.code},
-                        {"pointer", w.pointer},
-                        {"message", w.message},
-                        {"hint", w.hint.value_or("")}});
-  }
-  out["warnings"] = warnings;
+  out["warnings"] = warnings_json(result.warnings);
   out["exposure"] = exposure_to_json(result.exposure);
   return out;
 }

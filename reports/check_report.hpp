@@ -24,6 +24,8 @@ struct ReportContext {
 // The JSON shape of texts and citations shared by every output format.
 nlohmann::json text_json(const Text& t);
 nlohmann::json citation_json(const Citation& c);
+// Warnings raised by a check or a comparison, sorted: `{code, pointer, message, hint}`.
+nlohmann::json warnings_json(const Diagnostics& warnings);
 
 // What the JSON document includes besides the issues. The library's default is everything (reports
 // and the Python package read the findings); `check --format json` prints the issues alone, and

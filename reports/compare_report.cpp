@@ -114,14 +114,7 @@ json compare_result_to_json(const CompareResult& result) {
   out["regimes"] = regimes;
   out["frame"] = std::string(to_string(result.frame));
   out["scope"] = result.scope;
-  json warnings = json::array();
-  for (const auto& w : result.warnings.sorted()) {
-    warnings.push_back({{"code", w.code},
-                        {"pointer", w.pointer},
-                        {"message", w.message},
-                        {"hint", w.hint.value_or("")}});
-  }
-  out["warnings"] = warnings;
+  out["warnings"] = warnings_json(result.warnings);
   json tables = json::array();
   const std::size_t n = result.regimes.size();
   json matrix = json::array();
