@@ -35,7 +35,7 @@ json citation_json(const Citation& c) {
 }
 
 namespace {
-json edge_json(const Finding& f) {
+json edge_json(const FindingRef& f) {
   return {{"id", f.edge},
           {"kind", std::string(to_string(f.edge_kind))},
           {"implicit", f.edge_kind != EdgeKind::kFlow},
@@ -49,7 +49,7 @@ json edge_json(const Finding& f) {
 
 // What a finding (or an issue's example) says about why: routes, reasons, deciding unknowns,
 // the disclosure scope after the event and a witness path.
-void add_explanation(json& j, const Finding& f) {
+void add_explanation(json& j, const FindingRef& f) {
   json path = json::array();
   for (const auto& step : f.path) {
     json p{{"node", step.node},
@@ -91,7 +91,7 @@ void add_explanation(json& j, const Finding& f) {
 }
 
 // The rule's id: its kind, title, citation and place name are in the document's `rules`.
-void add_rule(json& j, const Finding& f) {
+void add_rule(json& j, const FindingRef& f) {
   j["verdict"] = std::string(to_string(f.verdict));
   j["rule"] = f.rule_id;
   j["place"] = f.place;
@@ -99,7 +99,7 @@ void add_rule(json& j, const Finding& f) {
 
 // The text of a rule a finding explains, for the document's `rules`: kind, title, citation as in
 // force at `at`, place, place name, and its routes' titles and citations (pack order).
-void add_rule_text(json& rules, const Finding& f, Date at) {
+void add_rule_text(json& rules, const FindingRef& f, Date at) {
   if (!f.explained) return;
   json& entry = rules[f.rule_id];
   if (entry.is_null()) {
@@ -137,7 +137,7 @@ json issue_counts(const CheckResult& result) {
 }
 }  // namespace
 
-json finding_to_json(const Finding& f) {
+json finding_to_json(const FindingRef& f) {
   json j;
   add_rule(j, f);
   j["dataset"] = f.dataset;
@@ -210,7 +210,8 @@ void put_strings(std::string& out, const std::set<std::string_view>& items) {
 struct IssueOccurrences {
   std::set<std::string_view> events, systems, exporters, datasets;
   struct EdgeEntry {
-    const Finding* first = nullptr;  // its first occurrence: the edge's fields
+    std::size_t first = 0;  // its first occurrence (index in the findings): the edge's fields
+    bool seen = false;
     std::set<std::string_view> datasets;
     std::uint64_t paths = 0;
   };
@@ -219,13 +220,16 @@ struct IssueOccurrences {
 IssueOccurrences group_occurrences(const Issue& issue, const CheckResult& result) {
   IssueOccurrences o;
   for (std::size_t k : issue.findings) {
-    const Finding& f = result.findings.at(k);
+    const FindingRef f = result.findings.at(k);
     o.events.insert(to_string(f.event));
     o.systems.insert(f.to_node);
     o.exporters.insert(f.exporter);
     o.datasets.insert(f.dataset);
     auto& entry = o.by_edge[f.edge];
-    if (!entry.first) entry.first = &f;
+    if (!entry.seen) {
+      entry.first = k;
+      entry.seen = true;
+    }
     entry.datasets.insert(f.dataset);
     entry.paths = add_saturating(entry.paths, f.path_count);
   }
@@ -234,7 +238,7 @@ IssueOccurrences group_occurrences(const Issue& issue, const CheckResult& result
 }  // namespace
 
 void write_issue_json(std::string& out, const Issue& issue, const CheckResult& result) {
-  const Finding& example = result.findings.at(issue.example);
+  const FindingRef example = result.findings.at(issue.example);
   const auto [events, systems, exporters, datasets, by_edge] = group_occurrences(issue, result);
   // The example's explanation, whose keys interleave with the issue's in sorted order.
   json why;
@@ -262,7 +266,7 @@ void write_issue_json(std::string& out, const Issue& issue, const CheckResult& r
   out += '[';
   bool first = true;
   for (const auto& [id, entry] : by_edge) {
-    const Finding& f = *entry.first;
+    const FindingRef f = result.findings[entry.first];
     if (!first) out += ',';
     first = false;
     out += '{';
@@ -392,7 +396,7 @@ void expand_rule_texts(json& check) {
 }
 
 json issue_to_json(const Issue& issue, const CheckResult& result) {
-  const Finding& example = result.findings.at(issue.example);
+  const FindingRef example = result.findings.at(issue.example);
   json j;
   add_rule(j, example);
   j["recipient"] = {
@@ -412,7 +416,7 @@ json issue_to_json(const Issue& issue, const CheckResult& result) {
   j["path_count"] = issue.path_count;
   json edges = json::array();
   for (const auto& [id, entry] : by_edge) {
-    const Finding& f = *entry.first;
+    const FindingRef f = result.findings[entry.first];
     json e = edge_json(f);
     e.erase("importer");
     e.erase("to_country");
@@ -604,12 +608,12 @@ std::string upper(std::string_view s) {
 // (the JSON lists every one).
 void occurrences_to_text(std::ostream& out, const Issue& issue, const CheckResult& result) {
   constexpr std::size_t kShown = 8;
-  std::map<std::string, std::pair<const Finding*, std::vector<std::string>>> by_edge;
+  std::map<std::string, std::pair<std::size_t, std::vector<std::string>>> by_edge;
   for (std::size_t k : issue.findings) {
     if (k == issue.example) continue;
-    const Finding& f = result.findings.at(k);
+    const FindingRef f = result.findings.at(k);
     auto& entry = by_edge[f.edge];
-    entry.first = &f;
+    entry.first = k;
     entry.second.push_back(f.dataset);
   }
   out << "  the same issue on " << count(issue.findings.size() - 1, "more occurrence") << " ("
@@ -621,7 +625,7 @@ void occurrences_to_text(std::ostream& out, const Issue& issue, const CheckResul
           << " (--format json lists them all)\n";
       break;
     }
-    const Finding& f = *entry.first;
+    const FindingRef f = result.findings[entry.first];
     out << "    " << edge << ": " << f.exporter << " ("
         << (f.from_country.empty() ? "?" : f.from_country) << ") → " << f.to_node << " · "
         << join(entry.second, ", ") << "\n";
@@ -678,7 +682,7 @@ std::string check_result_to_text(const CheckResult& result, const ReportContext&
     out << "\nwarning: " << w.message << "\n  " << w.hint.value_or("") << "\n";
   for (const auto& issue : result.issues) {
     if (issue.verdict == Verdict::kCompliant && !show_compliant) continue;
-    const Finding& f = result.findings.at(issue.example);
+    const FindingRef f = result.findings.at(issue.example);
     out << "\n"
         << upper(to_string(f.verdict)) << "  " << f.rule_id << " — " << f.rule_title.en << "\n";
     const Citation cited = f.citation.at(result.at);

@@ -37,7 +37,7 @@ struct CheckJsonOptions {
 
 nlohmann::json check_result_to_json(const CheckResult& result, const ReportContext& context,
                                     const CheckJsonOptions& options = {});
-nlohmann::json finding_to_json(const Finding& f);
+nlohmann::json finding_to_json(const FindingRef& f);
 // The document's `rules`: the text of every rule its issues and findings name (kind, title,
 // citation as in force at the check date, place, place name, routes' titles and citations), given
 // once however many issues name it.

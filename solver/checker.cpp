@@ -958,19 +958,16 @@ struct PathChecker::Impl {
   }
 
   // What a finding is about: the rule, the event, the edge and its ends.
-  void fill_occurrence(Finding& f, std::size_t r, const FlatEdge& fe, const DataState& s) const {
+  // Where an event on this edge happens, as its findings name it.
+  FindingFacts::EdgeFacts edge_facts_of(const FlatEdge& fe) const {
     const GraphType& g = graph.graph();
-    const Rule& rule = compiled->rule(r);
     const GraphEdge& e = *fe.edge;
     const GraphNode& from = g[fe.from];
     const GraphNode& to = g[fe.to];
-    f.rule_id = rule.id;
-    f.rule_kind = rule.kind;
-    f.place = rule.place;
-    f.dataset = model.datasets[static_cast<std::size_t>(s.dataset)].id;
+    FindingFacts::EdgeFacts f;
+    f.id = e.id;
+    f.kind = e.kind;
     f.event = e.event;
-    f.edge = e.id;
-    f.edge_kind = e.kind;
     f.from_node = from.id;
     f.to_node = to.id;
     f.exporter = from.holder;
@@ -986,6 +983,7 @@ struct PathChecker::Impl {
         f.model_pointer = sys->pointer + (e.kind == EdgeKind::kHosting ? "/runs_on" : "/regions");
       }
     }
+    return f;
   }
 
   // Why: the routes and their status, the reasons, the deciding unknowns, the disclosure scope
@@ -1643,37 +1641,55 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     }
   };
   std::unordered_map<IssueKey, std::size_t, IssueKeyHash> issue_of;
+  // The strings occurrences read, once per rule, edge and data set that has findings.
+  auto facts = std::make_shared<FindingFacts>();
+  facts->rules.resize(compiled->rule_count());
+  for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+    const Rule& rule = compiled->rule(r);
+    facts->rules[r] = {rule.id, rule.kind, rule.place};
+  }
+  for (const auto& d : model.datasets) facts->datasets.push_back(d.id);
+  constexpr std::uint32_t kNoFacts = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> facts_of_edge(edges.size(), kNoFacts);
+  auto edge_facts_index = [&](std::uint32_t ei) {
+    std::uint32_t& k = facts_of_edge[ei];
+    if (k == kNoFacts) {
+      k = static_cast<std::uint32_t>(facts->edges.size());
+      facts->edges.push_back(edge_facts_of(edges[ei]));
+    }
+    return k;
+  };
   result.findings.reserve(acc.size());
   for (std::size_t pos = 0; pos < order.size(); ++pos) {
     const FindingAcc& a = acc[order[pos]];
     const FlatEdge& fe = edges[a.edge];
-    Finding& f = result.findings.emplace_back();
-    fill_occurrence(f, a.rule, fe, states[a.state].full);
-    f.verdict = a.verdict;
-    f.explained = false;
+    const auto dataset = static_cast<std::uint32_t>(states[a.state].full.dataset);
+    const std::uint32_t ef = edge_facts_index(a.edge);
+    result.findings.push_occurrence(a.verdict, a.rule, ef, dataset);
     const GraphNode& to = g[fe.to];
     auto [it, fresh] = issue_of.try_emplace(
         IssueKey{a.verdict, a.rule, to.holder, to.country.known() ? to.country.value() : ""},
         result.issues.size());
     if (fresh) {
       Issue issue;
-      issue.verdict = f.verdict;
-      issue.rule_id = f.rule_id;
-      issue.place = f.place;
-      issue.recipient = f.importer;
-      issue.recipient_country = f.to_country;
+      issue.verdict = a.verdict;
+      issue.rule_id = facts->rules[a.rule].id;
+      issue.place = facts->rules[a.rule].place;
+      issue.recipient = facts->edges[ef].importer;
+      issue.recipient_country = facts->edges[ef].to_country;
       issue.example = pos;
       result.issues.push_back(std::move(issue));
     }
     result.issues[it->second].findings.push_back(pos);
   }
+  result.findings.set_facts(std::move(facts));
   for (const Issue& issue : result.issues) {
     if (options.explain == Explain::kOnePerIssue)
-      explain(result.findings[issue.example], acc[order[issue.example]]);
+      explain(result.findings.full(issue.example), acc[order[issue.example]]);
   }
   if (options.explain == Explain::kEveryFinding) {
     for (std::size_t pos = 0; pos < order.size(); ++pos)
-      explain(result.findings[pos], acc[order[pos]]);
+      explain(result.findings.full(pos), acc[order[pos]]);
   }
   result.stats.issues = result.issues.size();
   result.stats.evaluate_ms = ms_since(evaluate_start);
@@ -1684,11 +1700,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   std::vector<std::uint64_t> paths_to;
   count_paths(states, transitions, root_states, result, paths_to);
   for (std::size_t pos = 0; pos < order.size(); ++pos) {
-    Finding& f = result.findings[pos];
     std::uint64_t n = 0;
     for (std::uint32_t s : acc[order[pos]].states) n = saturating_add(n, paths_to[s]);
-    f.path_count = n;
-    switch (f.verdict) {
+    result.findings.set_path_count(pos, n);
+    switch (acc[order[pos]].verdict) {
       case Verdict::kViolation:
         ++result.summary.violations;
         break;

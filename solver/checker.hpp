@@ -15,76 +15,12 @@
 #include "model/reference_data.hpp"
 #include "model/transfer_graph.hpp"
 #include "model/transfer_model.hpp"
+#include "solver/findings.hpp"
 #include "solver/rule_pack.hpp"
 
 namespace xborder {
 
-enum class Verdict { kViolation, kUndetermined, kCompliant };
-XBORDER_ENUM_NAMES(Verdict, "violation", "undetermined", "compliant")
-
-struct PathStep {
-  std::string node;  // node id, e.g. "crm@aws:ap-northeast-1"
-  std::string node_label;
-  std::string country;  // "" when unknown
-  std::string edge;     // edge id that led here ("" for the first step)
-  EdgeKind edge_kind = EdgeKind::kFlow;
-  Event event = Event::kTransfer;
-  std::string why;  // implicit edges: why the edge exists
-};
-
-enum class RouteStatus { kUnavailable, kDependsOnUnknowns, kAvailable };
-XBORDER_ENUM_NAMES(RouteStatus, "unavailable", "depends_on_unknowns", "available")
-
-struct RouteFinding {
-  std::string id;
-  Text title;
-  RouteStatus status = RouteStatus::kUnavailable;
-  std::optional<Citation> citation;
-};
-
-// An unknown fact that decides an undetermined finding, with values on either side.
-struct DecidingFact {
-  std::string variable;         // "importer.handles_data", "data.categories[special_category]"
-  std::string violating_value;  // a value under which the rule is broken
-  std::string compliant_value;  // a value under which it holds ("" if none found)
-};
-
-// The deciding "fact" of a finding the solver gave up on (CheckOptions::solver_resource_limit,
-// or its time limit), followed by the solver's reason in parentheses.
-inline constexpr const char* kSolverGaveUp = "the solver gave up on this question";
-
-struct Finding {
-  Verdict verdict = Verdict::kCompliant;
-  std::string rule_id;
-  std::string rule_kind;  // "basis" or "duty" (rule_pack.hpp)
-  Text rule_title;
-  Citation citation;
-  std::string place;  // place id of the rule pack
-  Text place_name;
-  std::string dataset;
-  Event event = Event::kTransfer;
-  std::string edge;  // the edge where the event happens
-  EdgeKind edge_kind = EdgeKind::kFlow;
-  std::string from_node;
-  std::string to_node;
-  std::string exporter;  // party ids
-  std::string importer;
-  std::string from_country;  // "" when unknown
-  std::string to_country;
-  std::string model_pointer;             // JSON pointer into the model of what created the edge
-  std::vector<PathStep> path;            // a witness path from where the data set starts
-  std::uint64_t path_count = 0;          // data paths that reach this event in this same situation
-  std::vector<RouteFinding> routes;      // ways to comply and their status: what is missing
-  std::vector<std::string> because;      // known facts that force the verdict (from unsat cores)
-  std::vector<DecidingFact> deciding;    // undetermined: the unknowns that decide it
-  std::vector<std::string> scope;        // disclosure scope after the event: parties
-  std::vector<std::string> authorities;  // … and countries whose authorities can reach it
-  std::vector<std::string> authorities_possible;  // … reach that depends on unknowns
-  // False for a finding whose issue is explained by another (CheckOptions::explain): its title,
-  // citation, place name, routes, because, deciding, path and scope are then left empty; the
-  // issue's example carries them.
-  bool explained = true;
-};
+// Verdict, PathStep, RouteFinding, DecidingFact, Finding and FindingList: solver/findings.hpp.
 
 // One legal issue: a rule's verdict on one recipient (a party, in a country), however many
 // systems, edges and data sets it happens on. Findings are its occurrences.
@@ -135,8 +71,8 @@ struct CheckResult {
   Date at;
   std::vector<std::string> places;   // places (rule packs) the check used
   std::vector<Place> place_details;  // the same, with names, category and jurisdiction
-  std::vector<Finding> findings;  // sorted: violations, undetermined, compliant; then by rule, edge
-  std::vector<Issue> issues;      // the findings grouped, sorted by verdict, place, rule, recipient
+  FindingList findings;       // sorted: violations, undetermined, compliant; then by rule, edge
+  std::vector<Issue> issues;  // the findings grouped, sorted by verdict, place, rule, recipient
   CheckSummary summary;
   CheckStats stats;
   Diagnostics warnings;  // e.g. a data set that leaves a node nothing brings it to

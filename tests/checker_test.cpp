@@ -90,9 +90,11 @@ Date day(const char* text) {
   return *Date::parse(text);
 }
 
-const Finding* find(const CheckResult& r, const std::string& rule, const std::string& edge) {
+// A copy of the first finding of `rule` at `edge`, or null.
+std::unique_ptr<const Finding> find(const CheckResult& r, const std::string& rule,
+                                    const std::string& edge) {
   for (const auto& f : r.findings) {
-    if (f.rule_id == rule && f.edge == edge) return &f;
+    if (f.rule_id == rule && f.edge == edge) return std::make_unique<const Finding>(f);
   }
   return nullptr;
 }
@@ -111,7 +113,7 @@ TEST(Checker, CompliantBecauseOfAFactEntry) {
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2020-01-01"));
-  const Finding* f = find(r, "T-XFER", "xfer");
+  const auto f = find(r, "T-XFER", "xfer");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kCompliant);
   EXPECT_EQ(f->dataset, "d");
@@ -145,7 +147,7 @@ TEST(Checker, ViolationListsTheUnavailableRoutes) {
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
-  const Finding* f = find(r, "T-XFER", "xfer");
+  const auto f = find(r, "T-XFER", "xfer");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kViolation);
   ASSERT_EQ(f->routes.size(), 2u);
@@ -158,7 +160,7 @@ TEST(Checker, ViolationListsTheUnavailableRoutes) {
   EXPECT_EQ(f->citation.url, "https://example.org/act");
   EXPECT_EQ(f->place, "t");
   EXPECT_EQ(r.summary.violations, 1u);
-  EXPECT_EQ(r.findings.front().verdict, Verdict::kViolation);
+  EXPECT_EQ(r.findings[0].verdict, Verdict::kViolation);
 }
 
 TEST(Checker, SccInPlaceMakesItCompliant) {
@@ -167,7 +169,7 @@ TEST(Checker, SccInPlaceMakesItCompliant) {
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
-  const Finding* f = find(r, "T-XFER", "xfer");
+  const auto f = find(r, "T-XFER", "xfer");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->verdict, Verdict::kCompliant);
   bool scc_available = false;
@@ -181,7 +183,7 @@ TEST(Checker, UnknownSafeguardsAreUndeterminedAndNamed) {
   auto rb = rules({transfer_pack()});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
-  const Finding* f = find(r, "T-XFER", "xfer");
+  const auto f = find(r, "T-XFER", "xfer");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kUndetermined);
   bool named = false;
@@ -206,7 +208,7 @@ TEST(Checker, UnknownHandlingIsUndeterminedAndNamed) {
   auto rb = rules({simple_pack("event == 'transfer'", "not importer.handles_data")});
   PathChecker checker(m, rb);
   auto r = checker.check(day("2021-01-01"));
-  const Finding* f = find(r, "S-1", "xfer");
+  const auto f = find(r, "S-1", "xfer");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kUndetermined);
   ASSERT_FALSE(f->deciding.empty());
@@ -255,8 +257,7 @@ TEST(Checker, WitnessPathMarksImplicitEdges) {
   auto r = checker.check(day("2024-01-01"));
   // The SaaS inherits the IaaS placements (its own backup copy) and the IaaS replicates too.
   EXPECT_EQ(r.findings.size(), 2u) << dump(r);
-  const Finding* fp =
-      find(r, "S-1", "replication:infra@aws:ap-northeast-1->infra@aws:ap-northeast-3");
+  const auto fp = find(r, "S-1", "replication:infra@aws:ap-northeast-1->infra@aws:ap-northeast-3");
   ASSERT_NE(fp, nullptr) << dump(r);
   const Finding& f = *fp;
   EXPECT_EQ(f.verdict, Verdict::kViolation);
@@ -358,7 +359,7 @@ TEST(Checker, ShippedGdprEuToUsWithoutSccIsAViolationAfterSchremsII) {
   auto m = eu_to_us_without_safeguards();
   PathChecker checker(m, testing::shipped_rules());
   auto r = checker.check(day("2020-08-01"));
-  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  const auto f = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kViolation);
   EXPECT_EQ(f->citation.article, "Art. 44");
@@ -381,7 +382,7 @@ TEST(Checker, SolverThatGivesUpYieldsAnUndeterminedFindingThatSaysSo) {
   starved.direct_evaluation = false;  // every rule to the solver
   starved.solver_resource_limit = 1;  // which can do almost nothing
   const auto r = checker.check(day("2020-08-01"), starved);
-  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  const auto f = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kUndetermined);
   ASSERT_EQ(f->deciding.size(), 1u);
@@ -419,7 +420,7 @@ TransferModel eu_us_with_scc(const std::string& set, const std::string& relation
 }
 
 Verdict verdict_of(const CheckResult& r, const std::string& rule) {
-  const Finding* f = find(r, rule, "to-us");
+  const auto f = find(r, rule, "to-us");
   if (!f) {
     ADD_FAILURE() << "no " << rule << " finding:\n" << dump(r);
     return Verdict::kCompliant;
@@ -440,7 +441,7 @@ TEST(Checker, OlderSccSetsHoldOnlyForContractsSignedBeforeTheCutOffAndUntilTheyL
   const auto undated = eu_us_with_scc("2010/87/EU", "controller_to_processor", std::nullopt);
   PathChecker no_date(undated, testing::shipped_rules());
   const auto r = no_date.check(day("2022-06-01"));
-  const Finding* f = find(r, "EU-GDPR-44", "to-us");
+  const auto f = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kUndetermined);
   ASSERT_FALSE(f->deciding.empty());
@@ -483,7 +484,7 @@ TEST(Checker, PartySymmetricRulesShareAnswersButNotNames) {
   EXPECT_EQ(r.summary.violations, 2u) << dump(r);
   EXPECT_GT(r.summary.cache_hits, 0u);
   auto because_of = [&](const std::string& edge) {
-    const Finding* f = find(r, "S-1", edge);
+    const auto f = find(r, "S-1", edge);
     if (!f) return std::string("(no finding)");
     std::string all;
     for (const auto& b : f->because) all += b + "; ";
@@ -522,14 +523,14 @@ TEST(Checker, ShippedGdprEuToJapanIsCompliantByAdequacy) {
   ASSERT_TRUE(loaded.model);
   PathChecker checker(*loaded.model, testing::shipped_rules());
   auto r = checker.check(day("2020-08-01"));
-  const Finding* jp = find(r, "EU-GDPR-44", "to-japan");
+  const auto jp = find(r, "EU-GDPR-44", "to-japan");
   ASSERT_NE(jp, nullptr) << dump(r);
   EXPECT_EQ(jp->verdict, Verdict::kCompliant);
   bool adequacy = false;
   for (const auto& b : jp->because)
     adequacy |= b.find("eu_adequacy") != std::string::npos && b.find("JP") != std::string::npos;
   EXPECT_TRUE(adequacy) << ::testing::PrintToString(jp->because);
-  const Finding* us = find(r, "EU-GDPR-44", "to-us");
+  const auto us = find(r, "EU-GDPR-44", "to-us");
   ASSERT_NE(us, nullptr);
   EXPECT_EQ(us->verdict, Verdict::kViolation);
 }
@@ -620,7 +621,7 @@ TEST(Checker, AViolationDecidedByCasesIsExplainedWithoutTheSolver) {
                                "safeguard.scc and not safeguard.scc")});
   PathChecker checker(m, rb);
   const auto r = checker.check(day("2024-06-01"));
-  const Finding* f = find(r, "S-1", "xfer");
+  const auto f = find(r, "S-1", "xfer");
   ASSERT_NE(f, nullptr) << dump(r);
   EXPECT_EQ(f->verdict, Verdict::kViolation);
   EXPECT_TRUE(f->explained);
@@ -716,7 +717,7 @@ Verdict verdict_of(const Json& m, const std::string& applies, const std::string&
   const TransferModel tm = model(m);
   PathChecker checker(tm, base);
   const auto result = checker.check(day("2024-06-01"));
-  const Finding* f = find(result, "S-1", edge);
+  const auto f = find(result, "S-1", edge);
   if (!f) throw std::runtime_error("no finding for " + requirement);
   return f->verdict;
 }
@@ -848,7 +849,7 @@ TEST(Checker, TransferNoticeIsASafeguardOfTheFlow) {
     auto m = model(de_to_jp({{"safeguards", safeguards}}));
     PathChecker checker(m, rb);
     auto r = checker.check(day("2024-06-01"));
-    const Finding* f = find(r, "S-1", "xfer");
+    const auto f = find(r, "S-1", "xfer");
     if (!f) throw std::runtime_error("no S-1 finding:\n" + dump(r));
     return f->verdict;
   };
@@ -871,8 +872,8 @@ TEST(Checker, RegionSafeguardsCoverTheReplicationIntoThatRegion) {
   auto tm = model(m);
   PathChecker checker(tm, rb);
   auto r = checker.check(day("2024-06-01"));
-  const Finding* covered = find(r, "S-1", "replication:s1@country:DE->s1@country:JP");
-  const Finding* bare = find(r, "S-1", "replication:s1@country:DE->s1@country:US");
+  const auto covered = find(r, "S-1", "replication:s1@country:DE->s1@country:JP");
+  const auto bare = find(r, "S-1", "replication:s1@country:DE->s1@country:US");
   ASSERT_NE(covered, nullptr) << dump(r);
   ASSERT_NE(bare, nullptr) << dump(r);
   EXPECT_EQ(covered->verdict, Verdict::kCompliant);

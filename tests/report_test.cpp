@@ -161,8 +161,8 @@ TEST(Report, IssuesWrittenDirectlyEqualTheirJson) {
       if (result.issues.empty()) continue;
       // Quotes, backslashes, control characters and non-ASCII text in the strings.
       for (std::size_t k : result.issues[0].findings) {
-        result.findings[k].to_node += "\"q\\\n\t\x01 場";
-        result.findings[k].exporter += "\x1f";
+        result.findings.full(k).to_node += "\"q\\\n\t\x01 場";
+        result.findings.full(k).exporter += "\x1f";
       }
       result.issues[0].recipient += "\"";
       std::string direct;
