@@ -1,10 +1,10 @@
 #include "importers/subprocessors.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
+#include "importers/text.hpp"
 #include "model/json_reader.hpp"
 #include "model/vocabulary.hpp"
 
@@ -13,45 +13,10 @@ namespace {
 
 constexpr const char* kCode = "XB-CSV";
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-// `Acme Cloud, Inc.` → `acme-cloud-inc`: an identifier part.
-std::string slug(const std::string& text) {
-  std::string out;
-  for (const char c : lower(text)) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out += c;
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "unnamed" : out;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (const char c : text + ";") {
-    if (c == ';') {
-      if (const std::string t = trim(current); !t.empty()) out.push_back(t);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  return out;
-}
+using import_text::lower;
+using import_text::slug;
+using import_text::split_list;
+using import_text::trim;
 
 // Words of sub-processor lists for the model's categories (the model's own words are accepted too).
 const std::map<std::string, std::vector<std::string>>& category_words() {
