@@ -55,6 +55,24 @@ printf 'system:\n  - fides_key: a\n    meta:\n      xborder:\n        location: 
 run "a bad Fides location" 2 "bad.yml:5:19: /system/0/meta/xborder/location: error[XB-FIDES-010]" -- \
   import fides "$tmp/bad.yml"
 
+# ---- provenance in check's text output and warnings
+cat >"$tmp/part.yaml" <<'YAML'
+format: xborder-model/1
+name: a part
+parties:
+  - {id: us-partner, country: US}
+datasets:
+  - {id: orders, categories: [personal_data], subjects: [DE]}
+flows:
+  - {id: orders-to-us, event: transfer, from: acme, to: us-partner, datasets: [orders],
+     relationship: controller_to_controller}
+YAML
+run "a warning names its input and line" 1 \
+  "nothing brings it there; the data set is taken to start there (from $tmp/part.yaml:8:5)" \
+  "where the issues come from (input, line and column):" \
+  "orders-to-us  ← $tmp/part.yaml:8:5: EU-GDPR-44" -- \
+  check "$fides/base.yaml" "$tmp/part.yaml" --rules "$rules" --at 2024-06-01
+
 # ---- DPV
 run "report --format dpv" 0 "\"@context\"" "https://w3id.org/dpv#" "dpv:CrossBorderTransfer" -- \
   report "$model" --rules "$rules" --at 2021-01-01 --format dpv
