@@ -69,6 +69,7 @@ std::string flow_id(const std::string& edge) {
 struct Row {
   int line = 0;
   std::string pointer;  // "/R", the record
+  const CsvRecord* record = nullptr;
   std::string edge, event, dataset, exporter, importer;
   std::string exporter_country, importer_country, exporter_established, importer_established;
   bool implicit = false;
@@ -92,16 +93,16 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
   auto records = parse_csv(*text, file, diags, kCode);
   if (!records) return std::nullopt;
   const std::size_t errors_before = diags.error_count();
-  auto error = [&](int line, const std::string& pointer, const std::string& message,
+  auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
     Diagnostic d{Severity::kError, std::string(kCode) + "-" + code, message, file, pointer,
                  std::move(hint)};
-    d.line = line;
-    d.column = 1;
+    d.line = at.line;
+    d.column = at.column;
     diags.add(std::move(d));
   };
   if (records->empty()) {
-    error(1, "", "the register is empty",
+    error({1, 1}, "", "the register is empty",
           "the first line names the columns, as `xborder report MODEL --format csv` writes them",
           "010");
     return std::nullopt;
@@ -111,16 +112,16 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name = lower(trim(header.fields[i]));
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      error(header.line, "/0/" + pointer_token(name), "unknown column `" + name + "`",
+      error(header.start(i), "/0/" + pointer_token(name), "unknown column `" + name + "`",
             suggestion_hint(name, kColumns), "009");
     } else if (!column.emplace(name, i).second) {
-      error(header.line, "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
+      error(header.start(i), "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
             "014");
     }
   }
   for (const auto& name : kRequired) {
     if (!column.count(name))
-      error(header.line, "/0", "missing required column `" + name + "`",
+      error(header.start(0), "/0", "missing required column `" + name + "`",
             "a register written by `xborder report MODEL --format csv` has the columns edge, "
             "implicit, event, dataset, categories, exporter, exporter_country, importer, "
             "importer_country, …",
@@ -134,6 +135,7 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
     const CsvRecord& record = (*records)[r];
     Row row;
     row.line = record.line;
+    row.record = &record;
     row.pointer = "/" + std::to_string(r);
     auto get = [&](const std::string& name) {
       const auto it = column.find(name);
@@ -143,7 +145,9 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
     };
     auto fail = [&](const std::string& name, const std::string& message,
                     std::optional<std::string> hint, const std::string& code) {
-      error(row.line, row.pointer + "/" + name, message, std::move(hint), code);
+      const auto it = column.find(name);
+      error(record.start(it == column.end() ? 0 : it->second),
+            name.empty() ? row.pointer : row.pointer + "/" + name, message, std::move(hint), code);
     };
     if (record.fields.size() > header.fields.size())
       fail("",
@@ -214,7 +218,8 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
   // one exporter, importer, event and pair of countries per edge.
   auto conflict = [&](const Row& row, const std::string& name, const std::string& what,
                       const Row& earlier) {
-    error(row.line, row.pointer + "/" + name,
+    const auto it = column.find(name);
+    error(row.record->start(it == column.end() ? 0 : it->second), row.pointer + "/" + name,
           what + " differs from line " + std::to_string(earlier.line),
           "a register lists each party, data set and edge alike on every row", "015");
   };
@@ -308,8 +313,9 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
                    file,
                    first.pointer + "/edge",
                    "state exporter_country and importer_country"};
-      d.line = first.line;
-      d.column = 1;
+      const TextPosition at = first.record->start(column["edge"]);
+      d.line = at.line;
+      d.column = at.column;
       diags.add(std::move(d));
       continue;
     }

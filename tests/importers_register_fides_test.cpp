@@ -128,8 +128,11 @@ TEST(RegisterImport, EveryBadRowIsReportedWithLineAndColumnName) {
   const Diagnostic* uk = testing::find_diagnostic(rows, "XB-REG-010", "/1/exporter_country");
   ASSERT_NE(uk, nullptr) << testing::render_all(rows);
   EXPECT_EQ(uk->line, 2);
+  EXPECT_EQ(uk->column, 16);  // `a,transfer,d,x,` is 15 characters
   EXPECT_NE(uk->hint->find("GB"), std::string::npos);
-  EXPECT_NE(testing::find_diagnostic(rows, "XB-REG-003", "/2/event"), nullptr);
+  const Diagnostic* copy = testing::find_diagnostic(rows, "XB-REG-003", "/2/event");
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->column, 3);
   EXPECT_NE(testing::find_diagnostic(rows, "XB-REG-003", "/2/status"), nullptr);
   // The rows are each fine but disagree: only reported once every row reads.
   std::ofstream(file) << "edge,event,dataset,exporter,exporter_country,importer,importer_country,"
@@ -141,6 +144,7 @@ TEST(RegisterImport, EveryBadRowIsReportedWithLineAndColumnName) {
   const Diagnostic* c = testing::find_diagnostic(conflict, "XB-REG-015", "/2/exporter_established");
   ASSERT_NE(c, nullptr) << testing::render_all(conflict);
   EXPECT_EQ(c->line, 3);
+  EXPECT_EQ(c->column, 21);  // `d,store,d,x,DE,y,US,` is 20 characters
   std::filesystem::remove(file);
 }
 

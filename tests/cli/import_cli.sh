@@ -39,7 +39,7 @@ else
 fi
 printf 'edge,event,dataset,exporter,exporter_country,importer,importer_country\r\nto-us,transfer,eu-customer-data,a-eu,DE,a-us,UK\r\n' \
   >"$tmp/bad.csv"
-run "a bad register row" 2 "bad.csv:2:1: /1/importer_country: error[XB-REG-010]: unknown country code \`UK\`" \
+run "a bad register row" 2 "bad.csv:2:46: /1/importer_country: error[XB-REG-010]: unknown country code \`UK\`" \
   "GB" -- import register "$tmp/bad.csv"
 run "check --register with a bad row" 2 "error[XB-REG-010]" -- check "$model" --register "$tmp/bad.csv" \
   --rules "$rules"
