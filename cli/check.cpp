@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/model_inputs.hpp"
+#include "cli/sources.hpp"
 #include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/report_input.hpp"
@@ -71,7 +72,8 @@ int run_check(CheckArgs& a) {
   options.progress = [&progress](std::string_view phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
   };
-  const CheckResult result = checker.check(*at, options);
+  CheckResult result = checker.check(*at, options);
+  locate_warnings(result.warnings, loaded->model);  // in the input they concern
   progress.done();
   clock.lap("check");
   // On every way out: the figures of the run, when asked for.
@@ -106,6 +108,7 @@ int run_check(CheckArgs& a) {
     write_check_result_json(result, context, extra, std::cout, json_options);
   } else {
     std::cout << check_result_to_text(result, context, a.all);
+    std::cout << issue_sources_text(result, loaded->model, a.all);
     if (!regimes.empty()) std::cout << regime_disagreements_to_text(regimes, disagreements);
   }
   return result.summary.violations > 0 ? kExitViolations : kExitOk;

@@ -9,6 +9,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "importers/fides.hpp"
+#include "importers/register.hpp"
 #include "importers/subprocessors.hpp"
 #include "importers/terraform.hpp"
 #include "model/json_reader.hpp"
@@ -208,6 +210,23 @@ ModelLoadResult load_model_input(ModelInput& input, const ReferenceData& referen
     if (auto doc = import_subprocessors_file(list, reference, options, result.diagnostics))
       documents.push_back(std::move(*doc));
   }
+  for (const auto& file : input.registers) {
+    if (auto doc = import_register_file(file, reference, result.diagnostics))
+      documents.push_back(std::move(*doc));
+  }
+  if (!input.fides.empty()) {
+    auto fides_data = FidesData::load(FidesData::default_dir(), result.diagnostics);
+    if (!fides_data) return result;
+    FidesOptions options;
+    if (input.fides_owner) options.owner = *input.fides_owner;
+    for (const auto& file : input.fides) {
+      if (auto imported =
+              import_fides_file(file, reference, *fides_data, options, result.diagnostics))
+        documents.push_back(std::move(imported->document));
+    }
+  }
+  if (input.fides_owner && input.fides.empty())
+    throw UsageError{"`--fides-owner` names whose systems the manifests of `--fides FILE` are"};
   if (input.exporter && input.vendors.empty())
     throw UsageError{"`--exporter` names who sends data to the vendors of `--vendors LIST.csv`"};
   if (input.infra.empty() && input.overlay) {

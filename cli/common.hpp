@@ -98,6 +98,11 @@ struct ModelInput {
   // --vendors LIST.csv (repeatable): sub-processor lists merged in; --exporter ID sends them data.
   std::vector<std::string> vendors;
   std::optional<std::string> exporter;
+  // --register REGISTER.csv (repeatable): transfer registers (`report --format csv`) read back in.
+  std::vector<std::string> registers;
+  // --fides MANIFEST.yaml (repeatable): fideslang systems and datasets; --fides-owner ID: whose.
+  std::vector<std::string> fides;
+  std::optional<std::string> fides_owner;
   [[nodiscard]] bool given() const { return !arguments.empty(); }
   [[nodiscard]] bool from_stdin() const;
   // The name diagnostics and reports use for the model: the first input's path, or "<stdin>".

@@ -5,6 +5,8 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "importers/fides.hpp"
+#include "importers/register.hpp"
 #include "importers/subprocessors.hpp"
 #include "importers/terraform.hpp"
 
@@ -81,6 +83,62 @@ int run_import_subprocessors(ImportSubprocessorsArgs& a) {
   return kExitOk;
 }
 
+struct ImportRegisterArgs {
+  std::string register_file;
+  std::string format = "yaml";
+  ErrorFormat error_format;
+};
+
+int run_import_register(ImportRegisterArgs& a) {
+  const bool json_errors = a.error_format.json();
+  if (a.format != "yaml" && a.format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto doc = import_register_file(a.register_file, *reference, diags);
+  if (!doc || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (a.format == "yaml")
+    std::cout << "# Read back from the transfer register " << a.register_file
+              << " by `xborder import register`. A register does not carry systems, "
+                 "relationships,\n# safeguards or data subjects: they are unknown here "
+                 "(docs/import-register.md).\n";
+  std::cout << doc->json.dump(2) << "\n";
+  return kExitOk;
+}
+
+struct ImportFidesArgs {
+  std::string manifest;
+  std::string owner;
+  std::string format = "yaml";
+  ErrorFormat error_format;
+};
+
+int run_import_fides(ImportFidesArgs& a) {
+  const bool json_errors = a.error_format.json();
+  if (a.format != "yaml" && a.format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  Diagnostics diags;
+  auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
+  if (!reference) return report_diagnostics(diags, json_errors);
+  auto data = FidesData::load(FidesData::default_dir(), diags);
+  if (!data) return report_diagnostics(diags, json_errors);
+  auto imported = import_fides_file(a.manifest, *reference, *data, {a.owner}, diags);
+  if (!imported || diags.has_errors()) return report_diagnostics(diags, json_errors);
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (a.format == "yaml") {
+    std::cout << "# Imported from the Fides manifest " << a.manifest
+              << " by `xborder import fides` (fideslang " << data->fideslang_version
+              << " categories, docs/import-fides.md):\n";
+    for (const auto& note : imported->notes) std::cout << "#   " << note << "\n";
+    std::cout << "# Merge it with your model: xborder check model.yaml THIS-FILE (or check --fides "
+                 "MANIFEST)\n";
+  }
+  std::cout << imported->document.json.dump(2) << "\n";
+  return kExitOk;
+}
+
 void declare_import(CLI::App& command) {
   command.require_subcommand(1);
   auto& terraform = *command.add_subcommand(
@@ -120,6 +178,39 @@ void declare_import(CLI::App& command) {
   declare_error_format(subprocessors, sub_args->error_format);
   set_example(subprocessors, "xborder import subprocessors vendors.csv --exporter shop");
   set_run(subprocessors, [sub_args] { return run_import_subprocessors(*sub_args); });
+  auto& register_command = *command.add_subcommand(
+      "register", "a transfer register (`report --format csv`) read back in as a model");
+  auto reg_args = std::make_shared<ImportRegisterArgs>();
+  register_command
+      .add_option("REGISTER", reg_args->register_file,
+                  "the register: edge, implicit, event, dataset, … (docs/import-register.md)")
+      ->type_name("REGISTER.csv")
+      ->required();
+  register_command.add_option("--format", reg_args->format, "yaml (with a comment) or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(register_command, reg_args->error_format);
+  set_example(register_command, "xborder import register register.csv > map.yaml");
+  set_run(register_command, [reg_args] { return run_import_register(*reg_args); });
+  auto& fides = *command.add_subcommand(
+      "fides", "a Fides (fideslang) manifest of systems and datasets as a part of a model");
+  auto fides_args = std::make_shared<ImportFidesArgs>();
+  fides
+      .add_option("MANIFEST", fides_args->manifest,
+                  "fideslang YAML: system, dataset, organization, data_category resources")
+      ->type_name("MANIFEST.yaml")
+      ->required();
+  fides
+      .add_option("--owner", fides_args->owner,
+                  "the party of your model whose systems these are (default: a party of unknown "
+                  "country per organization)")
+      ->type_name("ID");
+  fides.add_option("--format", fides_args->format, "yaml (with a summary) or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(fides, fides_args->error_format);
+  set_example(fides, "xborder import fides .fides/systems.yml --owner shop > fides-part.yaml");
+  set_run(fides, [fides_args] { return run_import_fides(*fides_args); });
   set_example(command, "xborder import terraform plan.json --overlay overlay.yaml");
 }
 
@@ -128,7 +219,7 @@ void declare_import(CLI::App& command) {
 CommandSpec import_command() {
   return {"import",
           "turn a foreign description of systems into a part of a model (terraform, "
-          "subprocessors)",
+          "subprocessors, register, fides)",
           declare_import};
 }
 

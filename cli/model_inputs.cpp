@@ -48,6 +48,20 @@ CLI::Option* declare_model(CLI::App& command, ModelInput& model, ModelArity arit
       .add_option("--exporter", model.exporter,
                   "the party or system of the model that sends data to the vendors of --vendors")
       ->type_name("ID");
+  command
+      .add_option("--register", model.registers,
+                  "a transfer register as `report --format csv` writes it, read back in "
+                  "(docs/import-register.md; repeatable)")
+      ->type_name("REGISTER.csv");
+  command
+      .add_option("--fides", model.fides,
+                  "a Fides (fideslang) manifest of systems and datasets merged into the model "
+                  "(docs/import-fides.md; repeatable)")
+      ->type_name("MANIFEST.yaml");
+  command
+      .add_option("--fides-owner", model.fides_owner,
+                  "the party of the model whose systems the manifests of --fides describe")
+      ->type_name("ID");
   return command
       .add_option("MODEL", model.arguments,
                   "the transfer model, JSON or YAML; several files are merged into one map; `-` "

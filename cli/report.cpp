@@ -21,7 +21,7 @@ namespace xborder::cli {
 namespace {
 
 const std::vector<std::string> kReportFormats = {"html",        "md",  "sarif", "csv",
-                                                 "appi-notice", "tia", "json"};
+                                                 "appi-notice", "tia", "dpv",   "json"};
 
 struct ReportArgs {
   ModelInput model;
@@ -43,6 +43,8 @@ bool overwrites_an_input(const ReportArgs& a, Diagnostics& diags) {
   for (const auto& file : a.model.files()) inputs.push_back(file);
   for (const auto& file : a.model.infra) inputs.emplace_back(file);
   for (const auto& file : a.model.vendors) inputs.emplace_back(file);
+  for (const auto& file : a.model.registers) inputs.emplace_back(file);
+  for (const auto& file : a.model.fides) inputs.emplace_back(file);
   if (a.model.overlay) inputs.emplace_back(*a.model.overlay);
   if (!a.from.empty()) inputs.emplace_back(a.from);
   for (const auto& input : inputs) {
@@ -137,7 +139,7 @@ int run_report(ReportArgs& a) {
   if (std::find(kReportFormats.begin(), kReportFormats.end(), a.format) == kReportFormats.end()) {
     diags.error("XB-CLI-002", "<command line>", "",
                 a.format.empty() ? "`report` needs --format" : "unknown format `" + a.format + "`",
-                "use one of html, md, sarif, csv, appi-notice, tia, json");
+                "use one of html, md, sarif, csv, appi-notice, tia, dpv, json");
     return report_diagnostics(diags, json_errors);
   }
   if (overwrites_an_input(a, diags)) return report_diagnostics(diags, json_errors);
@@ -180,10 +182,12 @@ void declare_report(CLI::App& command) {
   command.add_option("--from", args->from, "render a saved report input instead of a model")
       ->type_name("REPORT-INPUT.json");
   command
-      .add_option("--format", args->format,
-                  "html, md, sarif, csv (transfer register), appi-notice, tia, or json (the "
-                  "report input); required")
-      ->type_name("html|md|sarif|csv|appi-notice|tia|json");
+      .add_option(
+          "--format", args->format,
+          "html, md, sarif, csv (transfer register), appi-notice, tia, dpv (W3C DPV JSON-LD), or "
+          "json (the "
+          "report input); required")
+      ->type_name("html|md|sarif|csv|appi-notice|tia|dpv|json");
   command.add_option("-o,--output", args->output, "write the report here, atomically")
       ->type_name("FILE")
       ->default_str("standard output");
@@ -203,7 +207,7 @@ void declare_report(CLI::App& command) {
 }  // namespace
 
 CommandSpec report_command() {
-  return {"report", "write a report (html, md, sarif, csv, appi-notice, tia, json) of a check",
+  return {"report", "write a report (html, md, sarif, csv, appi-notice, tia, dpv, json) of a check",
           declare_report};
 }
 

@@ -1,10 +1,10 @@
 #include "importers/subprocessors.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
+#include "importers/text.hpp"
 #include "model/json_reader.hpp"
 #include "model/vocabulary.hpp"
 
@@ -13,45 +13,10 @@ namespace {
 
 constexpr const char* kCode = "XB-CSV";
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-// `Acme Cloud, Inc.` → `acme-cloud-inc`: an identifier part.
-std::string slug(const std::string& text) {
-  std::string out;
-  for (const char c : lower(text)) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out += c;
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "unnamed" : out;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (const char c : text + ";") {
-    if (c == ';') {
-      if (const std::string t = trim(current); !t.empty()) out.push_back(t);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  return out;
-}
+using import_text::lower;
+using import_text::slug;
+using import_text::split_list;
+using import_text::trim;
 
 // Words of sub-processor lists for the model's categories (the model's own words are accepted too).
 const std::map<std::string, std::vector<std::string>>& category_words() {
@@ -93,8 +58,10 @@ std::optional<std::vector<CsvRecord>> parse_csv(const std::string& input,
   std::string field;
   bool quoted = false, field_started = false;
   int line = 1, column = 0, record_line = 1;
+  TextPosition field_start{1, 1};
   auto end_field = [&] {
     record.fields.push_back(field);
+    record.starts.push_back(field_start);
     field.clear();
     field_started = false;
   };
@@ -109,7 +76,8 @@ std::optional<std::vector<CsvRecord>> parse_csv(const std::string& input,
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    ++column;
+    // Columns count characters: UTF-8 continuation bytes do not start one.
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++column;
     if (quoted) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -148,12 +116,14 @@ std::optional<std::vector<CsvRecord>> parse_csv(const std::string& input,
       field.clear();
     } else if (c == ',') {
       end_field();
+      field_start = TextPosition{line, column + 1};
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
       end_record();
       ++line;
       column = 0;
       record_line = line;
+      field_start = TextPosition{line, 1};
     } else {
       field += c;
       field_started = true;
@@ -184,16 +154,16 @@ std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::pa
   auto records = parse_csv(*text, file, diags, kCode);
   if (!records) return std::nullopt;
   const std::size_t errors_before = diags.error_count();
-  auto error = [&](int line, const std::string& pointer, const std::string& message,
+  auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
     Diagnostic d{Severity::kError, std::string(kCode) + "-" + code, message, file, pointer,
                  std::move(hint)};
-    d.line = line;
-    d.column = 1;
+    d.line = at.line;
+    d.column = at.column;
     diags.add(std::move(d));
   };
   if (records->empty()) {
-    error(1, "", "the list is empty",
+    error({1, 1}, "", "the list is empty",
           "the first line names the columns: " + std::string("vendor,country,service,access,…"),
           "010");
     return std::nullopt;
@@ -204,16 +174,16 @@ std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::pa
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const std::string name = lower(trim(header.fields[i]));
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      error(header.line, "/0/" + pointer_token(name), "unknown column `" + name + "`",
+      error(header.start(i), "/0/" + pointer_token(name), "unknown column `" + name + "`",
             suggestion_hint(name, kColumns), "009");
     } else if (!column.emplace(name, i).second) {
-      error(header.line, "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
+      error(header.start(i), "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
             "014");
     }
   }
   for (const auto& name : kRequired) {
     if (!column.count(name))
-      error(header.line, "/0", "missing required column `" + name + "`",
+      error(header.start(0), "/0", "missing required column `" + name + "`",
             "the columns: vendor, country, service, access (required), purpose, data_categories, "
             "region, access_country, system, datasets, note",
             "005");
@@ -244,7 +214,9 @@ std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::pa
     };
     auto fail = [&](const std::string& name, const std::string& message,
                     std::optional<std::string> hint, const std::string& code) {
-      error(row.line, row_ptr + "/" + name, message, std::move(hint), code);
+      const auto it = column.find(name);
+      error(row.start(it == column.end() ? 0 : it->second), row_ptr + "/" + name, message,
+            std::move(hint), code);
     };
     const Provenance origin{file, row_ptr, row.line, 1, get("vendor") + " — " + get("service")};
     const std::string vendor = get("vendor"), country = get("country"), service = get("service");

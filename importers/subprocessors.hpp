@@ -12,13 +12,20 @@
 #include "model/diagnostic.hpp"
 #include "model/model_sources.hpp"
 #include "model/reference_data.hpp"
+#include "model/source_position.hpp"
 
 namespace xborder {
 
-// One CSV record: its fields and the line it starts on (1-based; quoted fields may span lines).
+// One CSV record: its fields, the line it starts on (1-based; quoted fields may span lines) and
+// where each field starts (line and column in characters).
 struct CsvRecord {
   std::vector<std::string> fields;
   int line = 0;
+  std::vector<TextPosition> starts;
+  // Where field `index` starts; the record's first column when it has no such field.
+  [[nodiscard]] TextPosition start(std::size_t index) const {
+    return index < starts.size() ? starts[index] : TextPosition{line, 1};
+  }
 };
 // RFC 4180 CSV (commas, double quotes doubled inside quoted fields, CRLF or LF, a UTF-8 byte-order
 // mark ignored); empty lines skipped. Malformed quoting is CODE_PREFIX-002 with line and column.

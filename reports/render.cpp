@@ -1,5 +1,6 @@
 #include "reports/render.hpp"
 
+#include "reports/dpv_export.hpp"
 #include "reports/html_report.hpp"
 #include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
@@ -85,6 +86,7 @@ std::string render_report(const nlohmann::json& input, const std::string& format
   if (format == "csv") return render_register_csv(input);
   if (format == "appi-notice") return render_appi_notices_markdown(appi_notices(input));
   if (format == "tia") return render_tia_markdown(tia_drafts(input));
+  if (format == "dpv") return dpv_document(input).dump(2) + "\n";
   if (format == "sarif") {
     return render_sarif(input, read_model).dump(2) + "\n";
   }

@@ -374,10 +374,22 @@ std::string csv_field(const std::string& value) {
 }
 
 std::string render_register_csv(const json& input) {
-  static const std::vector<const char*> columns = {
-      "edge",        "implicit",         "event",    "dataset",          "categories",
-      "exporter",    "exporter_country", "importer", "importer_country", "mechanism",
-      "legal_basis", "status",           "rules"};
+  static const std::vector<const char*> columns = {"edge",
+                                                   "implicit",
+                                                   "event",
+                                                   "dataset",
+                                                   "categories",
+                                                   "exporter",
+                                                   "exporter_country",
+                                                   "importer",
+                                                   "importer_country",
+                                                   "mechanism",
+                                                   "legal_basis",
+                                                   "status",
+                                                   "rules",
+                                                   "exporter_established",
+                                                   "importer_established",
+                                                   "categories_unknown"};
   std::string out;
   for (std::size_t k = 0; k < columns.size(); ++k) out += (k ? "," : "") + std::string(columns[k]);
   out += "\r\n";

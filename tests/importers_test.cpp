@@ -340,6 +340,7 @@ TEST(SubprocessorList, EveryBadRowIsReportedWithLineAndColumnName) {
   const Diagnostic* uk = testing::find_diagnostic(rows, "XB-CSV-010", "/1/country");
   ASSERT_NE(uk, nullptr) << testing::render_all(rows);
   EXPECT_EQ(uk->line, 2);
+  EXPECT_EQ(uk->column, 3);  // the country field of `A,UK,…`
   EXPECT_NE(uk->hint->find("GB"), std::string::npos);
   EXPECT_NE(testing::find_diagnostic(rows, "XB-CSV-003", "/2/access"), nullptr);
   EXPECT_NE(testing::find_diagnostic(rows, "XB-CSV-005", "/3/system"), nullptr);

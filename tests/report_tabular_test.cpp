@@ -52,7 +52,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 const std::string kHeader =
     "edge,implicit,event,dataset,categories,exporter,exporter_country,importer,importer_country,"
-    "mechanism,legal_basis,status,rules";
+    "mechanism,legal_basis,status,rules,exporter_established,importer_established,categories_"
+    "unknown";
 
 TEST(TabularCsv, HeaderAndOneRecordPerRegisterRow) {
   const json input = testing::scenario_report_input("offshore-operations", "2024-06-01");
@@ -62,9 +63,16 @@ TEST(TabularCsv, HeaderAndOneRecordPerRegisterRow) {
   const json reg = transfer_register(input);
   ASSERT_EQ(records.size(), reg.size() + 1);
   for (std::size_t k = 0; k < reg.size(); ++k) {
-    ASSERT_EQ(records[k + 1].size(), 13u);
+    ASSERT_EQ(records[k + 1].size(), 16u);
     EXPECT_EQ(records[k + 1][0], reg[k]["edge"]);
     EXPECT_EQ(records[k + 1][11], reg[k]["status"]);
+    // Appended for the round trip (docs/import-register.md): the parties' establishments.
+    EXPECT_EQ(records[k + 1][13], reg[k]["exporter_established"].is_string()
+                                      ? reg[k]["exporter_established"].get<std::string>()
+                                      : std::string());
+    EXPECT_EQ(records[k + 1][14], reg[k]["importer_established"].is_string()
+                                      ? reg[k]["importer_established"].get<std::string>()
+                                      : std::string());
   }
 }
 
@@ -93,7 +101,7 @@ TEST(TabularCsv, QuotesCommasAndQuotesAndJoinsLists) {
   const auto odd_records = parse_csv(odd);
   ASSERT_GE(odd_records.size(), 2u);
   EXPECT_EQ(odd_records[1][0], "to \"us\", really");
-  EXPECT_EQ(odd_records[1].size(), 13u);
+  EXPECT_EQ(odd_records[1].size(), 16u);
 }
 
 TEST(TabularMarkdown, EscapesPipesInCells) {

@@ -262,10 +262,10 @@ std::string report(const Model& model, const RuleSet& rules,
                    const std::optional<std::string>& at_text, const std::string& format) {
   const py::gil_scoped_release release;
   static const std::vector<std::string> kFormats = {"html",        "md",  "sarif", "csv",
-                                                    "appi-notice", "tia", "json"};
+                                                    "appi-notice", "tia", "dpv",   "json"};
   if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
     fail("XB-PY-002", "/format", "unknown report format `" + format + "`",
-         "use one of html, md, sarif, csv, appi-notice, tia, json");
+         "use one of html, md, sarif, csv, appi-notice, tia, dpv, json");
   const xborder::Date at = date_arg(at_text, "at");
   xborder::PathChecker checker(model.model(), rules.rules());
   const auto result = checker.check(at);

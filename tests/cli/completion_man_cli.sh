@@ -41,7 +41,7 @@ expect_completion "commands" "check compare completion" xborder c
 expect_completion "rules commands" "lint list" xborder rules l
 expect_completion "check options" "--format" xborder check m.json --for
 expect_completion "--format values" "json text" xborder check m.json --format ''
-expect_completion "report --format values" "appi-notice csv html json md sarif tia" xborder report m.json --format ''
+expect_completion "report --format values" "appi-notice csv dpv html json md sarif tia" xborder report m.json --format ''
 expect_completion "nested options" "--brief" xborder rules list --br
 expect_completion "--error-format values" "human json" xborder simulate s.json --error-format ''
 mkdir -p "$tmp/dir/sub" && touch "$tmp/dir/model.json"

@@ -124,7 +124,7 @@ run "import subprocessors" 0 /dev/null '"id": "vendor:mailer-inc"' -- import sub
 run "check --vendors" 1 /dev/null "VIOLATION  EU-GDPR-44" "svc:mailer-inc/transactional-e-mail" -- \
   check "$starter" --vendors "$vendors" --exporter shop --rules "$rules" --at 2024-06-01
 printf 'vendor,country,service,access\nA,UK,Mail,hosting\n' >"$tmp/bad-vendors.csv"
-run "a bad row" 2 /dev/null "bad-vendors.csv:2:1: /1/country: error[XB-CSV-010]: unknown country code \`UK\`" \
+run "a bad row" 2 /dev/null "bad-vendors.csv:2:3: /1/country: error[XB-CSV-010]: unknown country code \`UK\`" \
   "\`GB\`" -- check "$starter" --vendors "$tmp/bad-vendors.csv" --rules "$rules"
 run "--exporter without --vendors" 2 /dev/null "\`--exporter\` names who sends data" -- \
   check "$starter" --exporter shop --rules "$rules"
