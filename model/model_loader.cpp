@@ -552,6 +552,11 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
       s.basis = r.one_of("basis", true, {"contract", "group_rules", "cbpr"}, "basis");
       s.periodic_check = r.tri("periodic_check", Unknowable<bool>::unknown());
       break;
+    case SafeguardType::kTia: {
+      const std::vector<std::string> conclusions(kTiaConclusions.begin(), kTiaConclusions.end());
+      s.conclusion = r.one_of("conclusion", false, conclusions, "TIA conclusion");
+      break;
+    }
     case SafeguardType::kAuthorisation: {
       const std::vector<std::string> regimes(kAuthorisations.begin(), kAuthorisations.end());
       s.regime = r.one_of("regime", true, regimes, "authorisation regime");

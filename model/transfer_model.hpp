@@ -85,6 +85,7 @@ struct Safeguard {
   std::optional<std::string> basis;       // appi_standard_system: contract | group_rules | cbpr
   std::optional<std::string> regime;      // authorisation: one of kAuthorisations
   Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
+  std::optional<std::string> conclusion;  // tia: one of kTiaConclusions; none: not recorded
   std::string pointer;
 };
 

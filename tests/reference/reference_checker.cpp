@@ -508,6 +508,9 @@ class Reference {
       safeguards = e.region_safeguards;
     }
     set_none("safeguard.scc_set", Domain::kSccSet);
+    // What the TIA concluded: unknown unless a TIA in place records it.
+    c.scalar[var("safeguard.tia_conclusion")] = kUnknownValue;
+    c.scalar[var("safeguard.tia_conclusion_recorded")] = 0;
     const char* bools[] = {"safeguard.scc",
                            "safeguard.tia",
                            "safeguard.bcr",
@@ -545,6 +548,10 @@ class Reference {
             break;
           case SafeguardType::kTia:
             c.scalar[var("safeguard.tia")] = in_place;
+            if (in_place == 1 && sg.conclusion) {
+              c.scalar[var("safeguard.tia_conclusion_recorded")] = 1;
+              set_enum("safeguard.tia_conclusion", Domain::kTiaConclusion, *sg.conclusion);
+            }
             break;
           case SafeguardType::kBcr:
             c.scalar[var("safeguard.bcr")] = in_place;
