@@ -588,6 +588,13 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   f.recipient_identifies = r.tri("recipient_identifies", false);
   f.occasional = r.tri("occasional", Unknowable<bool>::unknown());
   f.safeguards_unavailable = r.tri("safeguards_unavailable", Unknowable<bool>::unknown());
+  {
+    const auto codes = r.strings("transit", false);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (check_country(codes[i], r.pointer("transit") + "/" + std::to_string(i)))
+        f.transit.push_back(codes[i]);
+    }
+  }
   if (const Json* sg = r.get("safeguards", false)) {
     if (sg->is_string() && sg->get<std::string>() == "unknown") {
       f.safeguards_unknown = true;

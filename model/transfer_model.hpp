@@ -171,6 +171,9 @@ struct Flow {
   // safeguard (Arts. 45/46) can be used for it. Unknown unless the model says.
   Unknowable<bool> occasional = Unknowable<bool>::unknown();
   Unknowable<bool> safeguards_unavailable = Unknowable<bool>::unknown();
+  // Countries the data is only routed through on its way (transit: neither stored nor read there,
+  // so not a transfer to them); default none.
+  std::vector<Country> transit;
   std::vector<Safeguard> safeguards;
   bool safeguards_unknown = false;  // "safeguards": "unknown"
   std::optional<Measures> measures;

@@ -122,7 +122,7 @@ struct Vars {
   std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
-  std::size_t sg_tia_conclusion, sg_tia_recorded;
+  std::size_t sg_tia_conclusion, sg_tia_recorded, flow_transit;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -196,6 +196,7 @@ struct Vars {
     im_acts_for = v("importer.acts_for_exporter");
     sg_tia_conclusion = v("safeguard.tia_conclusion");
     sg_tia_recorded = v("safeguard.tia_conclusion_recorded");
+    flow_transit = v("flow.transit_countries");
   }
 };
 
@@ -395,6 +396,7 @@ struct PathChecker::Impl {
     }
     for (const auto& f : m.flows) {
       if (!f.purpose.empty()) universe.add(Domain::kPurpose, f.purpose);
+      for (const auto& c : f.transit) country(c);
       if (f.measures) {
         if (f.measures->key_country.known() && f.measures->key_country.value())
           country(*f.measures->key_country.value());
@@ -817,6 +819,11 @@ struct PathChecker::Impl {
     set_tri(v, vars.flow_occasional, e.flow ? e.flow->occasional : Unknowable<bool>(false));
     set_tri(v, vars.flow_safeguards_unavailable,
             e.flow ? e.flow->safeguards_unavailable : Unknowable<bool>(false));
+    if (e.flow && !e.flow->transit.empty()) {
+      std::vector<std::int8_t> transit(countries(), kNo);
+      for (const auto& c : e.flow->transit) include(transit, country_index(c), kYes);
+      set_elements(v, vars.flow_transit, transit);
+    }
     v.sets[vars.im_certs] = tn.certs;
     v.sets[vars.im_system_certs] = tn.system_certs;
     v.sets[vars.im_nationalities] = tn.nationalities;

@@ -178,6 +178,9 @@ const std::vector<VarSpec>& context_variables() {
       {"safeguard.tia_conclusion_recorded", b(), false,
        "the model records the transfer impact assessment's conclusion (false without an "
        "assessment or a `conclusion`), so that a pack can fall back on its per-country default"},
+      {"flow.transit_countries", s(Domain::kCountry), false,
+       "countries the flow's data is only routed through on its way (transit: neither stored nor "
+       "read there); empty unless the model says, empty on implicit edges"},
   };
   return vars;
 }

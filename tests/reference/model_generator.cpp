@@ -445,6 +445,7 @@ class Generator {
         f["safeguards"] = safeguards(3);
       }
       if (rng_.chance(12)) f["measures"] = measures();
+      if (rng_.chance(10)) f["transit"] = json::array({rng_.pick(kCountries)});
       list.push_back(f);
     }
     m["flows"] = list;
