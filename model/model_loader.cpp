@@ -552,6 +552,11 @@ std::optional<Safeguard> ModelReader::read_safeguard(const Json& j, const std::s
       s.basis = r.one_of("basis", true, {"contract", "group_rules", "cbpr"}, "basis");
       s.periodic_check = r.tri("periodic_check", Unknowable<bool>::unknown());
       break;
+    case SafeguardType::kTia: {
+      const std::vector<std::string> conclusions(kTiaConclusions.begin(), kTiaConclusions.end());
+      s.conclusion = r.one_of("conclusion", false, conclusions, "TIA conclusion");
+      break;
+    }
     case SafeguardType::kAuthorisation: {
       const std::vector<std::string> regimes(kAuthorisations.begin(), kAuthorisations.end());
       s.regime = r.one_of("regime", true, regimes, "authorisation regime");
@@ -583,6 +588,13 @@ void ModelReader::read_flow(const Json& j, const std::string& ptr) {
   f.recipient_identifies = r.tri("recipient_identifies", false);
   f.occasional = r.tri("occasional", Unknowable<bool>::unknown());
   f.safeguards_unavailable = r.tri("safeguards_unavailable", Unknowable<bool>::unknown());
+  {
+    const auto codes = r.strings("transit", false);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      if (check_country(codes[i], r.pointer("transit") + "/" + std::to_string(i)))
+        f.transit.push_back(codes[i]);
+    }
+  }
   if (const Json* sg = r.get("safeguards", false)) {
     if (sg->is_string() && sg->get<std::string>() == "unknown") {
       f.safeguards_unknown = true;

@@ -85,6 +85,7 @@ struct Safeguard {
   std::optional<std::string> basis;       // appi_standard_system: contract | group_rules | cbpr
   std::optional<std::string> regime;      // authorisation: one of kAuthorisations
   Unknowable<bool> periodic_check = Unknowable<bool>::unknown();  // APPI Art. 28(3)
+  std::optional<std::string> conclusion;  // tia: one of kTiaConclusions; none: not recorded
   std::string pointer;
 };
 
@@ -170,6 +171,9 @@ struct Flow {
   // safeguard (Arts. 45/46) can be used for it. Unknown unless the model says.
   Unknowable<bool> occasional = Unknowable<bool>::unknown();
   Unknowable<bool> safeguards_unavailable = Unknowable<bool>::unknown();
+  // Countries the data is only routed through on its way (transit: neither stored nor read there,
+  // so not a transfer to them); default none.
+  std::vector<Country> transit;
   std::vector<Safeguard> safeguards;
   bool safeguards_unknown = false;  // "safeguards": "unknown"
   std::optional<Measures> measures;

@@ -150,6 +150,12 @@ inline constexpr auto kAuthorisations = std::to_array<std::string_view>(
 inline constexpr auto kSccSets = std::to_array<std::string_view>(
     {"2001/497/EC", "2002/16/EC", "2004/915/EC", "2010/87/EU", "2021/914"});
 
+// What a transfer impact assessment concluded about the destination's law and practice (safeguard
+// `tia`, key `conclusion`; EDPB Recommendations 01/2020, steps 3-4): the transfer tool is effective
+// as it stands, supplementary measures are needed, or no measure makes it effective (stop).
+inline constexpr auto kTiaConclusions =
+    std::to_array<std::string_view>({"effective", "supplementary_measures_needed", "stop"});
+
 // GDPR Art. 49 derogations, by paragraph.
 inline constexpr auto kDerogations =
     std::to_array<std::string_view>({"49(1)(a)", "49(1)(b)", "49(1)(c)", "49(1)(d)", "49(1)(e)",

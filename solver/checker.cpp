@@ -122,6 +122,7 @@ struct Vars {
   std::size_t d_permitted, d_control_lists, d_controller_cii, d_controller_kind,
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
+  std::size_t sg_tia_conclusion, sg_tia_recorded, flow_transit;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -193,6 +194,9 @@ struct Vars {
     flow_safeguards_unavailable = v("flow.safeguards_unavailable");
     ex_targets = v("exporter.targets");
     im_acts_for = v("importer.acts_for_exporter");
+    sg_tia_conclusion = v("safeguard.tia_conclusion");
+    sg_tia_recorded = v("safeguard.tia_conclusion_recorded");
+    flow_transit = v("flow.transit_countries");
   }
 };
 
@@ -392,6 +396,7 @@ struct PathChecker::Impl {
     }
     for (const auto& f : m.flows) {
       if (!f.purpose.empty()) universe.add(Domain::kPurpose, f.purpose);
+      for (const auto& c : f.transit) country(c);
       if (f.measures) {
         if (f.measures->key_country.known() && f.measures->key_country.value())
           country(*f.measures->key_country.value());
@@ -814,6 +819,11 @@ struct PathChecker::Impl {
     set_tri(v, vars.flow_occasional, e.flow ? e.flow->occasional : Unknowable<bool>(false));
     set_tri(v, vars.flow_safeguards_unavailable,
             e.flow ? e.flow->safeguards_unavailable : Unknowable<bool>(false));
+    if (e.flow && !e.flow->transit.empty()) {
+      std::vector<std::int8_t> transit(countries(), kNo);
+      for (const auto& c : e.flow->transit) include(transit, country_index(c), kYes);
+      set_elements(v, vars.flow_transit, transit);
+    }
     v.sets[vars.im_certs] = tn.certs;
     v.sets[vars.im_system_certs] = tn.system_certs;
     v.sets[vars.im_nationalities] = tn.nationalities;
@@ -846,6 +856,7 @@ struct PathChecker::Impl {
     set(v, vars.sg_scc_module, 0);
     set(v, vars.sg_scc_signed, 0);  // only read together with safeguard.scc
     set(v, vars.sg_scc_set, universe.none_index(Domain::kSccSet));
+    set(v, vars.sg_tia_conclusion, kUnknown);  // unknown unless a TIA records it
     if (safeguards_unknown) {
       for (std::size_t var :
            {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_signed, vars.sg_scc_set, vars.sg_tia,
@@ -875,6 +886,10 @@ struct PathChecker::Impl {
             break;
           case SafeguardType::kTia:
             set(v, vars.sg_tia, in_place);
+            if (in_place == 1 && sg.conclusion) {
+              set(v, vars.sg_tia_recorded, 1);
+              set(v, vars.sg_tia_conclusion, enum_index(Domain::kTiaConclusion, *sg.conclusion));
+            }
             break;
           case SafeguardType::kBcr:
             set(v, vars.sg_bcr, in_place);

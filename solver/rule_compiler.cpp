@@ -96,8 +96,11 @@ CompiledRules::CompiledRules(const RuleBase& rules, const Universe& universe)
   params.set("core.minimize", true);
   solver_->set(params);
 
-  for (int k = 1; k <= static_cast<int>(Domain::kCategory); ++k) {
+  // One enumeration sort per domain a scalar can take (every domain up to `category`, and the
+  // TIA conclusions); the other domains appear only in sets, which are bit vectors.
+  for (int k = 1; k < static_cast<int>(enum_count<Domain>()); ++k) {
     const Domain d = static_cast<Domain>(k);
+    if (k > static_cast<int>(Domain::kCategory) && d != Domain::kTiaConclusion) continue;
     const auto& values = universe_.values(d);
     std::vector<std::string> names;
     for (const auto& v : values) names.push_back(std::string(domain_name(d)) + "!" + v);

@@ -172,6 +172,15 @@ const std::vector<VarSpec>& context_variables() {
       {"importer.acts_for_exporter", b(), false,
        "the importing party acts for the exporting party (an employee or other person under its "
        "authority: part of it, not a recipient), or the other way round"},
+      {"safeguard.tia_conclusion", e(Domain::kTiaConclusion), false,
+       "what the transfer impact assessment concluded about the destination's law and practice: "
+       "effective, supplementary_measures_needed or stop; unknown unless the model records it"},
+      {"safeguard.tia_conclusion_recorded", b(), false,
+       "the model records the transfer impact assessment's conclusion (false without an "
+       "assessment or a `conclusion`), so that a pack can fall back on its per-country default"},
+      {"flow.transit_countries", s(Domain::kCountry), false,
+       "countries the flow's data is only routed through on its way (transit: neither stored nor "
+       "read there); empty unless the model says, empty on implicit edges"},
   };
   return vars;
 }
@@ -211,6 +220,7 @@ const std::vector<std::string>& fixed_domain_values(Domain d) {
     m[Domain::kScheme] = {kCertificationSchemes.begin(), kCertificationSchemes.end()};
     m[Domain::kControlList] = {kControlLists.begin(), kControlLists.end()};
     m[Domain::kAuthorisation] = {kAuthorisations.begin(), kAuthorisations.end()};
+    m[Domain::kTiaConclusion] = {kTiaConclusions.begin(), kTiaConclusions.end()};
     m[Domain::kNone] = {};
     m[Domain::kCountry] = {};
     m[Domain::kParty] = {};

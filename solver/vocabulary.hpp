@@ -32,11 +32,12 @@ enum class Domain {
   kCategory,
   kControlList,
   kAuthorisation,
+  kTiaConclusion,
 };
 XBORDER_ENUM_NAMES(Domain, "none", "country", "party", "purpose", "international_organisation",
                    "event", "edge_kind", "relationship", "party_kind", "tier", "region_role",
                    "value_level", "scc_set", "derogation", "certification_scheme", "category",
-                   "control_list", "authorisation")
+                   "control_list", "authorisation", "tia_conclusion")
 inline std::string_view domain_name(Domain d) {
   return to_string(d);
 }

@@ -467,7 +467,7 @@ TEST(RegimeDisagreements, CloudExceptionVersusOnwardTransfer) {
                       {"type": "tia"}]},
       {"id": "backup", "event": "store", "from": "jp-app", "to": "us-storage",
        "datasets": ["customers"], "relationship": "controller_to_processor",
-       "safeguards": [{"type": "transfer_notice"}]}
+       "safeguards": [{"type": "transfer_notice"}, {"type": "tia"}]}
     ]
   })json");
   ASSERT_TRUE(model);
@@ -485,8 +485,9 @@ TEST(RegimeDisagreements, CloudExceptionVersusOnwardTransfer) {
   EXPECT_EQ(hosting->verdicts[0].regime, "EU");
   ASSERT_TRUE(hosting->verdicts[0].verdict);
   EXPECT_NE(*hosting->verdicts[0].verdict, Verdict::kCompliant);
-  // APPI: no provision to an IaaS that cannot see the data; only the duty to name the country
-  // where it is kept (Guidelines 10-7), which the notice meets.
+  // APPI: no provision to an IaaS that cannot see the data; only the duties to understand the
+  // regime of the country where it is kept and to name that country (Q&A 12-3, Guidelines 10-7),
+  // which the assessment (`tia`) and the notice meet.
   ASSERT_TRUE(hosting->verdicts[1].verdict);
   EXPECT_EQ(*hosting->verdicts[1].verdict, Verdict::kCompliant);
   const auto j = regime_disagreements_to_json(disagreements);

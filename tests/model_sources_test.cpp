@@ -335,6 +335,8 @@ TEST(ModelSchema, WordListsMatchTheLoader) {
   EXPECT_EQ(schema_enum(s, d + "/safeguard/properties/set/enum"), spellings(kSccSets));
   EXPECT_EQ(schema_enum(s, d + "/safeguard/properties/article/enum"), spellings(kDerogations));
   EXPECT_EQ(schema_enum(s, d + "/safeguard/properties/regime/enum"), spellings(kAuthorisations));
+  EXPECT_EQ(schema_enum(s, d + "/safeguard/properties/conclusion/enum"),
+            spellings(kTiaConclusions));
   EXPECT_EQ(schema_enum(s, d + "/dataset/properties/control_lists/oneOf/0/items/enum"),
             spellings(kControlLists));
 }

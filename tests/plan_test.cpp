@@ -207,7 +207,7 @@ TEST(Planner, ShopPlanAndWhy) {
       {"id": "scc", "cost": 5, "safeguards": [{"type": "scc", "module": 2}]},
       {"id": "standard", "cost": 10, "latency_ms": 5,
        "safeguards": [{"type": "appi_standard_system", "basis": "contract", "periodic_check": true},
-                      {"type": "transfer_notice"}]},
+                      {"type": "transfer_notice"}, {"type": "tia"}]},
       {"id": "stop", "cost": 50, "drop": true}]},
     {"id": "ana", "flow": "to-analytics", "options": [
       {"id": "keep", "cost": 0},
@@ -220,7 +220,8 @@ TEST(Planner, ShopPlanAndWhy) {
   const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
   ASSERT_EQ(result.status, PlanStatus::kOptimal);
   ASSERT_TRUE(result.best);
-  // The cheapest that works: a PPC-standard system and a notice on both foreign transfers.
+  // The cheapest that works: a PPC-standard system and a notice on both foreign transfers (and,
+  // for the CRM, the understanding of the US regime, declared as a `tia`; PPC Q&A 12-3).
   EXPECT_EQ(result.best->cost, 17);
   EXPECT_EQ(result.points[0].options[result.best->choices[0].option].id, "standard");
   EXPECT_EQ(result.points[1].options[result.best->choices[1].option].id, "standard");
@@ -240,7 +241,7 @@ TEST(Planner, InfeasibleExplainsItself) {
   json doc = shop_model();
   doc["flows"][2]["safeguards"] = json::parse(R"([{"type": "tia"}, {"type": "transfer_notice"},
       {"type": "appi_standard_system", "basis": "contract", "periodic_check": true}])");
-  doc["flows"][1]["safeguards"] = json::parse(R"([{"type": "transfer_notice"}])");
+  doc["flows"][1]["safeguards"] = json::parse(R"([{"type": "transfer_notice"}, {"type": "tia"}])");
   doc["choices"] = json::parse(R"([
     {"id": "crm-tool", "flow": "to-crm", "options": [
       {"id": "none", "cost": 0},

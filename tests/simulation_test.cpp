@@ -145,7 +145,11 @@ TEST(Replay, SubProcessorAdditionIsNonCompliantUntilTheContracts) {
   // (Guidelines 10-7), whatever the contract says.
   EXPECT_TRUE(
       has_interval(r, "JP-APPI-23-EXTERNAL-ENV", "jp-to-india", "2025-02-01", "2027-01-01"));
-  EXPECT_EQ(r.intervals.size(), 4u);
+  // Nor is India's regime understood (PPC Q&A 12-3) until the assessment the scenario adds on
+  // 2025-06-01 (a `tia`).
+  EXPECT_TRUE(
+      has_interval(r, "JP-APPI-23-FOREIGN-REGIME", "jp-to-india", "2025-02-01", "2025-06-01"));
+  EXPECT_EQ(r.intervals.size(), 5u);
 }
 
 TEST(Replay, FailoverAcrossTheBorderAddsTheUsCopyForTheOutage) {

@@ -111,6 +111,10 @@ class Generator {
       s["article"] = rng_.pick(kDerogations);
     } else if (type == "authorisation") {
       s["regime"] = rng_.pick(kRegimes);
+    } else if (type == "tia") {
+      const std::vector<std::string> conclusions = {"effective", "supplementary_measures_needed",
+                                                    "stop"};
+      if (rng_.chance(60)) s["conclusion"] = rng_.pick(conclusions);
     }
     return s;
   }
@@ -441,6 +445,7 @@ class Generator {
         f["safeguards"] = safeguards(3);
       }
       if (rng_.chance(12)) f["measures"] = measures();
+      if (rng_.chance(10)) f["transit"] = json::array({rng_.pick(kCountries)});
       list.push_back(f);
     }
     m["flows"] = list;

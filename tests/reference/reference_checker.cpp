@@ -73,6 +73,7 @@ class Values {
     }
     for (const auto& f : m.flows) {
       if (!f.purpose.empty()) open_[Domain::kPurpose].insert(f.purpose);
+      for (const auto& c : f.transit) country(c);
       if (f.measures) {
         if (f.measures->key_country.known() && f.measures->key_country.value())
           country(*f.measures->key_country.value());
@@ -444,6 +445,15 @@ class Reference {
     c.scalar[var("flow.occasional")] = e.flow ? tri_value(e.flow->occasional) : 0;
     c.scalar[var("flow.safeguards_unavailable")] =
         e.flow ? tri_value(e.flow->safeguards_unavailable) : 0;
+    {
+      // The countries the flow is only routed through (none on implicit edges).
+      auto transit = empty_set(Domain::kCountry);
+      if (e.flow) {
+        for (const auto& t : e.flow->transit)
+          join(transit, static_cast<std::size_t>(values_.get(Domain::kCountry, t)), kYes);
+      }
+      c.sets[var("flow.transit_countries")] = transit;
+    }
     c.sets[var("importer.certifications")] =
         certifications(importer ? importer->certifications : std::vector<Certification>{});
     const System* system =
@@ -508,6 +518,9 @@ class Reference {
       safeguards = e.region_safeguards;
     }
     set_none("safeguard.scc_set", Domain::kSccSet);
+    // What the TIA concluded: unknown unless a TIA in place records it.
+    c.scalar[var("safeguard.tia_conclusion")] = kUnknownValue;
+    c.scalar[var("safeguard.tia_conclusion_recorded")] = 0;
     const char* bools[] = {"safeguard.scc",
                            "safeguard.tia",
                            "safeguard.bcr",
@@ -545,6 +558,10 @@ class Reference {
             break;
           case SafeguardType::kTia:
             c.scalar[var("safeguard.tia")] = in_place;
+            if (in_place == 1 && sg.conclusion) {
+              c.scalar[var("safeguard.tia_conclusion_recorded")] = 1;
+              set_enum("safeguard.tia_conclusion", Domain::kTiaConclusion, *sg.conclusion);
+            }
             break;
           case SafeguardType::kBcr:
             c.scalar[var("safeguard.bcr")] = in_place;
