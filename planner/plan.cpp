@@ -589,8 +589,14 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
                                        const std::vector<ChoicePoint>& existing) {
   // The flows and remote accesses where the model as written breaks a rule at some date.
   std::set<std::string> failing;
+  // Per system a failing flow goes into from another country: the countries the data comes from
+  // (moving the system there makes the flow domestic; the rules judge whether that needs a tool).
+  std::map<Id, std::set<Id>> moves;
   {
     PathChecker checker(model, rules);
+    std::map<std::string, const GraphNode*> nodes;
+    const auto& g = checker.graph().graph();
+    for (auto [it, end] = boost::vertices(g); it != end; ++it) nodes[g[*it].id] = &g[*it];
     CheckOptions options;
     options.keep_compliant = false;
     options.explain = Explain::kOnePerIssue;
@@ -598,9 +604,16 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
     for (Date at : dates) {
       const CheckResult r = checker.check(at, options);
       for (const auto& f : r.findings) {
-        if (f.verdict == Verdict::kViolation ||
-            (request.forbid_undetermined && f.verdict == Verdict::kUndetermined))
-          failing.insert(f.model_pointer);
+        if (!(f.verdict == Verdict::kViolation ||
+              (request.forbid_undetermined && f.verdict == Verdict::kUndetermined)))
+          continue;
+        failing.insert(f.model_pointer);
+        const auto n = nodes.find(f.to_node);
+        if (f.edge_kind != EdgeKind::kFlow || n == nodes.end() || !n->second->system ||
+            n->second->kind != NodeKind::kSystemRegion || f.from_country.empty() ||
+            f.from_country == f.to_country)
+          continue;
+        moves[*n->second->system].insert(f.from_country);
       }
     }
   }
@@ -657,22 +670,72 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
       }
     }
   }
+  // Moving a system that failing flows go into to a country they come from: its primary
+  // regions replaced by that country (copies elsewhere kept). Only for systems that neither run
+  // on another nor host one, whose regions are theirs to choose.
+  std::set<Id> hosts;
+  for (const auto& s : model.systems)
+    if (s.runs_on) hosts.insert(*s.runs_on);
+  auto move_options = [&](const System& s, const Json& regions) {
+    std::vector<ChoiceOption> out;
+    const auto it = moves.find(s.id);
+    if (it == moves.end() || s.runs_on || hosts.count(s.id)) return out;
+    for (const Id& country : it->second) {
+      const std::string location = "country:" + country;
+      Json moved = Json::array();
+      bool changed = false;
+      for (const auto& r : regions) {
+        if (r.is_object() && r.value("role", "primary") == "primary" &&
+            r.value("location", "") != location) {
+          Json m = Json::object();
+          m["location"] = location;
+          if (r.contains("role")) m["role"] = r["role"];
+          moved.push_back(std::move(m));
+          changed = true;
+        } else {
+          moved.push_back(r);
+        }
+      }
+      if (!changed) continue;
+      // One placement per location.
+      Json unique = Json::array();
+      std::set<std::string> seen;
+      for (const auto& r : moved)
+        if (seen.insert(r.value("location", "") + "/" + r.value("role", "primary")).second)
+          unique.push_back(r);
+      ChoiceOption o;
+      o.id = "move-to-" + country;
+      o.cost = 1;
+      o.set["regions"] = unique;
+      out.push_back(std::move(o));
+    }
+    return out;
+  };
   // Copies into replica, backup and failover regions: one point per system, whose options add
-  // one safeguard to every such region, or keep only the primary regions.
+  // one safeguard to every such region, or keep only the primary regions; and the moves above.
   for (const auto& s : model.systems) {
-    if (!failing.count(s.pointer + "/regions") || taken.count(s.pointer)) continue;
+    if (taken.count(s.pointer)) continue;
     const Json::json_pointer where(s.pointer + "/regions");
     if (!document.contains(where) || !document.at(where).is_array()) continue;
     const Json& regions = document.at(where);
+    auto moved = move_options(s, regions);
+    if (!failing.count(s.pointer + "/regions") && moved.empty()) continue;
     ChoicePoint p;
     p.id = "repair:" + s.pointer.substr(1) + ":regions";
-    p.name = "what covers the copies of system `" + s.id + "`";
+    p.name = failing.count(s.pointer + "/regions")
+                 ? "what covers the copies of system `" + s.id + "`"
+                 : "where system `" + s.id + "` is";
     p.target = ChoiceTarget::kSystem;
     p.system = s.id;
     p.target_pointer = s.pointer;
     ChoiceOption keep;
     keep.id = "keep";
     p.options.push_back(keep);
+    for (auto& o : moved) p.options.push_back(std::move(o));
+    if (!failing.count(s.pointer + "/regions")) {
+      out.push_back(std::move(p));
+      continue;
+    }
     for (const Json& t : safeguard_templates(2)) {
       const std::string type = t["type"];
       Json changed = regions;

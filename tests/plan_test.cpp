@@ -309,6 +309,43 @@ TEST(Planner, RepairWithoutChoicePoints) {
   EXPECT_TRUE(clean(doc.patch(result.alternatives[0].patch), result.dates, false));
 }
 
+json archive_model();
+
+TEST(Planner, RepairProposesMovingASystemWhereTheDataComesFrom) {
+  // Before Japan's adequacy decision (2019-01-23) the German shop's archive in Japan needs a
+  // Chapter V tool; moving the archive to Germany makes the flow domestic.
+  json doc = archive_model();
+  doc.erase("choices");
+  auto request = request_at("2018-09-01");
+  request.repair = true;
+  request.alternatives = 14;  // every single change (11 safeguards, drop, move) and then some
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_EQ(result.best->cost, 1);
+  const ChoicePoint* where = nullptr;
+  for (const auto& p : result.points)
+    if (p.system == "archive" && p.target == ChoiceTarget::kSystem) where = &p;
+  ASSERT_NE(where, nullptr);
+  std::size_t move = where->options.size();
+  for (std::size_t o = 0; o < where->options.size(); ++o)
+    if (where->options[o].id == "move-to-DE") move = o;
+  ASSERT_LT(move, where->options.size());
+  // One of the single changes is the move alone, and it checks clean.
+  bool moved = false;
+  std::vector<const Plan*> plans{&*result.best};
+  for (const auto& a : result.alternatives) plans.push_back(&a);
+  for (const Plan* p : plans) {
+    for (const auto& c : p->choices) {
+      if (&result.points[c.point] != where || c.option != move || p->cost != 1) continue;
+      moved = true;
+      const json patched = doc.patch(p->patch);
+      EXPECT_EQ(patched["systems"][1]["regions"], json::parse(R"([{"location": "country:DE"}])"));
+      EXPECT_TRUE(clean(patched, result.dates, false));
+    }
+  }
+  EXPECT_TRUE(moved) << "no plan moves the archive";
+}
+
 TEST(Planner, PlanDatesCoverTheWindow) {
   const json doc = shop_model();
   const auto dates =
