@@ -1079,7 +1079,7 @@ class Renderer {
          << esc(text(member(s, "undetermined"))) << "</td></tr>";
     for (const auto& a : v->after)
       out_ << "<tr><td>" << L("After: the plan's patch applied", "変更後: 計画のパッチを適用")
-           << "</td><td>" << esc(a.at) << "</td><td>" << a.violations << "</td><td>"
+           << "</td><td>" << esc(a.when()) << "</td><td>" << a.violations << "</td><td>"
            << a.undetermined << "</td></tr>";
     out_ << "</tbody></table>\n<h3>" << L("Changes", "変更") << "</h3>";
     const auto why = plan_rules_by_point(*v);

@@ -240,7 +240,14 @@ std::optional<PlanView> plan_view(const json& input) {
       a.undetermined = member(c, "undetermined").is_number_integer()
                            ? member(c, "undetermined").get<long long>()
                            : 0;
-      v.after.push_back(a);
+      a.last = a.at;
+      if (!v.after.empty() && v.after.back().violations == a.violations &&
+          v.after.back().undetermined == a.undetermined) {
+        v.after.back().last = a.at;
+        ++v.after.back().dates;
+      } else {
+        v.after.push_back(a);
+      }
     }
     v.patch = array_member(best, "patch");
   }
@@ -356,7 +363,7 @@ std::string plan_section_markdown(const json& input) {
   out += row({"Before: the model as written (this report)", str(check, "at"),
               member(s, "violations").dump(), member(s, "undetermined").dump()});
   for (const auto& a : v->after) {
-    out += row({"After: the plan's patch applied", a.at, std::to_string(a.violations),
+    out += row({"After: the plan's patch applied", a.when(), std::to_string(a.violations),
                 std::to_string(a.undetermined)});
   }
   out += "\n### Changes\n\n";

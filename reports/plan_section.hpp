@@ -48,9 +48,14 @@ struct PlanView {
     std::vector<PlanFindingView> avoids;
   };
   std::vector<Reason> reasons;
+  // The plan's checks, consecutive dates with the same counts as one stretch.
   struct After {
-    std::string at;
+    std::string at, last;  // last == at: one date
+    std::size_t dates = 1;
     long long violations = 0, undetermined = 0;
+    [[nodiscard]] std::string when() const {
+      return dates == 1 ? at : at + " .. " + last + " (" + std::to_string(dates) + " dates)";
+    }
   };
   std::vector<After> after;
   nlohmann::json patch = nlohmann::json::array();
