@@ -399,7 +399,7 @@ class Planner {
       ChoiceSelection sel = selection_of(plan);
       sel[i] = cheapest;
       const Outcome& o = evaluate(sel);
-      Plan::Reason reason{i, {}, dates_.front(), std::nullopt, {}};
+      Plan::Reason reason{i, {}, dates_.front(), std::nullopt, {}, {}};
       std::set<std::string> seen;  // one example per rule
       for (const auto& b : o.bad) {
         if (reason.avoids.size() >= 3) break;
@@ -412,6 +412,7 @@ class Planner {
         const planning::RobustVerdict& v = robust(sel);
         if (!v.met) {
           reason.probability = v.robustness.probability;
+          reason.future_error = v.error;
           for (const auto& w : v.witnesses) {
             if (reason.avoids.size() >= 3) break;
             if (!seen.insert(w.finding.rule_id).second) continue;

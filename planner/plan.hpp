@@ -101,6 +101,7 @@ struct Plan {
     // probability of staying compliant, and the events active where `avoids` were found.
     std::optional<double> probability;
     std::vector<std::string> events;
+    std::string future_error;  // a world of the scenario does not load with the cheapest option
   };
   std::vector<Reason> reasons;
 };

@@ -1106,6 +1106,13 @@ class Renderer {
       for (const auto& r : v->reasons) {
         out_ << "<li><code>" << esc(r.point) << "</code>: <code>" << esc(r.option) << "</code> "
              << L("rather than", "(代わりの選択肢)") << " <code>" << esc(r.instead_of) << "</code>";
+        if (!r.future_error.empty()) {
+          out_ << L(", lawful in the window, but with it a world of the scenario's futures does "
+                    "not load: ",
+                    "、期間内は適法だが、将来のシナリオでモデルを読み込めない: ")
+               << esc(r.future_error) << "</li>";
+          continue;
+        }
         if (r.avoids.empty()) {
           out_ << L(", which the other choices or --max-latency rule out",
                     "、他の選択または --max-latency により不可")

@@ -129,7 +129,9 @@ json plan_json(const PlanResult& r, const Plan& p) {
          {"at", reason.at.to_string()},
          {"avoids", std::move(avoids)},
          {"probability", reason.probability ? json(*reason.probability) : json(nullptr)},
-         {"events", events_json(reason.events)}});
+         {"events", events_json(reason.events)},
+         {"future_error",
+          reason.future_error.empty() ? json(nullptr) : json(reason.future_error)}});
   }
   j["reasons"] = std::move(reasons);
   return j;
@@ -465,6 +467,12 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
       out << "  " << p.id << ": `" << p.options[best.choices[reason.point].option].id
           << "` rather than `" << p.options[cheapest].id << "` (cost "
           << number_text(p.options[cheapest].cost) << ")";
+      if (!reason.future_error.empty()) {
+        out << ", which is lawful in the window, but with it a world of the scenario's futures "
+               "does not load:\n    "
+            << reason.future_error << "\n";
+        continue;
+      }
       if (reason.avoids.empty()) {
         out << ", which the other choices or --max-latency rule out\n";
         continue;

@@ -225,6 +225,7 @@ std::optional<PlanView> plan_view(const json& input) {
       reason.instead_of = str(r, "instead_of");
       reason.at = str(r, "at");
       reason.probability = number(member(r, "probability"));
+      reason.future_error = str(r, "future_error");
       for (const auto& e : array_member(r, "events"))
         if (e.is_string()) reason.events.push_back(e.get<std::string>());
       for (const auto& f : array_member(r, "avoids"))
@@ -387,6 +388,13 @@ std::string plan_section_markdown(const json& input) {
     out += "### Why each change is needed\n\n";
     for (const auto& r : v->reasons) {
       out += "- " + code(r.point) + ": " + code(r.option) + " rather than " + code(r.instead_of);
+      if (!r.future_error.empty()) {
+        out +=
+            ", which is lawful in the window, but with it a world of the scenario's futures "
+            "does not load: " +
+            r.future_error + "\n";
+        continue;
+      }
       if (r.avoids.empty()) {
         out += ", which the other choices or `--max-latency` rule out.\n";
         continue;

@@ -46,6 +46,7 @@ struct PlanView {
     std::optional<double> probability;
     std::vector<std::string> events;
     std::vector<PlanFindingView> avoids;
+    std::string future_error;
   };
   std::vector<Reason> reasons;
   // The plan's checks, consecutive dates with the same counts as one stretch.

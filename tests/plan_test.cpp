@@ -623,7 +623,7 @@ Scenario scenario_of(const json& model, const std::string& start, int days,
     } else if (type == "region_failover") {
       ev.edit.kind = EditKind::kRegionFailover;
       ev.edit.region = e["region"];
-      ev.edit.to = e["to"].get<std::string>();
+      if (e.contains("to")) ev.edit.to = e["to"].get<std::string>();
     } else {
       ADD_FAILURE() << "event type " << type;
     }
@@ -732,6 +732,51 @@ TEST(RobustPlan, InfeasibleRobustRequestExplainsItself) {
             std::string::npos)
       << text;
   EXPECT_EQ(plan_result_to_json(result, context)["infeasible_core"][0]["kind"], "robust");
+}
+
+TEST(RobustPlan, ASelectionWhoseFutureWorldDoesNotLoadIsNotRobust) {
+  // A failover without `to` moves the host to its own failover region and leaves the hosted
+  // application (which has none) in Japan, where its host no longer is: that world does not load
+  // (XB-MODEL-048). Only the option with a Korean failover region brings it; the scenario is built
+  // here, since its loader (checking the events against the model as written) cannot see it.
+  const json doc = json::parse(R"({
+    "format": "xborder-model/1", "name": "hosted",
+    "parties": [{"id": "org", "country": "JP", "roles": ["controller"]},
+                {"id": "people", "kind": "data_subjects", "country": "JP"}],
+    "systems": [
+      {"id": "host", "tier": "iaas", "operator": "org",
+       "regions": [{"location": "country:JP", "role": "primary"}]},
+      {"id": "app", "tier": "saas", "operator": "org", "runs_on": "host",
+       "regions": [{"location": "country:JP", "role": "primary"}]}],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["JP"],
+                  "controller": "org", "subject_count": 10}],
+    "flows": [{"id": "collect", "event": "collect", "from": "people", "to": "app",
+               "datasets": ["d"], "relationship": "data_subject_to_controller"}],
+    "choices": [{"id": "host-failover", "system": "host", "options": [
+      {"id": "none", "cost": 1},
+      {"id": "korea", "cost": 0, "regions": [
+        {"location": "country:JP", "role": "primary"},
+        {"location": "country:KR", "role": "failover",
+         "safeguards": [{"type": "transfer_notice"}]}]}]}]
+  })");
+  const Scenario sc = scenario_of(
+      doc, "2024-06-01", 365,
+      {{"jp-outage", 1.0, json{{"type", "region_failover"}, {"region", "country:JP"}}}});
+  auto request = request_at("2024-06-01");
+  const auto cheapest = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(cheapest.status, PlanStatus::kOptimal);
+  EXPECT_EQ(cheapest.best->cost, 0);  // Korea: clean today
+  request.robust = RobustRequest{&sc, 0.5, 1000, 1};
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_EQ(result.best->cost, 1);
+  ASSERT_EQ(result.best->reasons.size(), 1u);
+  EXPECT_NE(result.best->reasons[0].future_error.find("XB-MODEL-048"), std::string::npos)
+      << result.best->reasons[0].future_error;
+  PlanReportContext context{"model.json", "hosted", &request, "sim.json"};
+  const std::string text = plan_result_to_text(result, context);
+  EXPECT_NE(text.find("a world of the scenario's futures does not load"), std::string::npos)
+      << text;
 }
 
 TEST(RobustPlan, ManyEventsAreSampledWithTheSameFuturesForEveryCandidate) {
