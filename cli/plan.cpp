@@ -3,6 +3,7 @@
 // of a window; or, when none is, why not. Exit 0 with a plan, 1 when no selection works.
 #include "planner/plan.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -12,12 +13,28 @@
 #include "cli/model_inputs.hpp"
 #include "model/model_sources.hpp"
 #include "reports/plan_report.hpp"
+#include "scenarios/markov.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace xborder::cli {
 namespace {
 
 // More alternatives than anyone reads; each costs at least one more optimisation.
 constexpr std::uint64_t kMaxAlternatives = 100;
+// Sampled futures (more stochastic events than the exact answer takes): as `simulate --runs`.
+constexpr std::uint64_t kMaxRuns = 1'000'000;
+constexpr std::uint64_t kMaxSeed = 999'999'999'999'999'999;  // 18 digits
+
+// `--min-probability P`: a number from 0 to 1 (a share, not a percentage).
+double probability_option(const std::string& text) {
+  double p = 0;
+  const auto* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, p);
+  if (text.empty() || r.ec != std::errc() || r.ptr != end || !std::isfinite(p) || p < 0 || p > 1)
+    throw UsageError{"`--min-probability " + text +
+                     "` is not a probability: write a number from 0 to 1, e.g. 0.95 for 95 %"};
+  return p;
+}
 
 struct PlanArgs {
   ModelInput model;
@@ -29,6 +46,10 @@ struct PlanArgs {
   bool repair = false;
   std::string alternatives = "0";
   std::optional<double> max_latency;
+  std::optional<std::string> scenario;
+  std::optional<std::string> min_probability;
+  std::optional<std::string> runs;
+  std::string seed = "1";
   std::string format = "text";
   unsigned threads = 1;
   unsigned solver_limit = 0;
@@ -42,6 +63,16 @@ int run_plan(PlanArgs& a) {
   const auto alternatives = bounded_number("--alternatives", a.alternatives, 0, kMaxAlternatives);
   if (a.max_latency && (!std::isfinite(*a.max_latency) || *a.max_latency < 0))
     throw UsageError{"`--max-latency` must be a number of milliseconds, zero or more"};
+  if (a.scenario.has_value() != a.min_probability.has_value())
+    throw UsageError{a.scenario ? "`--scenario` needs `--min-probability P` (0 to 1): the share of "
+                                  "the scenario's futures the plan must stay compliant in"
+                                : "`--min-probability` needs `--scenario SIM.json`: the futures "
+                                  "it is a share of"};
+  if (!a.scenario && (a.runs || a.seed != "1"))
+    throw UsageError{"`--runs` and `--seed` choose the sampled futures of `--scenario`"};
+  const double min_probability = a.min_probability ? probability_option(*a.min_probability) : 0;
+  const auto runs = bounded_number("--runs", a.runs.value_or("1000"), 1, kMaxRuns);
+  const auto seed = bounded_number("--seed", a.seed, 0, kMaxSeed);
   Diagnostics diags;
   const auto at = date_option(a.at, "--at", diags);
   if (!at) return report_diagnostics(diags, json_errors);
@@ -70,6 +101,17 @@ int run_plan(PlanArgs& a) {
           : read_model_document(std::filesystem::path(a.model.arguments.front()), read);
   if (!parsed) return report_diagnostics(read, json_errors);
   const Json* document = &parsed->json;
+  // The scenario, validated against the rules and its own `model` (which names the ids its
+  // events use: write the plan's model there); its events are applied to every planned model.
+  std::optional<Scenario> scenario;
+  if (a.scenario) {
+    progress.phase("loading the scenario");
+    auto sc = load_scenario(*a.scenario, loaded->reference, loaded->rules);
+    if (!sc.scenario) return report_diagnostics(sc.diagnostics, json_errors);
+    if (!sc.diagnostics.items().empty()) report_diagnostics(sc.diagnostics, json_errors);
+    scenario = std::move(sc.scenario);
+    progress.done();
+  }
 
   PlanRequest request;
   request.at = *at;
@@ -78,6 +120,7 @@ int run_plan(PlanArgs& a) {
   request.repair = a.repair;
   request.alternatives = alternatives;
   request.max_latency_ms = a.max_latency;
+  if (scenario) request.robust = RobustRequest{&*scenario, min_probability, runs, seed};
   request.threads = a.threads;
   request.solver_resource_limit = a.solver_limit;
   request.progress = [&progress](std::string_view phase, std::uint64_t done, std::uint64_t total) {
@@ -86,7 +129,8 @@ int run_plan(PlanArgs& a) {
   const PlanResult result =
       plan(*document, a.model.display_name(), loaded->reference, loaded->rules, request);
   progress.done();
-  const PlanReportContext context{a.model.display_name().string(), loaded->model.name, &request};
+  PlanReportContext context{a.model.display_name().string(), loaded->model.name, &request, ""};
+  if (a.scenario) context.scenario_file = *a.scenario;
   if (a.format == "json") {
     std::cout << plan_result_to_json(result, context).dump(2) << "\n";
   } else {
@@ -122,6 +166,24 @@ void declare_plan(CLI::App& command) {
       .add_option("--max-latency", args->max_latency,
                   "leave out every option whose latency_ms is above this")
       ->type_name("MS");
+  command
+      .add_option("--scenario", args->scenario,
+                  "also stay compliant in the futures of this scenario (simulate's format; its "
+                  "events are applied to the planned model)")
+      ->type_name("SIM.json");
+  command
+      .add_option("--min-probability", args->min_probability,
+                  "with --scenario: the share of its futures (0 to 1) the plan must stay "
+                  "compliant in; exact up to 6 stochastic events, else over --runs sampled ones")
+      ->type_name("P");
+  command
+      .add_option("--runs", args->runs,
+                  "with --scenario and more than 6 stochastic events: the sampled futures")
+      ->type_name("N")
+      ->default_str("1000");
+  command.add_option("--seed", args->seed, "with --runs: the random seed of the sampled futures")
+      ->type_name("S")
+      ->capture_default_str();
   command.add_option("--format", args->format, "text for people, json for programs")
       ->type_name("text|json")
       ->capture_default_str();

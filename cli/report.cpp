@@ -13,6 +13,7 @@
 #include "model/json_reader.hpp"
 #include "reports/check_report.hpp"
 #include "reports/input_view.hpp"
+#include "reports/plan_section.hpp"
 #include "reports/render.hpp"
 #include "reports/report_input.hpp"
 #include "solver/checker.hpp"
@@ -26,6 +27,7 @@ const std::vector<std::string> kReportFormats = {"html",        "md",  "sarif", 
 struct ReportArgs {
   ModelInput model;
   std::string from;  // a saved report input instead of a model
+  std::string plan;  // `xborder plan --format json` output to render as the plan section
   std::string format;
   std::string output;  // write here instead of standard output
   RuleSource source;
@@ -47,6 +49,7 @@ bool overwrites_an_input(const ReportArgs& a, Diagnostics& diags) {
   for (const auto& file : a.model.fides) inputs.emplace_back(file);
   if (a.model.overlay) inputs.emplace_back(*a.model.overlay);
   if (!a.from.empty()) inputs.emplace_back(a.from);
+  if (!a.plan.empty()) inputs.emplace_back(a.plan);
   for (const auto& input : inputs) {
     std::error_code ec;
     if (std::filesystem::equivalent(a.output, input, ec) && !ec) {
@@ -95,6 +98,36 @@ int write_output(const std::string& text, const std::string& output, bool json_e
   return kExitOk;
 }
 
+// `--plan PLAN.json`: the document `xborder plan --format json` wrote (docs/plan-output.md, schema
+// 1.x), checked for the shape the plan section reads (XB-CLI-006); nullopt after an error.
+std::optional<Json> read_plan(const ReportArgs& a, Diagnostics& diags) {
+  auto doc = read_json_file(a.plan, diags, "XB-CLI");
+  if (!doc) return std::nullopt;
+  constexpr std::size_t kShown = 20;
+  const auto problems = plan_document_problems(*doc);
+  for (std::size_t k = 0; k < problems.size() && k < kShown; ++k) {
+    diags.error("XB-CLI-006", a.plan, problems[k].first, problems[k].second,
+                "give the output of `xborder plan MODEL --format json`");
+  }
+  if (diags.has_errors()) return std::nullopt;
+  return doc;
+}
+
+// The plan must be of the model the report is about (its `model.name`), else the "before" and
+// the findings would be another model's.
+bool attach_plan(Json& input, Json plan, const ReportArgs& a, Diagnostics& diags) {
+  const std::string planned = input::str(input::member(plan, "model"), "name");
+  const std::string reported = input::str(input::member(input, "model"), "name");
+  if (planned != reported) {
+    diags.error("XB-CLI-006", a.plan, "/model/name",
+                "the plan is of the model `" + planned + "`, the report of `" + reported + "`",
+                "make the plan from the same model: `xborder plan MODEL --format json`");
+    return false;
+  }
+  input["plan"] = std::move(plan);
+  return true;
+}
+
 int run_report_from(const ReportArgs& a, bool json_errors) {
   Diagnostics diags;
   auto doc = read_json_file(a.from, diags, "XB-CLI");
@@ -112,6 +145,11 @@ int run_report_from(const ReportArgs& a, bool json_errors) {
     }
   }
   if (diags.has_errors()) return report_diagnostics(diags, json_errors);
+  if (!a.plan.empty()) {
+    auto plan = read_plan(a, diags);
+    if (!plan || !attach_plan(*doc, std::move(*plan), a, diags))
+      return report_diagnostics(diags, json_errors);
+  }
   std::string text;
   try {
     text = render_report(*doc, a.format,
@@ -146,6 +184,11 @@ int run_report(ReportArgs& a) {
   if (!a.from.empty()) return run_report_from(a, json_errors);
   const auto at = date_option(a.at, "--at", diags);
   if (!at) return report_diagnostics(diags, json_errors);
+  std::optional<Json> plan;
+  if (!a.plan.empty()) {
+    plan = read_plan(a, diags);
+    if (!plan) return report_diagnostics(diags, json_errors);
+  }
   ProgressLine progress(a.quiet);
   PhaseClock clock;
   auto loaded = load_inputs(a.model, a.source, places, diags, progress);
@@ -163,8 +206,10 @@ int run_report(ReportArgs& a) {
   clock.lap("check");
   ReportContext context{a.model.display_name().string(), loaded->model.name,
                         a.source.rules.generic_string()};
-  const auto input =
+  auto input =
       make_report_input(result, context, checker.graph(), loaded->model, loaded->reference);
+  if (plan && !attach_plan(input, std::move(*plan), a, diags))
+    return report_diagnostics(diags, json_errors);
   const int exit_code = write_output(
       render_report(input, a.format,
                     [&a](const std::string& file) { return read_source_text(file, &a.model); }),
@@ -188,6 +233,11 @@ void declare_report(CLI::App& command) {
           "json (the "
           "report input); required")
       ->type_name("html|md|sarif|csv|appi-notice|tia|dpv|json");
+  command
+      .add_option("--plan", args->plan,
+                  "add a plan section: the JSON `xborder plan MODEL --format json` wrote for "
+                  "this model")
+      ->type_name("PLAN.json");
   command.add_option("-o,--output", args->output, "write the report here, atomically")
       ->type_name("FILE")
       ->default_str("standard output");

@@ -18,8 +18,6 @@ namespace {
 constexpr std::uint64_t kMaxSimulationRuns = 1'000'000;
 constexpr std::uint64_t kMaxSeed = 999'999'999'999'999'999;  // 18 digits
 constexpr std::uint64_t kMaxThreads = 1024;
-// The Markov chain's answer is exact up to this many stochastic events.
-constexpr int kAnalyticMaxEvents = 6;
 
 struct SimulateArgs {
   std::string file;
@@ -93,7 +91,7 @@ int run_simulate(const SimulateArgs& a) {
     progress.phase("Monte Carlo runs (" + std::to_string(runs) + ")");
     report.monte_carlo = monte_carlo(simulator, options);
     progress.phase("the exact Markov answer");
-    report.analytic = analytic(simulator, kAnalyticMaxEvents);
+    report.analytic = analytic(simulator, kExactMaxEvents);
     violated |= report.monte_carlo->p_violation.value > 0;
   }
   progress.done();

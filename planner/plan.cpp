@@ -11,10 +11,18 @@
 
 #include "model/model_loader.hpp"
 #include "model/transfer_graph.hpp"
+#include "planner/dependencies.hpp"
+#include "planner/robust.hpp"
+#include "scenarios/markov.hpp"
 #include "solver/rule_catalog.hpp"
 
 namespace xborder {
 namespace {
+
+using planning::Dependencies;
+using planning::load_dependencies;
+using planning::Term;
+using planning::Terms;
 
 using Clock = std::chrono::steady_clock;
 
@@ -50,17 +58,6 @@ void json_dates(const Json& j, std::set<Date>& out) {
   }
 }
 
-// --- what a finding depends on --------------------------------------------------------------
-
-// A learned constraint: at each choice point it depends on, the options under which the finding
-// stays (the one tried, and those that change nothing the finding's path uses). The selections
-// that pick such an option at every one of these points all have the finding.
-struct Term {
-  std::size_t point = 0;
-  std::vector<std::size_t> keeps;
-};
-using Terms = std::vector<Term>;
-
 // One selection, judged: at every date its bad findings (violations, and undetermined findings
 // when they are forbidden), each with what it depends on.
 struct BadFinding {
@@ -77,204 +74,6 @@ struct Outcome {
   std::vector<BadFinding> bad;
   [[nodiscard]] bool clean() const { return loads && bad.empty(); }
 };
-
-bool same_effect(const ChoiceOption& a, const ChoiceOption& b) {
-  return a.set == b.set && a.add_safeguards == b.add_safeguards && a.drop == b.drop;
-}
-
-// The options of a point with the same effect as `current` (always including it).
-std::vector<std::size_t> same_effect_options(const ChoicePoint& p, std::size_t current) {
-  std::vector<std::size_t> out;
-  for (std::size_t o = 0; o < p.options.size(); ++o)
-    if (o == current || same_effect(p.options[o], p.options[current])) out.push_back(o);
-  return out;
-}
-
-// What a finding depends on: the choice points whose targets its witness path touches — the
-// flows it follows, the remote accesses it reaches, every system it passes through, and the hosts
-// whose placements a system without regions of its own takes. Nothing else shapes the path or
-// the state it carries to the finding's event, and the rules are a function of the event's
-// context and that state (and the date), so every selection that keeps all of these keeps the
-// finding. A system's option keeps the path when it has the same effect, or differs only in
-// `regions` and still has every placement the path passes (same location and role, and the same
-// safeguards where the path replicates into it). A data set taken to start where nothing brings
-// it (XB-CHECK-001) could start elsewhere under another selection: then every point counts.
-class Dependencies {
- public:
-  Dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
-               const Json& document, const TransferModel& model, const TransferGraph& graph)
-      : points_(points), selection_(selection), document_(document), model_(model) {
-    const auto& g = graph.graph();
-    for (auto [it, end] = boost::vertices(g); it != end; ++it) nodes_[g[*it].id] = &g[*it];
-    for (auto [it, end] = boost::edges(g); it != end; ++it)
-      edges_[g[*it].id] = {&g[*it], &g[boost::target(*it, g)]};
-  }
-
-  [[nodiscard]] Terms all() const {
-    Terms out;
-    for (std::size_t i = 0; i < points_.size(); ++i)
-      out.push_back({i, same_effect_options(points_[i], selection_[i])});
-    return out;
-  }
-
-  [[nodiscard]] Terms of(const Finding& f, bool implicit_starts) const {
-    if (implicit_starts) return all();
-    struct Use {
-      std::map<Id, RegionRole> placements;  // location → role
-      std::set<Id> replicated_into;         // locations the path replicates into
-    };
-    std::map<Id, Use> used;  // system → what the path uses of it
-    std::set<Id> flows, inherited;
-    std::set<std::pair<Id, Id>> accesses;  // (system, party)
-    auto node = [&](const std::string& id) {
-      auto it = nodes_.find(id);
-      if (it == nodes_.end()) return;
-      const GraphNode& n = *it->second;
-      if (n.kind == NodeKind::kRemoteAccess && n.system) accesses.insert({*n.system, n.holder});
-      if (n.kind == NodeKind::kSystemRegion && n.system && n.location)
-        used[*n.system].placements[*n.location] = n.region_role.value_or(RegionRole::kPrimary);
-    };
-    auto edge = [&](const std::string& id) {
-      auto it = edges_.find(id);
-      if (it == edges_.end()) return;
-      const auto& [e, to] = it->second;
-      if (e->flow) flows.insert(e->flow->id);
-      if (e->access && to->system) accesses.insert({*to->system, e->access->party});
-      if (e->kind == EdgeKind::kReplication && to->system && to->location)
-        used[*to->system].replicated_into.insert(*to->location);
-    };
-    for (const auto& step : f.path) {
-      node(step.node);
-      if (!step.edge.empty()) edge(step.edge);
-    }
-    node(f.from_node);
-    node(f.to_node);
-    edge(f.edge);
-    // A system without regions of its own is placed where its host is.
-    for (const auto& [id, use] : std::map<Id, Use>(used)) {
-      const System* s = model_.system(id);
-      std::set<Id> seen;
-      while (s && s->regions.empty() && seen.insert(s->id).second) {
-        inherited.insert(s->id);
-        s = s->runs_on ? model_.system(*s->runs_on) : nullptr;
-        if (s) inherited.insert(s->id);
-      }
-    }
-    Terms out;
-    for (std::size_t i = 0; i < points_.size(); ++i) {
-      const ChoicePoint& p = points_[i];
-      const std::size_t current = selection_[i];
-      if (p.target == ChoiceTarget::kFlow) {
-        if (flows.count(p.flow)) out.push_back({i, same_effect_options(p, current)});
-      } else if (p.target == ChoiceTarget::kRemoteAccess) {
-        if (accesses.count({p.system, p.party}))
-          out.push_back({i, same_effect_options(p, current)});
-      } else if (inherited.count(p.system)) {
-        out.push_back({i, same_effect_options(p, current)});
-      } else if (auto it = used.find(p.system); it != used.end()) {
-        std::vector<std::size_t> keeps;
-        for (std::size_t o = 0; o < p.options.size(); ++o) {
-          if (o == current || same_effect(p.options[o], p.options[current]) ||
-              keeps_placements(p, p.options[o], p.options[current], it->second.placements,
-                               it->second.replicated_into))
-            keeps.push_back(o);
-        }
-        out.push_back({i, std::move(keeps)});
-      }
-    }
-    return out;
-  }
-
- private:
-  // The regions a system has under an option: the option's, or those the model writes.
-  Json regions_under(const ChoicePoint& p, const ChoiceOption& o) const {
-    if (o.set.contains("regions")) return o.set["regions"];
-    const Json::json_pointer ptr(p.target_pointer + "/regions");
-    return document_.contains(ptr) ? document_.at(ptr) : Json();
-  }
-
-  static const Json* region_entry(const Json& regions, const Id& location) {
-    if (!regions.is_array()) return nullptr;
-    for (const auto& r : regions)
-      if (r.is_object() && r.value("location", "") == location) return &r;
-    return nullptr;
-  }
-
-  bool keeps_placements(const ChoicePoint& p, const ChoiceOption& o, const ChoiceOption& current,
-                        const std::map<Id, RegionRole>& placements,
-                        const std::set<Id>& replicated_into) const {
-    Json a = o.set, b = current.set;
-    a.erase("regions");
-    b.erase("regions");
-    if (a != b || o.add_safeguards != current.add_safeguards || o.drop != current.drop)
-      return false;
-    const Json mine = regions_under(p, o), now = regions_under(p, current);
-    for (const auto& [location, role] : placements) {
-      const Json* e = region_entry(mine, location);
-      if (!e || e->value("role", "primary") != to_string(role)) return false;
-      if (!replicated_into.count(location)) continue;
-      const Json* n = region_entry(now, location);
-      const Json none = Json::array();
-      if (!n || e->value("safeguards", none) != n->value("safeguards", none)) return false;
-    }
-    return true;
-  }
-
-  const std::vector<ChoicePoint>& points_;
-  const ChoiceSelection& selection_;
-  const Json& document_;
-  const TransferModel& model_;
-  std::map<std::string, const GraphNode*> nodes_;
-  std::map<std::string, std::pair<const GraphEdge*, const GraphNode*>> edges_;
-};
-
-// The choice points a model that does not load depends on: the systems named by the errors'
-// pointers and those they run on (hosting regions, tier order, cycles); anything else, all.
-Terms load_dependencies(const std::vector<ChoicePoint>& points, const ChoiceSelection& selection,
-                        const Json& patched, const Diagnostics& errors) {
-  std::set<Id> systems;
-  bool all = false;
-  const Json* list = patched.contains("systems") ? &patched["systems"] : nullptr;
-  for (const auto& d : errors.items()) {
-    if (d.severity != Severity::kError) continue;
-    const std::string prefix = "/systems/";
-    std::size_t index = 0;
-    bool ok = d.pointer.rfind(prefix, 0) == 0 && list && list->is_array();
-    if (ok) {
-      try {
-        index = std::stoul(d.pointer.substr(prefix.size()));
-        ok = index < list->size() && (*list)[index].contains("id");
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      all = true;
-      break;
-    }
-    systems.insert((*list)[index]["id"].get<std::string>());
-  }
-  Terms out;
-  if (!all) {
-    std::map<Id, Id> runs_on;
-    for (const auto& s : *list) {
-      if (s.contains("id") && s.contains("runs_on") && s["runs_on"].is_string())
-        runs_on[s["id"].get<std::string>()] = s["runs_on"].get<std::string>();
-    }
-    std::vector<Id> todo(systems.begin(), systems.end());
-    while (!todo.empty()) {
-      const Id id = todo.back();
-      todo.pop_back();
-      auto it = runs_on.find(id);
-      if (it != runs_on.end() && systems.insert(it->second).second) todo.push_back(it->second);
-    }
-  }
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    if (all || (points[i].target == ChoiceTarget::kSystem && systems.count(points[i].system)))
-      out.push_back({i, same_effect_options(points[i], selection[i])});
-  }
-  return out;
-}
 
 // --- the planner ----------------------------------------------------------------------------
 
@@ -412,6 +211,7 @@ class Planner {
     s.iterations = stats_.iterations;
     s.selections = stats_.selections;
     s.checks = stats_.checks;
+    s.future_checks = stats_.future_checks;
     s.nogoods = stats_.nogoods;
     s.optimise_ms = stats_.optimise_ms;
     s.check_ms = stats_.check_ms;
@@ -451,8 +251,25 @@ class Planner {
       }
       progress("checking a selection");
       const Outcome& o = evaluate(sel);
-      if (o.clean()) return sel;
       std::size_t added = 0;
+      if (o.clean()) {
+        if (!request_.robust) return sel;
+        progress("judging a selection in the scenario's futures");
+        const planning::RobustVerdict& v = robust(sel);
+        if (v.met) return sel;
+        Requirement q;
+        q.at = dates_.front();
+        q.probability_at_most = v.error.empty() ? v.bound : 0.0;
+        q.futures = v.witnesses;
+        q.future_error = v.error;
+        if (!v.witnesses.empty()) {
+          q.finding = v.witnesses.front().finding;
+          q.at = v.witnesses.front().from;
+        }
+        if (learn(sel, v.depends, std::move(q)) == 0)
+          throw std::logic_error("the planner learned nothing from a selection that is not robust");
+        continue;
+      }
       if (!o.loads) {
         Requirement q;
         q.at = dates_.front();
@@ -505,6 +322,19 @@ class Planner {
     add_hard(clause(all));
   }
 
+  // How likely the selection's model (clean in the window) stays compliant in the scenario's
+  // futures.
+  const planning::RobustVerdict& robust(const ChoiceSelection& sel) {
+    if (auto it = robust_cache_.find(sel); it != robust_cache_.end()) return it->second;
+    const auto t = Clock::now();
+    const Json patched = document_.patch(selection_patch(document_, points_, sel));
+    auto v = planning::judge_robust(patched, points_, sel, reference_, rules_, *request_.robust,
+                                    request_.forbid_undetermined, request_.threads);
+    stats_.future_checks += v.robustness.world_states;
+    stats_.check_ms += ms_since(t);
+    return robust_cache_.emplace(sel, std::move(v)).first->second;
+  }
+
   const Outcome& evaluate(const ChoiceSelection& sel) {
     if (auto it = cache_.find(sel); it != cache_.end()) return it->second;
     const auto t = Clock::now();
@@ -553,6 +383,7 @@ class Planner {
     p.latency_ms = latency;
     p.patch = selection_patch(document_, points_, sel);
     p.checks = evaluate(sel).checks;
+    if (request_.robust) p.robustness = robust(sel).robustness;
     return p;
   }
 
@@ -568,13 +399,30 @@ class Planner {
       ChoiceSelection sel = selection_of(plan);
       sel[i] = cheapest;
       const Outcome& o = evaluate(sel);
-      Plan::Reason reason{i, {}, dates_.front()};
+      Plan::Reason reason{i, {}, dates_.front(), std::nullopt, {}, {}};
       std::set<std::string> seen;  // one example per rule
       for (const auto& b : o.bad) {
         if (reason.avoids.size() >= 3) break;
         if (!seen.insert(b.finding.rule_id).second) continue;
         if (reason.avoids.empty()) reason.at = b.at;
         reason.avoids.push_back(b.finding);
+      }
+      if (o.clean() && request_.robust) {
+        // Clean in the window: what the scenario's futures bring instead.
+        const planning::RobustVerdict& v = robust(sel);
+        if (!v.met) {
+          reason.probability = v.robustness.probability;
+          reason.future_error = v.error;
+          for (const auto& w : v.witnesses) {
+            if (reason.avoids.size() >= 3) break;
+            if (!seen.insert(w.finding.rule_id).second) continue;
+            if (reason.avoids.empty()) {
+              reason.at = w.from;
+              reason.events = w.events;
+            }
+            reason.avoids.push_back(w.finding);
+          }
+        }
       }
       plan.reasons.push_back(std::move(reason));
     }
@@ -680,6 +528,7 @@ class Planner {
   z3::expr cost_{ctx_};
   std::vector<std::vector<z3::expr>> x_;
   std::map<ChoiceSelection, Outcome> cache_;
+  std::map<ChoiceSelection, planning::RobustVerdict> robust_cache_;
   std::vector<Nogood> nogoods_;
   std::set<std::vector<std::pair<std::size_t, std::vector<std::size_t>>>> seen_nogoods_;
   PlanStats stats_;
@@ -741,8 +590,14 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
                                        const std::vector<ChoicePoint>& existing) {
   // The flows and remote accesses where the model as written breaks a rule at some date.
   std::set<std::string> failing;
+  // Per system a failing flow goes into from another country: the countries the data comes from
+  // (moving the system there makes the flow domestic; the rules judge whether that needs a tool).
+  std::map<Id, std::set<Id>> moves;
   {
     PathChecker checker(model, rules);
+    std::map<std::string, const GraphNode*> nodes;
+    const auto& g = checker.graph().graph();
+    for (auto [it, end] = boost::vertices(g); it != end; ++it) nodes[g[*it].id] = &g[*it];
     CheckOptions options;
     options.keep_compliant = false;
     options.explain = Explain::kOnePerIssue;
@@ -750,9 +605,16 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
     for (Date at : dates) {
       const CheckResult r = checker.check(at, options);
       for (const auto& f : r.findings) {
-        if (f.verdict == Verdict::kViolation ||
-            (request.forbid_undetermined && f.verdict == Verdict::kUndetermined))
-          failing.insert(f.model_pointer);
+        if (!(f.verdict == Verdict::kViolation ||
+              (request.forbid_undetermined && f.verdict == Verdict::kUndetermined)))
+          continue;
+        failing.insert(f.model_pointer);
+        const auto n = nodes.find(f.to_node);
+        if (f.edge_kind != EdgeKind::kFlow || n == nodes.end() || !n->second->system ||
+            n->second->kind != NodeKind::kSystemRegion || f.from_country.empty() ||
+            f.from_country == f.to_country)
+          continue;
+        moves[*n->second->system].insert(f.from_country);
       }
     }
   }
@@ -809,22 +671,72 @@ std::vector<ChoicePoint> repair_points(const Json& document, const TransferModel
       }
     }
   }
+  // Moving a system that failing flows go into to a country they come from: its primary
+  // regions replaced by that country (copies elsewhere kept). Only for systems that neither run
+  // on another nor host one, whose regions are theirs to choose.
+  std::set<Id> hosts;
+  for (const auto& s : model.systems)
+    if (s.runs_on) hosts.insert(*s.runs_on);
+  auto move_options = [&](const System& s, const Json& regions) {
+    std::vector<ChoiceOption> out;
+    const auto it = moves.find(s.id);
+    if (it == moves.end() || s.runs_on || hosts.count(s.id)) return out;
+    for (const Id& country : it->second) {
+      const std::string location = "country:" + country;
+      Json moved = Json::array();
+      bool changed = false;
+      for (const auto& r : regions) {
+        if (r.is_object() && r.value("role", "primary") == "primary" &&
+            r.value("location", "") != location) {
+          Json m = Json::object();
+          m["location"] = location;
+          if (r.contains("role")) m["role"] = r["role"];
+          moved.push_back(std::move(m));
+          changed = true;
+        } else {
+          moved.push_back(r);
+        }
+      }
+      if (!changed) continue;
+      // One placement per location.
+      Json unique = Json::array();
+      std::set<std::string> seen;
+      for (const auto& r : moved)
+        if (seen.insert(r.value("location", "") + "/" + r.value("role", "primary")).second)
+          unique.push_back(r);
+      ChoiceOption o;
+      o.id = "move-to-" + country;
+      o.cost = 1;
+      o.set["regions"] = unique;
+      out.push_back(std::move(o));
+    }
+    return out;
+  };
   // Copies into replica, backup and failover regions: one point per system, whose options add
-  // one safeguard to every such region, or keep only the primary regions.
+  // one safeguard to every such region, or keep only the primary regions; and the moves above.
   for (const auto& s : model.systems) {
-    if (!failing.count(s.pointer + "/regions") || taken.count(s.pointer)) continue;
+    if (taken.count(s.pointer)) continue;
     const Json::json_pointer where(s.pointer + "/regions");
     if (!document.contains(where) || !document.at(where).is_array()) continue;
     const Json& regions = document.at(where);
+    auto moved = move_options(s, regions);
+    if (!failing.count(s.pointer + "/regions") && moved.empty()) continue;
     ChoicePoint p;
     p.id = "repair:" + s.pointer.substr(1) + ":regions";
-    p.name = "what covers the copies of system `" + s.id + "`";
+    p.name = failing.count(s.pointer + "/regions")
+                 ? "what covers the copies of system `" + s.id + "`"
+                 : "where system `" + s.id + "` is";
     p.target = ChoiceTarget::kSystem;
     p.system = s.id;
     p.target_pointer = s.pointer;
     ChoiceOption keep;
     keep.id = "keep";
     p.options.push_back(keep);
+    for (auto& o : moved) p.options.push_back(std::move(o));
+    if (!failing.count(s.pointer + "/regions")) {
+      out.push_back(std::move(p));
+      continue;
+    }
     for (const Json& t : safeguard_templates(2)) {
       const std::string type = t["type"];
       Json changed = regions;
@@ -887,6 +799,15 @@ PlanResult plan(const Json& document, const std::filesystem::path& file,
   if (request.until < request.at)
     throw std::invalid_argument("the planning window ends (" + request.until.to_string() +
                                 ") before it starts (" + request.at.to_string() + ")");
+  if (request.robust) {
+    if (!request.robust->scenario) throw std::invalid_argument("a robust plan needs a scenario");
+    const double p = request.robust->min_probability;
+    if (!(p >= 0 && p <= 1))
+      throw std::invalid_argument("the minimum probability " + std::to_string(p) +
+                                  " is not between 0 and 1");
+    if (request.robust->runs == 0 && request.robust->scenario->stochastic.size() > kExactMaxEvents)
+      throw std::invalid_argument("sampled futures need at least one run");
+  }
   auto base = load_model_json(document, file, reference);
   if (!base.model) {
     for (const auto& d : base.diagnostics.items())

@@ -18,6 +18,7 @@
 #include "reports/html_assets.hpp"
 #include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
+#include "reports/plan_section.hpp"
 #include "reports/register.hpp"
 #include "reports/report_input.hpp"
 
@@ -175,6 +176,7 @@ class Renderer {
          << "<button id=\"lang-switch\" type=\"button\">" << L("日本語", "English")
          << "</button></header>\n";
     summary(model_name);
+    plan_section();
     graph_section();
     findings_table();
     finding_details();
@@ -1001,6 +1003,140 @@ class Renderer {
       out_ << "</details>\n";
     }
     out_ << "</section>\n";
+  }
+
+  // ---- plan (`report --plan`) -----------------------------------------------------------------
+
+  std::string plan_finding_html(const PlanFindingView& f) const {
+    std::string out = "<li>" + verdict_label(f.verdict) + " <b>" + esc(f.rule) + "</b> — " +
+                      esc(f.title) + " · " + citation(f.citation) + "<br><code>" + esc(f.dataset) +
+                      "</code> " + L("on", "経路") + " <code>" + esc(f.edge) + "</code> (" +
+                      esc(f.exporter) + " → " + esc(f.importer) +
+                      (f.to_country.empty() ? "" : " " + esc(f.to_country)) + ")";
+    if (!f.missing.empty())
+      out += "<br>" + L("None of these holds: ", "いずれも満たされない: ") +
+             esc(input::join(f.missing, "; "));
+    return out + "</li>";
+  }
+
+  void plan_section() {
+    const auto v = plan_view(in_);
+    if (!v) return;
+    out_ << "<section id=\"plan\"><h2>" << L("Plan", "計画") << "</h2>\n<dl class=\"facts\">";
+    out_ << "<dt>" << L("Status", "状態") << "</dt><dd><b>" << esc(v->status) << "</b></dd>";
+    if (v->cost)
+      out_ << "<dt>" << L("Cost", "費用") << "</dt><dd>" << esc(plan_number(*v->cost)) << "</dd>";
+    if (v->latency_ms)
+      out_ << "<dt>" << L("Latency", "遅延") << "</dt><dd>" << esc(plan_number(*v->latency_ms))
+           << " ms</dd>";
+    out_ << "<dt>" << L("Window", "期間") << "</dt><dd>" << esc(v->at)
+         << (v->until.empty() || v->until == v->at ? "" : " .. " + esc(v->until)) << " ("
+         << v->dates << " " << L("dates checked", "日付で検査") << ")</dd>";
+    if (v->min_probability) {
+      out_ << "<dt>" << L("Futures", "将来") << "</dt><dd><code>" << esc(v->scenario_file)
+           << "</code> (" << esc(v->robust_method) << "): " << L("at least ", "要求 ")
+           << esc(plan_percent(*v->min_probability));
+      if (v->probability)
+        out_ << "; " << L("compliant in ", "適合 ") << esc(plan_percent(*v->probability));
+      out_ << "</dd>";
+    }
+    out_ << "<dt>" << L("Produced by", "作成") << "</dt><dd>xborder plan (<code>"
+         << esc(v->model_file) << "</code>, " << esc("plan schema " + v->schema_version)
+         << ")</dd></dl>\n";
+    if (v->status != "optimal") {
+      out_ << "<h3>" << L("Why no plan exists", "計画が存在しない理由") << "</h3><ol>";
+      for (const auto& q : v->core) {
+        out_ << "<li>";
+        if (q.kind == "robust" && q.probability_at_most)
+          out_ << L("In the scenario's futures", "シナリオの将来において")
+               << (q.events.empty() ? "" : " (" + esc(input::join(q.events, ", ")) + ")") << ": "
+               << L("compliant with probability at most ", "適合確率の上限 ")
+               << esc(plan_percent(*q.probability_at_most));
+        if (q.finding) out_ << "<ul>" << plan_finding_html(*q.finding) << "</ul>";
+        if (q.kind == "model")
+          out_ << L("the model does not load with these choices",
+                    "この選択ではモデルが読み込めない");
+        if (q.kind == "latency")
+          out_ << L("--max-latency leaves no option", "--max-latency により選択肢がない");
+        out_ << L("Choice points: ", "選択点: ")
+             << (q.points.empty() ? L("none changes it", "変えられるものはない")
+                                  : esc(input::join(q.points, ", ")))
+             << "</li>";
+      }
+      out_ << "</ol></section>\n";
+      return;
+    }
+    const json& s = member(check_, "summary");
+    out_ << "<h3>" << L("Before and after", "変更前と変更後")
+         << "</h3><table><thead><tr><th></th><th>" << L("Date", "日付") << "</th><th>"
+         << L("Violations", "違反") << "</th><th>" << L("Undetermined", "判定不能")
+         << "</th></tr></thead><tbody>";
+    out_ << "<tr><td>"
+         << L("Before: the model as written (this report)",
+              "変更前: 記載どおりのモデル (本レポート)")
+         << "</td><td>" << esc(get(check_, "at")) << "</td><td>"
+         << esc(text(member(s, "violations"))) << "</td><td>"
+         << esc(text(member(s, "undetermined"))) << "</td></tr>";
+    for (const auto& a : v->after)
+      out_ << "<tr><td>" << L("After: the plan's patch applied", "変更後: 計画のパッチを適用")
+           << "</td><td>" << esc(a.when()) << "</td><td>" << a.violations << "</td><td>"
+           << a.undetermined << "</td></tr>";
+    out_ << "</tbody></table>\n<h3>" << L("Changes", "変更") << "</h3>";
+    const auto why = plan_rules_by_point(*v);
+    out_ << "<table><thead><tr><th>" << L("Choice point", "選択点") << "</th><th>"
+         << L("Target", "対象") << "</th><th>" << L("Chosen", "選択") << "</th><th>"
+         << L("Cost", "費用") << "</th><th>" << L("Needed for (rules)", "必要な理由 (規則)")
+         << "</th></tr></thead><tbody>";
+    for (const auto& c : v->changes) {
+      const auto it = why.find(c.point);
+      out_ << "<tr><td><code>" << esc(c.point) << "</code>"
+           << (c.name.empty() ? "" : " " + esc(c.name)) << "</td><td>" << esc(c.target)
+           << "</td><td><code>" << esc(c.option) << "</code>"
+           << (c.note.empty() ? "" : " — " + esc(c.note)) << "</td><td>" << esc(plan_number(c.cost))
+           << "</td><td>" << (it == why.end() ? "" : esc(input::join(it->second, "; ")))
+           << "</td></tr>";
+    }
+    out_ << "</tbody></table>\n";
+    if (v->unchanged)
+      out_ << "<p class=\"sub\">" << v->unchanged << " "
+           << L("other choice points keep the model as written.", "その他の選択点は記載どおり。")
+           << "</p>\n";
+    if (!v->reasons.empty()) {
+      out_ << "<h3>" << L("Why each change is needed", "各変更が必要な理由") << "</h3><ul>";
+      for (const auto& r : v->reasons) {
+        out_ << "<li><code>" << esc(r.point) << "</code>: <code>" << esc(r.option) << "</code> "
+             << L("rather than", "(代わりの選択肢)") << " <code>" << esc(r.instead_of) << "</code>";
+        if (!r.future_error.empty()) {
+          out_ << L(", lawful in the window, but with it a world of the scenario's futures does "
+                    "not load: ",
+                    "、期間内は適法だが、将来のシナリオでモデルを読み込めない: ")
+               << esc(r.future_error) << "</li>";
+          continue;
+        }
+        if (r.avoids.empty()) {
+          out_ << L(", which the other choices or --max-latency rule out",
+                    "、他の選択または --max-latency により不可")
+               << "</li>";
+          continue;
+        }
+        if (r.probability) {
+          out_ << L(", lawful in the window but compliant in only ",
+                    "、期間内は適法だが将来の適合は ")
+               << esc(plan_percent(*r.probability))
+               << L(" of the futures; with ", "のみ; 有効な事象: ")
+               << esc(r.events.empty() ? std::string("—") : input::join(r.events, ", "))
+               << L(" active, from ", "、開始 ") << esc(r.at) << ":";
+        } else {
+          out_ << L(", which would break, at ", "、次に違反する: ") << esc(r.at) << ":";
+        }
+        out_ << "<ul>";
+        for (const auto& f : r.avoids) out_ << plan_finding_html(f);
+        out_ << "</ul></li>";
+      }
+      out_ << "</ul>\n";
+    }
+    out_ << "<h3>" << L("Patch (RFC 6902)", "パッチ (RFC 6902)") << "</h3><pre><code>"
+         << esc(v->patch.dump(2)) << "</code></pre>\n</section>\n";
   }
 
   // ---- simulation timeline -----------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "reports/check_report.hpp"
+#include "scenarios/markov.hpp"
 
 namespace xborder {
 namespace {
@@ -86,12 +87,33 @@ json finding_json(const Finding& f, Date at) {
   return j;
 }
 
+std::string percent(double p) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g %%", p * 100);
+  return buf;
+}
+
+json robustness_json(const std::optional<Robustness>& r) {
+  if (!r) return nullptr;
+  json j{{"probability", r->probability}, {"method", r->exact ? "exact" : "sampled"}};
+  j["runs"] = r->exact ? json(nullptr) : json(r->runs);
+  j["compliant_runs"] = r->exact ? json(nullptr) : json(r->compliant_runs);
+  return j;
+}
+
+json events_json(const std::vector<std::string>& events) {
+  json out = json::array();
+  for (const auto& e : events) out.push_back(e);
+  return out;
+}
+
 json plan_json(const PlanResult& r, const Plan& p) {
   json j{{"cost", number_json(p.cost)},
          {"latency_ms", p.latency_ms ? json(*p.latency_ms) : json(nullptr)},
          {"choices", choices_json(r, p.choices)},
          {"patch", p.patch},
-         {"checks", checks_json(p.checks)}};
+         {"checks", checks_json(p.checks)},
+         {"robustness", robustness_json(p.robustness)}};
   json reasons = json::array();
   for (const auto& reason : p.reasons) {
     const ChoicePoint& point = r.points[reason.point];
@@ -100,11 +122,16 @@ json plan_json(const PlanResult& r, const Plan& p) {
       if (point.options[k].cost < point.options[cheapest].cost) cheapest = k;
     json avoids = json::array();
     for (const auto& f : reason.avoids) avoids.push_back(finding_json(f, reason.at));
-    reasons.push_back({{"point", point.id},
-                       {"option", point.options[p.choices[reason.point].option].id},
-                       {"instead_of", point.options[cheapest].id},
-                       {"at", reason.at.to_string()},
-                       {"avoids", std::move(avoids)}});
+    reasons.push_back(
+        {{"point", point.id},
+         {"option", point.options[p.choices[reason.point].option].id},
+         {"instead_of", point.options[cheapest].id},
+         {"at", reason.at.to_string()},
+         {"avoids", std::move(avoids)},
+         {"probability", reason.probability ? json(*reason.probability) : json(nullptr)},
+         {"events", events_json(reason.events)},
+         {"future_error",
+          reason.future_error.empty() ? json(nullptr) : json(reason.future_error)}});
   }
   j["reasons"] = std::move(reasons);
   return j;
@@ -112,7 +139,10 @@ json plan_json(const PlanResult& r, const Plan& p) {
 
 json requirement_json(const PlanResult& r, const Requirement& q) {
   json j;
-  j["kind"] = q.finding ? "finding" : (q.load_errors.items().empty() ? "latency" : "model");
+  const bool robust = q.probability_at_most.has_value();
+  j["kind"] = robust
+                  ? "robust"
+                  : (q.finding ? "finding" : (q.load_errors.items().empty() ? "latency" : "model"));
   j["at"] = q.at.to_string();
   j["finding"] = q.finding ? finding_json(*q.finding, q.at) : json(nullptr);
   j["choices"] = choices_json(r, q.selection);
@@ -130,7 +160,25 @@ json requirement_json(const PlanResult& r, const Requirement& q) {
   for (const auto& d : q.load_errors.sorted())
     errors.push_back({{"code", d.code}, {"pointer", d.pointer}, {"message", d.message}});
   j["model_errors"] = std::move(errors);
+  j["probability_at_most"] = robust ? json(*q.probability_at_most) : json(nullptr);
+  json futures = json::array();
+  for (const auto& w : q.futures) {
+    futures.push_back({{"from", w.from.to_string()},
+                       {"to", w.to.to_string()},
+                       {"events", events_json(w.events)},
+                       {"finding", finding_json(w.finding, w.from)}});
+  }
+  j["futures"] = std::move(futures);
+  j["future_error"] = q.future_error.empty() ? json(nullptr) : json(q.future_error);
   return j;
+}
+
+// "in the futures where `a`, `b` are active, 2027-03-01 .. 2027-03-15"
+std::string future_text(const FutureWorld& w) {
+  std::string events;
+  for (const auto& e : w.events) events += (events.empty() ? "`" : ", `") + e + "`";
+  return (events.empty() ? std::string("with no event active") : "with " + events + " active") +
+         ", " + w.from.to_string() + " .. " + w.to.to_string();
 }
 
 std::string path_text(const Finding& f) {
@@ -191,9 +239,12 @@ void core_text(std::ostringstream& out, const PlanResult& r) {
   std::vector<std::string> order;
   std::map<std::string, Group> groups;
   for (const auto& q : r.core) {
-    std::string key = q.finding
-                          ? q.finding->rule_id + "\n" + q.finding->edge + "\n" + q.finding->dataset
-                          : (q.load_errors.items().empty() ? "latency" : "model");
+    std::string key =
+        q.probability_at_most && q.finding
+            ? "robust\n" + q.finding->rule_id + "\n" + q.finding->edge + "\n" + q.finding->dataset
+        : q.probability_at_most ? "robust"
+        : q.finding ? q.finding->rule_id + "\n" + q.finding->edge + "\n" + q.finding->dataset
+                    : (q.load_errors.items().empty() ? "latency" : "model");
     auto [it, fresh] = groups.try_emplace(key);
     if (fresh) {
       order.push_back(key);
@@ -207,7 +258,16 @@ void core_text(std::ostringstream& out, const PlanResult& r) {
     const Requirement& q = *g.first;
     const std::string number = "  " + std::to_string(++n) + ". ";
     out << number;
-    if (q.finding) {
+    if (q.probability_at_most) {
+      out << "in the scenario's futures: compliant with probability at most "
+          << percent(*q.probability_at_most) << " under these choices\n";
+      if (!q.future_error.empty())
+        out << "     a world of the scenario does not load: " << q.future_error << "\n";
+      for (const auto& w : q.futures) {
+        out << "     " << future_text(w) << ":\n";
+        finding_text(out, w.finding, w.from, "       ", "       ");
+      }
+    } else if (q.finding) {
       finding_text(out, *q.finding, q.at, "     ", "");
     } else if (!q.load_errors.items().empty()) {
       out << "the model does not load with these choices:\n";
@@ -259,6 +319,22 @@ json plan_result_to_json(const PlanResult& r, const PlanReportContext& context) 
   doc["constraints"] = {
       {"no_undetermined", q ? q->forbid_undetermined : false},
       {"max_latency_ms", q && q->max_latency_ms ? json(*q->max_latency_ms) : json(nullptr)}};
+  if (q && q->robust) {
+    const RobustRequest& rb = *q->robust;
+    const Scenario& sc = *rb.scenario;
+    const bool exact = sc.stochastic.size() <= kExactMaxEvents;
+    doc["robust"] = {{"scenario", {{"file", context.scenario_file}, {"name", sc.name}}},
+                     {"start", sc.start.to_string()},
+                     {"end", sc.end.to_string()},
+                     {"min_probability", rb.min_probability},
+                     {"timeline_events", sc.timeline.size()},
+                     {"stochastic_events", sc.stochastic.size()},
+                     {"method", exact ? "exact" : "sampled"},
+                     {"runs", exact ? json(nullptr) : json(rb.runs)},
+                     {"seed", exact ? json(nullptr) : json(rb.seed)}};
+  } else {
+    doc["robust"] = nullptr;
+  }
   doc["status"] = to_string(r.status);
   json points = json::array();
   for (const auto& p : r.points) {
@@ -284,7 +360,8 @@ json plan_result_to_json(const PlanResult& r, const PlanReportContext& context) 
     pareto.push_back({{"cost", number_json(p.cost)},
                       {"latency_ms", p.latency_ms ? json(*p.latency_ms) : json(nullptr)},
                       {"choices", choices_json(r, p.choices)},
-                      {"patch", p.patch}});
+                      {"patch", p.patch},
+                      {"robustness", robustness_json(p.robustness)}});
   }
   doc["pareto"] = std::move(pareto);
   json core = json::array();
@@ -293,6 +370,7 @@ json plan_result_to_json(const PlanResult& r, const PlanReportContext& context) 
   doc["search"] = {{"combinations", r.stats.combinations},
                    {"selections_checked", r.stats.selections},
                    {"checks", r.stats.checks},
+                   {"future_checks", r.stats.future_checks},
                    {"learned_constraints", r.stats.nogoods},
                    {"optimisations", r.stats.iterations}};
   return doc;
@@ -321,11 +399,31 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
                                           : std::to_string(r.stats.combinations)) +
       " selections (" + std::to_string(r.stats.iterations) + " optimisations, " +
       std::to_string(r.stats.nogoods) + " learned constraints)";
+  const RobustRequest* robust =
+      context.request && context.request->robust ? &*context.request->robust : nullptr;
+  std::string futures;
+  if (robust) {
+    const Scenario& sc = *robust->scenario;
+    futures = "futures of `" + (context.scenario_file.empty() ? sc.name : context.scenario_file) +
+              "` (" + sc.start.to_string() + " .. " + sc.end.to_string() + ", " +
+              std::to_string(sc.stochastic.size()) + " stochastic event" +
+              (sc.stochastic.size() == 1 ? "" : "s") + ": " +
+              (sc.stochastic.size() <= kExactMaxEvents
+                   ? std::string("exact, the Markov chain")
+                   : std::to_string(robust->runs) + " sampled runs, seed " +
+                         std::to_string(robust->seed)) +
+              ")";
+  }
   if (r.status == PlanStatus::kInfeasible) {
     out << "INFEASIBLE  no selection of the options makes every path of `" << context.model_name
-        << "` lawful at every date\n";
+        << "` lawful at every date"
+        << (robust ? " and compliant in " + percent(robust->min_probability) +
+                         " of the scenario's futures"
+                   : "")
+        << "\n";
     out << "  window " << window << ": " << r.dates.size() << " date"
         << (r.dates.size() == 1 ? "" : "s") << " (" << dates << ")\n";
+    if (robust) out << "  " << futures << "\n";
     out << "  " << searched << "\n\n";
     out << "WHY (a minimal set of requirements no selection meets at once)\n";
     core_text(out, r);
@@ -336,6 +434,11 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
       << (best.latency_ms ? ", latency " + latency_text(best.latency_ms) : "") << "\n";
   out << "  window " << window << ": clean at " << r.dates.size() << " date"
       << (r.dates.size() == 1 ? "" : "s") << " (" << dates << ")\n";
+  if (robust && best.robustness) {
+    out << "  " << futures << ": compliant with probability "
+        << percent(best.robustness->probability) << " (at least "
+        << percent(robust->min_probability) << " asked)\n";
+  }
   out << "  " << searched << "\n\n";
   out << "CHOICES\n";
   // Many points (`--repair` makes one per possible change): only those that change something.
@@ -364,11 +467,27 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
       out << "  " << p.id << ": `" << p.options[best.choices[reason.point].option].id
           << "` rather than `" << p.options[cheapest].id << "` (cost "
           << number_text(p.options[cheapest].cost) << ")";
+      if (!reason.future_error.empty()) {
+        out << ", which is lawful in the window, but with it a world of the scenario's futures "
+               "does not load:\n    "
+            << reason.future_error << "\n";
+        continue;
+      }
       if (reason.avoids.empty()) {
         out << ", which the other choices or --max-latency rule out\n";
         continue;
       }
-      out << ", which would break:\n";
+      if (reason.probability) {
+        out << ", which is lawful in the window but stays compliant in only "
+            << percent(*reason.probability) << " of the futures; "
+            << (reason.events.empty()
+                    ? std::string("with no event active")
+                    : "with `" + reason.events.front() + "`" +
+                          (reason.events.size() > 1 ? " and others" : "") + " active")
+            << " it would break:\n";
+      } else {
+        out << ", which would break:\n";
+      }
       for (const auto& f : reason.avoids) finding_text(out, f, reason.at, "    ", "    ");
     }
   }
@@ -398,7 +517,8 @@ std::string plan_result_to_text(const PlanResult& r, const PlanReportContext& co
     std::size_t n = 1;
     for (const auto& p : r.alternatives) {
       out << "  " << ++n << ". cost " << number_text(p.cost)
-          << (p.latency_ms ? ", latency " + latency_text(p.latency_ms) : "") << ": "
+          << (p.latency_ms ? ", latency " + latency_text(p.latency_ms) : "")
+          << (p.robustness ? ", compliant in " + percent(p.robustness->probability) : "") << ": "
           << choice_line(r, p.choices) << "\n";
     }
   }

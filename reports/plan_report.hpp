@@ -9,12 +9,13 @@
 
 namespace xborder {
 
-inline constexpr const char* kPlanSchemaVersion = "1.0.0";
+inline constexpr const char* kPlanSchemaVersion = "1.1.0";
 
 struct PlanReportContext {
   std::string model_file;  // as given on the command line
   std::string model_name;
   const PlanRequest* request = nullptr;
+  std::string scenario_file;  // --scenario, as given
 };
 
 nlohmann::json plan_result_to_json(const PlanResult& result, const PlanReportContext& context);

@@ -4,6 +4,7 @@
 #include "reports/html_report.hpp"
 #include "reports/input_view.hpp"
 #include "reports/legal_drafts.hpp"
+#include "reports/plan_section.hpp"
 #include "reports/sarif_report.hpp"
 #include "reports/tabular_report.hpp"
 
@@ -76,16 +77,33 @@ std::vector<std::pair<std::string, std::string>> report_input_problems(
   elements(input::member(input, "graph"), "/graph", "edges");
   for (const char* key : {"parties", "systems", "datasets", "flows"})
     elements(input::member(input, "model"), "/model", key);
+  // A plan (`report --plan`, docs/plan-output.md), when there is one.
+  if (input.contains("plan")) {
+    for (auto& p : plan_document_problems(input["plan"], "/plan")) out.push_back(std::move(p));
+  }
   return out;
 }
+
+namespace {
+
+std::string with_plan(std::string drafts, const nlohmann::json& input) {
+  const std::string plan = plan_section_markdown(input);
+  if (plan.empty()) return drafts;
+  while (!drafts.empty() && drafts.back() == '\n') drafts.pop_back();
+  return drafts + "\n\n" + plan.substr(0, plan.size() - 1);
+}
+
+}  // namespace
 
 std::string render_report(const nlohmann::json& input, const std::string& format,
                           const std::function<std::string(const std::string&)>& read_model) {
   if (format == "html") return render_html(input);
   if (format == "md") return render_markdown(input);
   if (format == "csv") return render_register_csv(input);
-  if (format == "appi-notice") return render_appi_notices_markdown(appi_notices(input));
-  if (format == "tia") return render_tia_markdown(tia_drafts(input));
+  // The drafts are Markdown: a plan (`report --plan`) follows them as its own section.
+  if (format == "appi-notice")
+    return with_plan(render_appi_notices_markdown(appi_notices(input)), input);
+  if (format == "tia") return with_plan(render_tia_markdown(tia_drafts(input)), input);
   if (format == "dpv") return dpv_document(input).dump(2) + "\n";
   if (format == "sarif") {
     return render_sarif(input, read_model).dump(2) + "\n";

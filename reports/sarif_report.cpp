@@ -10,6 +10,7 @@
 #include "model/model_sources.hpp"
 #include "reports/check_report.hpp"
 #include "reports/input_view.hpp"
+#include "reports/plan_section.hpp"
 #include "reports/report_input.hpp"
 
 namespace xborder {
@@ -499,6 +500,9 @@ json render_sarif(const json& input,
     run["invocations"] =
         json::array({{{"executionSuccessful", true}, {"toolExecutionNotifications", notes}}});
   }
+  // A plan (`report --plan`): its changes, why, and the patch, as a property of the run.
+  if (json plan = plan_sarif_properties(input); !plan.is_null())
+    run["properties"]["plan"] = std::move(plan);
   return json{{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }
 

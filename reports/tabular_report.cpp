@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "reports/input_view.hpp"
+#include "reports/plan_section.hpp"
 #include "reports/register.hpp"
 
 namespace xborder {
@@ -276,6 +277,8 @@ std::string render_markdown(const json& input) {
               plain(s.value("undetermined", json(0))), plain(s.value("compliant", json(0)))});
   out += "\n";
 
+  out += plan_section_markdown(input);
+
   out += "## Findings\n\n";
   const json& findings = check.at("findings");
   if (findings.empty()) {
@@ -390,13 +393,22 @@ std::string render_register_csv(const json& input) {
                                                    "exporter_established",
                                                    "importer_established",
                                                    "categories_unknown"};
+  // With a plan (`report --plan`), one more column: the plan's changes that avoid a finding on
+  // the transfer's edge, with the rule and its citation.
+  const bool planned = input.contains("plan") && input["plan"].is_object();
+  const auto changes = plan_changes_by_edge(input);
   std::string out;
   for (std::size_t k = 0; k < columns.size(); ++k) out += (k ? "," : "") + std::string(columns[k]);
+  if (planned) out += ",planned_change";
   out += "\r\n";
   for (const auto& r : transfer_register(input)) {
     for (std::size_t k = 0; k < columns.size(); ++k) {
       const auto it = r.find(columns[k]);
       out += (k ? "," : "") + csv_field(it == r.end() ? "" : plain(*it));
+    }
+    if (planned) {
+      const auto it = changes.find(r.contains("edge") ? plain(r["edge"]) : "");
+      out += "," + csv_field(it == changes.end() ? "" : it->second);
     }
     out += "\r\n";
   }

@@ -45,6 +45,38 @@ std::pair<double, Row> integrate(const Matrix& q, const Row& pi, const Eigen::Ve
 
 }  // namespace
 
+double p_reach(const Scenario& sc, const std::vector<Segment>& segments,
+               const std::function<bool(std::size_t segment, std::uint64_t mask)>& is_bad) {
+  const std::size_t s = sc.stochastic.size();
+  const Eigen::Index n = Eigen::Index{1} << s;
+  const Matrix q = generator(sc);
+  // Bad states absorb into state n.
+  Row p = Row::Zero(n + 1);
+  p(0) = 1;
+  for (std::size_t k = 0; k < segments.size(); ++k) {
+    const double length = segments[k].to.days() - segments[k].from.days();
+    std::vector<bool> bad(static_cast<std::size_t>(n));
+    for (Eigen::Index m = 0; m < n; ++m) {
+      bad[static_cast<std::size_t>(m)] = is_bad(k, static_cast<std::uint64_t>(m));
+      if (bad[static_cast<std::size_t>(m)]) {
+        p(n) += p(m);
+        p(m) = 0;
+      }
+    }
+    Matrix b = Matrix::Zero(n + 1, n + 1);
+    for (Eigen::Index m = 0; m < n; ++m) {
+      if (bad[static_cast<std::size_t>(m)]) continue;
+      for (Eigen::Index t = 0; t < n; ++t) {
+        if (t == m || q(m, t) == 0) continue;
+        b(m, bad[static_cast<std::size_t>(t)] ? n : t) += q(m, t);
+      }
+      b(m, m) = -b.row(m).sum();
+    }
+    p = p * (b * length).exp();
+  }
+  return p(n);
+}
+
 AnalyticResult analytic(Simulator& sim, std::size_t max_events) {
   AnalyticResult out;
   const Scenario& sc = sim.scenario();
@@ -83,31 +115,9 @@ AnalyticResult analytic(Simulator& sim, std::size_t max_events) {
     }
   }
 
-  // P(at least one violation): violating states absorb into state n.
-  Row p = Row::Zero(n + 1);
-  p(0) = 1;
-  for (std::size_t k = 0; k < segments.size(); ++k) {
-    const double length = segments[k].to.days() - segments[k].from.days();
-    std::vector<bool> bad(static_cast<std::size_t>(n));
-    for (Eigen::Index m = 0; m < n; ++m) {
-      bad[static_cast<std::size_t>(m)] = sim.outcome(k, static_cast<std::uint64_t>(m)).violated;
-      if (bad[static_cast<std::size_t>(m)]) {
-        p(n) += p(m);
-        p(m) = 0;
-      }
-    }
-    Matrix b = Matrix::Zero(n + 1, n + 1);
-    for (Eigen::Index m = 0; m < n; ++m) {
-      if (bad[static_cast<std::size_t>(m)]) continue;
-      for (Eigen::Index t = 0; t < n; ++t) {
-        if (t == m || q(m, t) == 0) continue;
-        b(m, bad[static_cast<std::size_t>(t)] ? n : t) += q(m, t);
-      }
-      b(m, m) = -b.row(m).sum();
-    }
-    p = p * (b * length).exp();
-  }
-  out.p_violation = p(n);
+  // P(at least one violation): violating states absorb.
+  out.p_violation = p_reach(
+      sc, segments, [&](std::size_t k, std::uint64_t m) { return sim.outcome(k, m).violated; });
   out.events = std::move(events);
   out.available = true;
   return out;

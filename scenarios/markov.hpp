@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,17 @@ struct AnalyticResult {
   double violated_days = 0;
   std::vector<EventAnalytics> events;
 };
+
+// The number of stochastic events up to which `simulate` and `plan --scenario` give the exact
+// answer (2^6 world states per segment).
+inline constexpr std::size_t kExactMaxEvents = 6;
+
+// The exact probability that the chain (every stochastic event inactive at the start) is, at some
+// time within the horizon, in a world state that `bad(segment, stochastic mask)` calls bad: the
+// chain with the bad states of each segment made absorbing. Needs 2^S states (S stochastic
+// events).
+double p_reach(const Scenario& scenario, const std::vector<Segment>& segments,
+               const std::function<bool(std::size_t segment, std::uint64_t mask)>& bad);
 
 // Checks every world state in every segment (2^S of them): only for S <= max_events.
 AnalyticResult analytic(Simulator& simulator, std::size_t max_events = 8);

@@ -237,18 +237,10 @@ Estimate wilson_interval(std::size_t successes, std::size_t n) {
   return {p, std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-namespace {
-
-struct RunStats {
-  // The distinct violating outcomes the run spent time in, with the days spent in each.
-  std::vector<std::pair<const StateOutcome*, double>> visits;
-};
-
-// One run: the stochastic events' alternating exponential times, walked against the segments.
-RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
+void walk_run(
+    const Scenario& sc, const std::vector<Segment>& segments, std::uint64_t seed, std::size_t run,
+    const std::function<void(std::size_t segment, std::uint64_t mask, double days)>& visit) {
   SplitMix64 rng(seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(run) + 1)));
-  const Scenario& sc = sim.scenario();
-  const auto& segments = sim.segments();
   const double horizon = sc.end.days() - sc.start.days();
   std::vector<std::pair<double, std::size_t>> toggles;  // (day offset, stochastic event)
   for (std::size_t i = 0; i < sc.stochastic.size(); ++i) {
@@ -269,7 +261,6 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
     }
   }
   std::sort(toggles.begin(), toggles.end());
-  RunStats stats;
   std::uint64_t mask = 0;
   std::size_t next_toggle = 0;
   for (std::size_t s = 0; s < segments.size(); ++s) {
@@ -280,18 +271,7 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
       if (next_toggle < toggles.size() && toggles[next_toggle].first < seg_end)
         stop = std::max(t, toggles[next_toggle].first);
       const double len = stop - t;
-      if (len > 0) {
-        const StateOutcome& o = sim.outcome(s, mask);
-        if (o.violated) {
-          auto it = std::find_if(stats.visits.begin(), stats.visits.end(),
-                                 [&](const auto& v) { return v.first == &o; });
-          if (it == stats.visits.end()) {
-            stats.visits.emplace_back(&o, len);
-          } else {
-            it->second += len;
-          }
-        }
-      }
+      if (len > 0) visit(s, mask, len);
       t = stop;
       if (next_toggle < toggles.size() && toggles[next_toggle].first <= t &&
           toggles[next_toggle].first < seg_end) {
@@ -300,6 +280,30 @@ RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
       }
     }
   }
+}
+
+namespace {
+
+struct RunStats {
+  // The distinct violating outcomes the run spent time in, with the days spent in each.
+  std::vector<std::pair<const StateOutcome*, double>> visits;
+};
+
+// One run: the distinct violating outcomes it spent time in (walk_run's visits).
+RunStats simulate_run(Simulator& sim, std::uint64_t seed, std::size_t run) {
+  RunStats stats;
+  walk_run(sim.scenario(), sim.segments(), seed, run,
+           [&](std::size_t s, std::uint64_t mask, double len) {
+             const StateOutcome& o = sim.outcome(s, mask);
+             if (!o.violated) return;
+             auto it = std::find_if(stats.visits.begin(), stats.visits.end(),
+                                    [&](const auto& v) { return v.first == &o; });
+             if (it == stats.visits.end()) {
+               stats.visits.emplace_back(&o, len);
+             } else {
+               it->second += len;
+             }
+           });
   return stats;
 }
 

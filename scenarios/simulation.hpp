@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -148,6 +149,15 @@ struct MonteCarloResult {
   std::size_t world_states = 0;
   std::size_t checks = 0;
 };
+
+// Run `run` of the Monte Carlo runs with `seed`: the world states it passes through, in order, as
+// (segment, stochastic mask, days spent) for every stretch of positive length. The same futures
+// whatever is checked in them: `plan --scenario` judges every candidate in the runs that
+// `simulate --runs N --seed S` samples.
+void walk_run(
+    const Scenario& scenario, const std::vector<Segment>& segments, std::uint64_t seed,
+    std::size_t run,
+    const std::function<void(std::size_t segment, std::uint64_t mask, double days)>& visit);
 
 // Results are identical for the same seed whatever the number of threads: each run draws from its
 // own generator seeded from (seed, run index), and runs are summed in index order.

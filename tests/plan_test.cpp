@@ -7,12 +7,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <set>
+#include <tuple>
 
 #include "model/choices.hpp"
 #include "reports/plan_report.hpp"
+#include "scenarios/markov.hpp"
+#include "scenarios/simulation.hpp"
 #include "tests/reference/model_generator.hpp"
 #include "tests/test_support.hpp"
 
@@ -261,7 +265,7 @@ TEST(Planner, InfeasibleExplainsItself) {
   }
   EXPECT_EQ(rules, std::set<std::string>{"JP-APPI-28"});
   EXPECT_EQ(tried.size(), 2u);  // both options were tried, and neither helps
-  PlanReportContext context{"model.json", "shop", nullptr};
+  PlanReportContext context{"model.json", "shop", nullptr, ""};
   const std::string text = plan_result_to_text(result, context);
   EXPECT_NE(text.find("none of its 2 options helps"), std::string::npos) << text;
   const json j = plan_result_to_json(result, context);
@@ -304,6 +308,43 @@ TEST(Planner, RepairWithoutChoicePoints) {
   ASSERT_EQ(result.alternatives.size(), 1u);
   EXPECT_GE(result.alternatives[0].cost, result.best->cost);
   EXPECT_TRUE(clean(doc.patch(result.alternatives[0].patch), result.dates, false));
+}
+
+json archive_model();
+
+TEST(Planner, RepairProposesMovingASystemWhereTheDataComesFrom) {
+  // Before Japan's adequacy decision (2019-01-23) the German shop's archive in Japan needs a
+  // Chapter V tool; moving the archive to Germany makes the flow domestic.
+  json doc = archive_model();
+  doc.erase("choices");
+  auto request = request_at("2018-09-01");
+  request.repair = true;
+  request.alternatives = 14;  // every single change (11 safeguards, drop, move) and then some
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_EQ(result.best->cost, 1);
+  const ChoicePoint* where = nullptr;
+  for (const auto& p : result.points)
+    if (p.system == "archive" && p.target == ChoiceTarget::kSystem) where = &p;
+  ASSERT_NE(where, nullptr);
+  std::size_t move = where->options.size();
+  for (std::size_t o = 0; o < where->options.size(); ++o)
+    if (where->options[o].id == "move-to-DE") move = o;
+  ASSERT_LT(move, where->options.size());
+  // One of the single changes is the move alone, and it checks clean.
+  bool moved = false;
+  std::vector<const Plan*> plans{&*result.best};
+  for (const auto& a : result.alternatives) plans.push_back(&a);
+  for (const Plan* p : plans) {
+    for (const auto& c : p->choices) {
+      if (&result.points[c.point] != where || c.option != move || p->cost != 1) continue;
+      moved = true;
+      const json patched = doc.patch(p->patch);
+      EXPECT_EQ(patched["systems"][1]["regions"], json::parse(R"([{"location": "country:DE"}])"));
+      EXPECT_TRUE(clean(patched, result.dates, false));
+    }
+  }
+  EXPECT_TRUE(moved) << "no plan moves the archive";
 }
 
 TEST(Planner, PlanDatesCoverTheWindow) {
@@ -531,6 +572,334 @@ TEST(PlannerProperty, OptimumEqualsBruteForce) {
             << "matched brute force (" << skipped << " generated models skipped)" << std::endl;
   EXPECT_GT(planned, 0);
   EXPECT_GT(infeasible, 0);
+}
+
+// --- robust plans (--scenario, --min-probability) ----------------------------------------
+
+// A German shop archiving its orders: in Japan (adequate, cheap) or in Germany (dearer).
+json archive_model() {
+  return json::parse(R"({
+    "format": "xborder-model/1", "name": "archive",
+    "parties": [
+      {"id": "shop", "country": "DE", "roles": ["controller"]},
+      {"id": "customers", "kind": "data_subjects", "country": "DE"},
+      {"id": "host-jp", "country": "JP", "roles": ["processor"]},
+      {"id": "host-de", "country": "DE", "roles": ["processor"]}],
+    "systems": [
+      {"id": "shop-app", "tier": "saas", "operator": "shop", "regions": [{"location": "country:DE"}]},
+      {"id": "archive", "tier": "saas", "operator": "host-jp",
+       "regions": [{"location": "country:JP"}]}],
+    "datasets": [{"id": "orders", "categories": ["personal_data"], "subjects": ["DE"],
+                  "controller": "shop", "subject_count": 1000}],
+    "flows": [
+      {"id": "collect", "event": "collect", "from": "customers", "to": "shop-app",
+       "datasets": ["orders"], "relationship": "data_subject_to_controller"},
+      {"id": "to-archive", "event": "transfer", "from": "shop-app", "to": "archive",
+       "datasets": ["orders"], "relationship": "controller_to_processor"}],
+    "choices": [{"id": "archive-host", "system": "archive", "options": [
+      {"id": "japan", "cost": 1},
+      {"id": "germany", "cost": 5, "operator": "host-de", "regions": [{"location": "country:DE"}]}]}]
+  })");
+}
+
+// A scenario over `model` built in memory: each event is (id, rate per year, event object).
+Scenario scenario_of(const json& model, const std::string& start, int days,
+                     const std::vector<std::tuple<std::string, double, json>>& events) {
+  Scenario sc;
+  sc.file = "sim.json";
+  sc.name = "test";
+  sc.model_file = "model.json";
+  sc.model_json = model;
+  sc.start = *Date::parse(start);
+  sc.end = Date::from_days(sc.start.days() + days);
+  for (const auto& [id, rate, e] : events) {
+    StochasticEvent ev;
+    ev.id = id;
+    ev.rate = rate;
+    const std::string type = e["type"];
+    if (type == "fact_ends") {
+      ev.edit.kind = EditKind::kFactEnds;
+      ev.edit.fact = e["fact"];
+      ev.edit.value = e["value"];
+    } else if (type == "region_failover") {
+      ev.edit.kind = EditKind::kRegionFailover;
+      ev.edit.region = e["region"];
+      if (e.contains("to")) ev.edit.to = e["to"].get<std::string>();
+    } else {
+      ADD_FAILURE() << "event type " << type;
+    }
+    if (e.contains("recovery")) ev.recovery = e["recovery"].get<double>();
+    ev.edit.pointer = "/stochastic/" + std::to_string(sc.stochastic.size()) + "/event";
+    sc.stochastic.push_back(std::move(ev));
+  }
+  return sc;
+}
+
+// The exact probability that the model `patched` stays free of violations in the scenario's
+// futures, computed straight from the simulation core (no planner). A world that does not load:
+// 0, as the planner counts it.
+double compliance(const Scenario& base, const json& patched) {
+  Scenario sc = base;
+  sc.model_json = patched;
+  Simulator sim(sc, shipped_rules(), reference());
+  try {
+    return 1 - p_reach(sc, sim.segments(),
+                       [&](std::size_t k, std::uint64_t m) { return sim.outcome(k, m).violated; });
+  } catch (const std::runtime_error&) {
+    return 0;
+  }
+}
+
+const json kJapanAdequacyEnds = {{"type", "fact_ends"}, {"fact", "eu_adequacy"}, {"value", "JP"}};
+
+TEST(RobustPlan, TheCheapestPlanIsNotRobustAndTheRobustOneCostsMore) {
+  const json doc = archive_model();
+  // Japan's adequacy decision falls at 0.2 a year: over three years it stays with e^-0.6 = 0.55.
+  const Scenario sc =
+      scenario_of(doc, "2024-06-01", 3 * 365, {{"jp-adequacy-falls", 0.2, kJapanAdequacyEnds}});
+  auto request = request_at("2024-06-01");
+  const auto cheapest = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(cheapest.status, PlanStatus::kOptimal);
+  EXPECT_EQ(cheapest.best->cost, 1);  // Japan is adequate today
+  EXPECT_FALSE(cheapest.best->robustness);
+
+  request.robust = RobustRequest{&sc, 0.95, 1000, 1};
+  const auto robust = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(robust.status, PlanStatus::kOptimal);
+  EXPECT_EQ(robust.best->cost, 5);
+  EXPECT_EQ(robust.points[0].options[robust.best->choices[0].option].id, "germany");
+  ASSERT_TRUE(robust.best->robustness);
+  EXPECT_TRUE(robust.best->robustness->exact);
+  EXPECT_NEAR(robust.best->robustness->probability, 1.0, 1e-9);
+  // Why Germany: Japan is clean in the window but not in enough futures, and the simulation
+  // core's exact answer gives the same probability.
+  ASSERT_EQ(robust.best->reasons.size(), 1u);
+  const auto& reason = robust.best->reasons[0];
+  ASSERT_TRUE(reason.probability);
+  const double japan = compliance(sc, doc.patch(cheapest.best->patch));
+  EXPECT_NEAR(*reason.probability, japan, 1e-9);
+  EXPECT_NEAR(japan, std::exp(-0.2 * 3 * 365 / 365.25), 1e-3);
+  EXPECT_EQ(reason.events, std::vector<std::string>{"jp-adequacy-falls"});
+  ASSERT_FALSE(reason.avoids.empty());
+  EXPECT_EQ(reason.avoids[0].verdict, Verdict::kViolation);
+  EXPECT_EQ(reason.avoids[0].place, "eu-gdpr");
+
+  // A lower bar: Japan is robust enough.
+  request.robust->min_probability = 0.5;
+  const auto lenient = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(lenient.status, PlanStatus::kOptimal);
+  EXPECT_EQ(lenient.best->cost, 1);
+  EXPECT_NEAR(lenient.best->robustness->probability, japan, 1e-9);
+
+  PlanReportContext context{"model.json", "archive", &request, "sim.json"};
+  const json j = plan_result_to_json(robust, context);
+  EXPECT_EQ(j["schema_version"], "1.1.0");
+  EXPECT_EQ(j["robust"]["method"], "exact");
+  EXPECT_EQ(j["plan"]["robustness"]["probability"], 1.0);
+  EXPECT_EQ(j["plan"]["reasons"][0]["events"][0], "jp-adequacy-falls");
+  request.robust->min_probability = 0.95;
+  const std::string text = plan_result_to_text(robust, context);
+  EXPECT_NE(text.find("compliant with probability 100 %"), std::string::npos) << text;
+  EXPECT_NE(text.find("stays compliant in only 54.9 % of the futures"), std::string::npos) << text;
+}
+
+TEST(RobustPlan, InfeasibleRobustRequestExplainsItself) {
+  json doc = archive_model();
+  // Both options keep the archive in Japan.
+  doc["choices"][0]["options"][1] =
+      json::parse(R"({"id": "japan-premium", "cost": 3, "operator": "host-jp"})");
+  const Scenario sc =
+      scenario_of(doc, "2024-06-01", 3 * 365, {{"jp-adequacy-falls", 0.2, kJapanAdequacyEnds}});
+  auto request = request_at("2024-06-01");
+  request.robust = RobustRequest{&sc, 0.9, 1000, 1};
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kInfeasible);
+  // One requirement per option tried (their effects differ in what they write), each the same
+  // finding in the same futures.
+  ASSERT_EQ(result.core.size(), 2u);
+  for (const Requirement& q : result.core) {
+    ASSERT_TRUE(q.probability_at_most);
+    EXPECT_LT(*q.probability_at_most, 0.9);
+    ASSERT_FALSE(q.futures.empty());
+    EXPECT_EQ(q.futures[0].events, std::vector<std::string>{"jp-adequacy-falls"});
+    EXPECT_EQ(q.futures[0].finding.rule_id, "EU-GDPR-44");
+    EXPECT_EQ(q.points, std::vector<std::size_t>{0});
+  }
+  PlanReportContext context{"model.json", "archive", &request, "sim.json"};
+  const std::string text = plan_result_to_text(result, context);
+  EXPECT_NE(text.find("compliant in 90 % of the scenario's futures"), std::string::npos) << text;
+  EXPECT_NE(text.find("with `jp-adequacy-falls` active"), std::string::npos) << text;
+  EXPECT_NE(text.find("archive-host (system `archive`): none of its 2 options helps"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(plan_result_to_json(result, context)["infeasible_core"][0]["kind"], "robust");
+}
+
+TEST(RobustPlan, ASelectionWhoseFutureWorldDoesNotLoadIsNotRobust) {
+  // A failover without `to` moves the host to its own failover region and leaves the hosted
+  // application (which has none) in Japan, where its host no longer is: that world does not load
+  // (XB-MODEL-048). Only the option with a Korean failover region brings it; the scenario is built
+  // here, since its loader (checking the events against the model as written) cannot see it.
+  const json doc = json::parse(R"({
+    "format": "xborder-model/1", "name": "hosted",
+    "parties": [{"id": "org", "country": "JP", "roles": ["controller"]},
+                {"id": "people", "kind": "data_subjects", "country": "JP"}],
+    "systems": [
+      {"id": "host", "tier": "iaas", "operator": "org",
+       "regions": [{"location": "country:JP", "role": "primary"}]},
+      {"id": "app", "tier": "saas", "operator": "org", "runs_on": "host",
+       "regions": [{"location": "country:JP", "role": "primary"}]}],
+    "datasets": [{"id": "d", "categories": ["personal_data"], "subjects": ["JP"],
+                  "controller": "org", "subject_count": 10}],
+    "flows": [{"id": "collect", "event": "collect", "from": "people", "to": "app",
+               "datasets": ["d"], "relationship": "data_subject_to_controller"}],
+    "choices": [{"id": "host-failover", "system": "host", "options": [
+      {"id": "none", "cost": 1},
+      {"id": "korea", "cost": 0, "regions": [
+        {"location": "country:JP", "role": "primary"},
+        {"location": "country:KR", "role": "failover",
+         "safeguards": [{"type": "transfer_notice"}]}]}]}]
+  })");
+  const Scenario sc = scenario_of(
+      doc, "2024-06-01", 365,
+      {{"jp-outage", 1.0, json{{"type", "region_failover"}, {"region", "country:JP"}}}});
+  auto request = request_at("2024-06-01");
+  const auto cheapest = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(cheapest.status, PlanStatus::kOptimal);
+  EXPECT_EQ(cheapest.best->cost, 0);  // Korea: clean today
+  request.robust = RobustRequest{&sc, 0.5, 1000, 1};
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_EQ(result.best->cost, 1);
+  ASSERT_EQ(result.best->reasons.size(), 1u);
+  EXPECT_NE(result.best->reasons[0].future_error.find("XB-MODEL-048"), std::string::npos)
+      << result.best->reasons[0].future_error;
+  PlanReportContext context{"model.json", "hosted", &request, "sim.json"};
+  const std::string text = plan_result_to_text(result, context);
+  EXPECT_NE(text.find("a world of the scenario's futures does not load"), std::string::npos)
+      << text;
+}
+
+TEST(RobustPlan, ManyEventsAreSampledWithTheSameFuturesForEveryCandidate) {
+  const json doc = archive_model();
+  std::vector<std::tuple<std::string, double, json>> events = {
+      {"jp-adequacy-falls", 0.2, kJapanAdequacyEnds}};
+  // Six more events that change nothing here: seven in all, over the exact answer's limit.
+  for (const char* c : {"CH", "GB", "KR", "NZ", "IL", "UY"})
+    events.emplace_back(std::string("adequacy-falls-") + c, 0.01,
+                        json{{"type", "fact_ends"}, {"fact", "eu_adequacy"}, {"value", c}});
+  const Scenario sc = scenario_of(doc, "2024-06-01", 3 * 365, events);
+  ASSERT_GT(sc.stochastic.size(), kExactMaxEvents);
+  auto request = request_at("2024-06-01");
+  request.robust = RobustRequest{&sc, 0.95, 80, 7};
+  const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+  ASSERT_EQ(result.status, PlanStatus::kOptimal);
+  EXPECT_EQ(result.best->cost, 5);
+  ASSERT_TRUE(result.best->robustness);
+  EXPECT_FALSE(result.best->robustness->exact);
+  EXPECT_EQ(result.best->robustness->runs, 80u);
+  EXPECT_EQ(result.best->robustness->compliant_runs, 80u);
+  // Japan's share: the runs in which its adequacy event never fires, counted from the walks.
+  std::size_t quiet = 0;
+  Simulator sim(sc, shipped_rules(), reference());
+  for (std::size_t r = 0; r < 80; ++r) {
+    bool fired = false;
+    walk_run(sc, sim.segments(), 7, r,
+             [&](std::size_t, std::uint64_t mask, double) { fired |= (mask & 1) != 0; });
+    quiet += fired ? 0 : 1;
+  }
+  ASSERT_EQ(result.best->reasons.size(), 1u);
+  ASSERT_TRUE(result.best->reasons[0].probability);
+  EXPECT_DOUBLE_EQ(*result.best->reasons[0].probability, static_cast<double>(quiet) / 80);
+}
+
+// Random small instances with random futures: the robust optimum equals brute force (every
+// selection clean in the window and compliant, by the simulation core's exact answer, in at least
+// the share asked), and the plan's probability is that answer.
+TEST(PlannerProperty, RobustOptimumEqualsBruteForce) {
+  const std::uint64_t seed = plan_seed();
+  const int models = std::max(1, plan_models() / 4);
+  static const std::vector<std::string> countries = {"JP", "US", "DE", "SG", "CN", "IN"};
+  static const std::vector<std::string> adequacy = {"JP", "GB", "CH", "KR"};
+  int planned = 0, infeasible = 0, skipped = 0;
+  for (int n = 0; n < models; ++n) {
+    const std::uint64_t model_seed = seed * 7919ULL + static_cast<std::uint64_t>(n);
+    reference::Rng rng(model_seed);
+    reference::GeneratorOptions gen;
+    gen.max_parties = 4;
+    gen.max_systems = 3;
+    gen.max_flows = 3;
+    json doc = reference::generate_model(model_seed, gen);
+    if (!load(doc).model) {
+      ++skipped;
+      continue;
+    }
+    doc["choices"] = random_choices(doc, rng, false);
+    auto loaded = load(doc);
+    if (!loaded.model) {
+      ++skipped;
+      continue;
+    }
+    // One or two events: a region's systems failing over abroad, an adequacy decision falling.
+    std::vector<std::tuple<std::string, double, json>> events;
+    std::string region;
+    for (const auto& s : doc["systems"])
+      if (s.contains("regions") && !s["regions"].empty()) region = s["regions"][0]["location"];
+    const double rates[] = {0.05, 0.3, 1.0};
+    if (!region.empty() && rng.chance(70)) {
+      json e{{"type", "region_failover"},
+             {"region", region},
+             {"to", "country:" + rng.pick(countries)}};
+      if (rng.chance(50)) e["recovery"] = 12.0;
+      events.emplace_back("failover", rates[rng.below(3)], e);
+    }
+    if (events.empty() || rng.chance(50)) {
+      events.emplace_back(
+          "adequacy-falls", rates[rng.below(3)],
+          json{{"type", "fact_ends"}, {"fact", "eu_adequacy"}, {"value", rng.pick(adequacy)}});
+    }
+    const std::vector<std::string> starts = {"2019-06-01", "2022-03-01", "2024-06-01"};
+    PlanRequest request = request_at(rng.pick(starts));
+    const Scenario sc = scenario_of(doc, request.at.to_string(), 2 * 365, events);
+    const double mins[] = {0.3, 0.6, 0.9, 0.99};
+    request.robust = RobustRequest{&sc, mins[rng.below(4)], 1000, 1};
+    SCOPED_TRACE("XBORDER_PLAN_SEED=" + std::to_string(seed) + " robust instance " +
+                 std::to_string(n) + " min " + std::to_string(request.robust->min_probability) +
+                 " model: " + doc.dump());
+    const auto result = plan(doc, "model.json", reference(), shipped_rules(), request);
+
+    Diagnostics diags;
+    const auto points = read_choices(doc, *loaded.model, "model.json", reference(), diags, false);
+    std::vector<double> costs;
+    ChoiceSelection sel(points.size(), 0);
+    for (;;) {
+      const json patched = doc.patch(selection_patch(doc, points, sel));
+      if (clean(patched, result.dates, false) &&
+          compliance(sc, patched) >= request.robust->min_probability - 1e-9) {
+        double cost = 0;
+        for (std::size_t i = 0; i < points.size(); ++i) cost += points[i].options[sel[i]].cost;
+        costs.push_back(cost);
+      }
+      std::size_t i = 0;
+      while (i < points.size() && ++sel[i] == points[i].options.size()) sel[i++] = 0;
+      if (i == points.size()) break;
+    }
+    if (costs.empty()) {
+      ++infeasible;
+      EXPECT_EQ(result.status, PlanStatus::kInfeasible);
+      EXPECT_FALSE(result.core.empty());
+      continue;
+    }
+    ++planned;
+    ASSERT_EQ(result.status, PlanStatus::kOptimal);
+    EXPECT_EQ(result.best->cost, *std::min_element(costs.begin(), costs.end()));
+    ASSERT_TRUE(result.best->robustness);
+    EXPECT_NEAR(result.best->robustness->probability, compliance(sc, doc.patch(result.best->patch)),
+                1e-9);
+  }
+  std::cout << "[plan] robust: " << planned << " plans and " << infeasible
+            << " infeasible instances matched brute force (" << skipped << " skipped)" << std::endl;
+  EXPECT_GT(planned, 0);
 }
 
 }  // namespace

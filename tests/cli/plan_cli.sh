@@ -30,7 +30,7 @@ if "$python" - "$scenario/plan-model.json" "$work/plan.json" "$work" <<'EOF'
 import json, sys
 model = json.load(open(sys.argv[1], encoding="utf-8"))
 plan = json.load(open(sys.argv[2], encoding="utf-8"))
-assert plan["schema_version"] == "1.0.0" and plan["status"] == "optimal", plan["status"]
+assert plan["schema_version"] == "1.1.0" and plan["status"] == "optimal", plan["status"]
 assert plan["plan"]["cost"] == 110, plan["plan"]["cost"]
 assert len(plan["alternatives"]) == 1 and plan["alternatives"][0]["cost"] > 110
 
