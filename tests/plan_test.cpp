@@ -758,7 +758,7 @@ TEST(RobustPlan, ASelectionWhoseFutureWorldDoesNotLoadIsNotRobust) {
       {"id": "korea", "cost": 0, "regions": [
         {"location": "country:JP", "role": "primary"},
         {"location": "country:KR", "role": "failover",
-         "safeguards": [{"type": "transfer_notice"}]}]}]}]
+         "safeguards": [{"type": "transfer_notice"}, {"type": "tia"}]}]}]}]
   })");
   const Scenario sc = scenario_of(
       doc, "2024-06-01", 365,

@@ -10,7 +10,7 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
   exit 1
 fi
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DXBORDER_FUZZ=ON >/dev/null
+  -DXBORDER_FUZZ=ON ${XBORDER_UNITY:+-DXBORDER_UNITY=$([ "$XBORDER_UNITY" = 1 ] && echo ON || echo OFF)} >/dev/null
 # Only the harnesses and the libraries they link: the suite itself is built twice already.
 cmake --build "$build" -j "$(nproc)" --target fuzz_model fuzz_expr fuzz_rule_pack fuzz_scenario \
   fuzz_report_input -- --no-print-directory >/dev/null
