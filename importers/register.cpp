@@ -20,22 +20,12 @@ using import_text::split_list;
 using import_text::trim;
 
 // The columns `report --format csv` writes (docs/report-formats.md), all of which are read.
-const std::vector<std::string> kColumns = {"edge",
-                                           "implicit",
-                                           "event",
-                                           "dataset",
-                                           "categories",
-                                           "exporter",
-                                           "exporter_country",
-                                           "importer",
-                                           "importer_country",
-                                           "mechanism",
-                                           "legal_basis",
-                                           "status",
-                                           "rules",
-                                           "exporter_established",
-                                           "importer_established",
-                                           "categories_unknown"};
+const std::vector<std::string> kColumns = {
+    "edge", "implicit", "event", "dataset", "categories", "exporter", "exporter_country",
+    "importer", "importer_country", "mechanism", "legal_basis", "status", "rules",
+    "exporter_established", "importer_established", "categories_unknown",
+    // `report --plan`: a plan's changes, not a fact of the map
+    "planned_change"};
 const std::vector<std::string> kRequired = {
     "edge", "event", "dataset", "exporter", "exporter_country", "importer", "importer_country"};
 const std::vector<std::string> kEvents = {"transfer", "store", "remote_access"};

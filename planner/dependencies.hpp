@@ -74,7 +74,8 @@ class Dependencies {
     return out;
   }
 
-  [[nodiscard]] Terms of(const Finding& f, bool implicit_starts, bool edited_world = false) const {
+  [[nodiscard]] Terms of(const FindingRef& f, bool implicit_starts,
+                         bool edited_world = false) const {
     if (implicit_starts) return all();
     struct Use {
       std::map<Id, RegionRole> placements;  // location → role

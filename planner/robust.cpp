@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -185,15 +186,16 @@ RobustVerdict judge_robust(const Json& patched, const std::vector<ChoicePoint>& 
     bool implicit_starts = false;
     for (const auto& w : r.warnings.items()) implicit_starts |= w.code == "XB-CHECK-001";
     const Dependencies deps(points, selection, patched, *loaded.model, checker.graph());
-    const Finding* best = nullptr;
+    std::optional<std::size_t> best;  // index in r.findings
     Terms best_terms;
-    for (const auto& f : r.findings) {
+    for (std::size_t k = 0; k < r.findings.size(); ++k) {
+      const FindingRef f = r.findings[k];
       if (!(f.verdict == Verdict::kViolation ||
             (forbid_undetermined && f.verdict == Verdict::kUndetermined)))
         continue;
       Terms t = deps.of(f, implicit_starts, true);
       if (!best || t.size() < best_terms.size()) {
-        best = &f;
+        best = k;
         best_terms = std::move(t);
       }
     }
@@ -201,7 +203,7 @@ RobustVerdict judge_robust(const Json& patched, const std::vector<ChoicePoint>& 
       everything = true;
       continue;
     }
-    FutureWorld world{seg.from, seg.to, {}, *best};
+    FutureWorld world{seg.from, seg.to, {}, r.findings[*best]};
     for (std::size_t i = 0; i < scenario.event_count(); ++i)
       if (mask & (std::uint64_t{1} << i)) world.events.push_back(scenario.event_id(i));
     out.witnesses.push_back(std::move(world));
