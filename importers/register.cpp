@@ -85,39 +85,18 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
   const std::size_t errors_before = diags.error_count();
   auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
-    Diagnostic d{Severity::kError, std::string(kCode) + "-" + code, message, file, pointer,
-                 std::move(hint)};
-    d.line = at.line;
-    d.column = at.column;
-    diags.add(std::move(d));
+    add_csv_error(diags, file, kCode, at, pointer, message, std::move(hint), code);
   };
-  if (records->empty()) {
-    error({1, 1}, "", "the register is empty",
-          "the first line names the columns, as `xborder report MODEL --format csv` writes them",
-          "010");
-    return std::nullopt;
-  }
-  std::map<std::string, std::size_t> column;
+  const auto header_columns = read_csv_header(
+      *records, file, diags, kCode,
+      {kColumns, kRequired, "the register is empty",
+       "the first line names the columns, as `xborder report MODEL --format csv` writes them",
+       "a register written by `xborder report MODEL --format csv` has the columns edge, "
+       "implicit, event, dataset, categories, exporter, exporter_country, importer, "
+       "importer_country, …"});
+  if (!header_columns) return std::nullopt;
+  const std::map<std::string, std::size_t>& column = *header_columns;
   const CsvRecord& header = records->front();
-  for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string name = lower(trim(header.fields[i]));
-    if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      error(header.start(i), "/0/" + pointer_token(name), "unknown column `" + name + "`",
-            suggestion_hint(name, kColumns), "009");
-    } else if (!column.emplace(name, i).second) {
-      error(header.start(i), "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
-            "014");
-    }
-  }
-  for (const auto& name : kRequired) {
-    if (!column.count(name))
-      error(header.start(0), "/0", "missing required column `" + name + "`",
-            "a register written by `xborder report MODEL --format csv` has the columns edge, "
-            "implicit, event, dataset, categories, exporter, exporter_country, importer, "
-            "importer_country, …",
-            "005");
-  }
-  if (diags.error_count() > errors_before) return std::nullopt;
 
   // Every row read and checked on its own first.
   std::vector<Row> rows;

@@ -47,6 +47,49 @@ const std::vector<std::string> kRequired = {"vendor", "country", "service", "acc
 
 }  // namespace
 
+void add_csv_error(Diagnostics& diags, const std::filesystem::path& file,
+                   const std::string& code_prefix, TextPosition at, const std::string& pointer,
+                   const std::string& message, std::optional<std::string> hint,
+                   const std::string& code) {
+  Diagnostic d{Severity::kError, code_prefix + "-" + code, message, file, pointer, std::move(hint)};
+  d.line = at.line;
+  d.column = at.column;
+  diags.add(std::move(d));
+}
+
+std::optional<std::map<std::string, std::size_t>> read_csv_header(
+    const std::vector<CsvRecord>& records, const std::filesystem::path& file, Diagnostics& diags,
+    const std::string& code_prefix, const CsvHeaderSpec& spec) {
+  auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
+                   std::optional<std::string> hint, const std::string& code) {
+    add_csv_error(diags, file, code_prefix, at, pointer, message, std::move(hint), code);
+  };
+  if (records.empty()) {
+    error({1, 1}, "", spec.empty_message, spec.empty_hint, "010");
+    return std::nullopt;
+  }
+  const std::size_t errors_before = diags.error_count();
+  std::map<std::string, std::size_t> column;
+  const CsvRecord& header = records.front();
+  for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    const std::string name = lower(trim(header.fields[i]));
+    if (std::find(spec.known.begin(), spec.known.end(), name) == spec.known.end()) {
+      error(header.start(i), "/0/" + pointer_token(name), "unknown column `" + name + "`",
+            suggestion_hint(name, spec.known), "009");
+    } else if (!column.emplace(name, i).second) {
+      error(header.start(i), "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
+            "014");
+    }
+  }
+  for (const auto& name : spec.required) {
+    if (!column.count(name))
+      error(header.start(0), "/0", "missing required column `" + name + "`", spec.missing_hint,
+            "005");
+  }
+  if (diags.error_count() > errors_before) return std::nullopt;
+  return column;
+}
+
 std::optional<std::vector<CsvRecord>> parse_csv(const std::string& input,
                                                 const std::filesystem::path& file,
                                                 Diagnostics& diags,
@@ -156,39 +199,17 @@ std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::pa
   const std::size_t errors_before = diags.error_count();
   auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
-    Diagnostic d{Severity::kError, std::string(kCode) + "-" + code, message, file, pointer,
-                 std::move(hint)};
-    d.line = at.line;
-    d.column = at.column;
-    diags.add(std::move(d));
+    add_csv_error(diags, file, kCode, at, pointer, message, std::move(hint), code);
   };
-  if (records->empty()) {
-    error({1, 1}, "", "the list is empty",
-          "the first line names the columns: " + std::string("vendor,country,service,access,…"),
-          "010");
-    return std::nullopt;
-  }
   // The header: known column names, each once, the required ones present.
-  std::map<std::string, std::size_t> column;
-  const CsvRecord& header = records->front();
-  for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string name = lower(trim(header.fields[i]));
-    if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      error(header.start(i), "/0/" + pointer_token(name), "unknown column `" + name + "`",
-            suggestion_hint(name, kColumns), "009");
-    } else if (!column.emplace(name, i).second) {
-      error(header.start(i), "/0/" + name, "the column `" + name + "` appears twice", std::nullopt,
-            "014");
-    }
-  }
-  for (const auto& name : kRequired) {
-    if (!column.count(name))
-      error(header.start(0), "/0", "missing required column `" + name + "`",
-            "the columns: vendor, country, service, access (required), purpose, data_categories, "
-            "region, access_country, system, datasets, note",
-            "005");
-  }
-  if (diags.error_count() > errors_before) return std::nullopt;
+  const auto header_columns = read_csv_header(
+      *records, file, diags, kCode,
+      {kColumns, kRequired, "the list is empty",
+       "the first line names the columns: vendor,country,service,access,…",
+       "the columns: vendor, country, service, access (required), purpose, data_categories, "
+       "region, access_country, system, datasets, note"});
+  if (!header_columns) return std::nullopt;
+  const std::map<std::string, std::size_t>& column = *header_columns;
 
   const std::string exporter = options.exporter.empty() ? "csv:exporter" : options.exporter;
   Json parties = Json::array(), systems = Json::array(), datasets = Json::array(),

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,26 @@ struct CsvRecord {
 std::optional<std::vector<CsvRecord>> parse_csv(const std::string& text,
                                                 const std::filesystem::path& file,
                                                 Diagnostics& diags, const std::string& code_prefix);
+
+// An error of a CSV import at a place in `file`: CODE_PREFIX-CODE.
+void add_csv_error(Diagnostics& diags, const std::filesystem::path& file,
+                   const std::string& code_prefix, TextPosition at, const std::string& pointer,
+                   const std::string& message, std::optional<std::string> hint,
+                   const std::string& code);
+
+// What a CSV import's first line must name, and what to say when it does not.
+struct CsvHeaderSpec {
+  const std::vector<std::string>& known;     // every column name, lower case
+  const std::vector<std::string>& required;  // … of which these must be present
+  std::string empty_message, empty_hint;     // no line at all (-010)
+  std::string missing_hint;                  // a required column missing (-005)
+};
+// The header (the first record): each column a known name (case and surrounding spaces ignored)
+// and once, the required ones present; the column of each name. Unknown names are -009 (with the
+// nearest known one), repeated -014; nullopt after any error.
+std::optional<std::map<std::string, std::size_t>> read_csv_header(
+    const std::vector<CsvRecord>& records, const std::filesystem::path& file, Diagnostics& diags,
+    const std::string& code_prefix, const CsvHeaderSpec& spec);
 
 struct SubprocessorOptions {
   // The party or system of the model that sends the data (the exporter); empty: a party

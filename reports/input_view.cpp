@@ -74,4 +74,23 @@ std::string Names::named(const std::map<std::string, std::string>& names, const 
   return it->second + " (`" + id + "`)";
 }
 
+std::string kind_of(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::discarded:
+      return "nothing";
+    default:
+      return "a number";
+  }
+}
+
 }  // namespace xborder::input

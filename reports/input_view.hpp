@@ -22,6 +22,9 @@ const json* find_by_id(const json& array, const std::string& id);
 // "instrument, article" of a citation object (either part may be missing).
 std::string citation_text(const json& citation);
 std::string join(const std::vector<std::string>& items, const std::string& separator);
+// What a value is, for messages: "an object", "an array", "a string", "a number", "a boolean",
+// "null". `kind_of(json(type))` names a type.
+std::string kind_of(const json& j);
 
 // Names for ids, as Markdown text: "Studio A (`studio-a`)", or "`studio-a`" without a name.
 class Names {

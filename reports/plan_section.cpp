@@ -13,28 +13,10 @@ namespace {
 using input::array_member;
 using input::citation_text;
 using input::join;
+using input::kind_of;
 using input::member;
 using input::str;
 using nlohmann::json;
-
-std::string kind_of(const json& j) {
-  switch (j.type()) {
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::discarded:
-      return "nothing";
-    default:
-      return "a number";
-  }
-}
 
 std::optional<double> number(const json& j) {
   if (j.is_number()) return j.get<double>();
@@ -86,10 +68,7 @@ std::vector<std::pair<std::string, std::string>> plan_document_problems(const js
     const bool ok = m.type() == type || (type == json::value_t::number_float && m.is_number()) ||
                     (nullable && m.is_null() && j.contains(key));
     if (ok) return;
-    const std::string wanted = type == json::value_t::object   ? "an object"
-                               : type == json::value_t::array  ? "an array"
-                               : type == json::value_t::string ? "a string"
-                                                               : "a number";
+    const std::string wanted = kind_of(json(type));
     out.emplace_back(pointer + "/" + key,
                      "`" + std::string(key) + "` must be " + wanted + (nullable ? " or null" : "") +
                          ", found " + (j.contains(key) ? kind_of(m) : std::string("nothing")));

@@ -14,38 +14,22 @@ std::vector<std::pair<std::string, std::string>> report_input_problems(
     const nlohmann::json& input) {
   using nlohmann::json;
   std::vector<std::pair<std::string, std::string>> out;
-  auto kind = [](const json& j) -> std::string {
-    switch (j.type()) {
-      case json::value_t::object:
-        return "an object";
-      case json::value_t::array:
-        return "an array";
-      case json::value_t::string:
-        return "a string";
-      case json::value_t::null:
-        return "null";
-      case json::value_t::boolean:
-        return "a boolean";
-      default:
-        return "a number";
-    }
-  };
+  using input::kind_of;
+
   // `pointer` names `j`; each of `members` must be present with type `type` (object/array/string).
   auto expect = [&](const json& j, const std::string& pointer,
                     std::initializer_list<std::pair<const char*, json::value_t>> members) {
     for (const auto& [key, type] : members) {
       const json& m = input::member(j, key);
       if (m.type() == type) continue;
-      const std::string wanted = type == json::value_t::object  ? "an object"
-                                 : type == json::value_t::array ? "an array"
-                                                                : "a string";
+      const std::string wanted = kind_of(json(type));
       out.emplace_back(pointer + "/" + key,
                        "`" + std::string(key) + "` must be " + wanted + ", found " +
-                           (m.is_null() && !j.contains(key) ? std::string("nothing") : kind(m)));
+                           (m.is_null() && !j.contains(key) ? std::string("nothing") : kind_of(m)));
     }
   };
   if (!input.is_object()) {
-    out.emplace_back("", "a report input is an object, found " + kind(input));
+    out.emplace_back("", "a report input is an object, found " + kind_of(input));
     return out;
   }
   using V = json::value_t;
@@ -68,7 +52,7 @@ std::vector<std::pair<std::string, std::string>> report_input_problems(
     for (std::size_t k = 0; k < a.size(); ++k) {
       if (!a[k].is_object())
         out.emplace_back(pointer + "/" + key + "/" + std::to_string(k),
-                         "expected an object, found " + kind(a[k]));
+                         "expected an object, found " + kind_of(a[k]));
     }
   };
   const json& check = input::member(input, "check");
