@@ -59,6 +59,10 @@ std::vector<std::string> id_list(const std::string& option, const std::string& t
 // Splits on `sep`, dropping empty items.
 std::vector<std::string> split(const std::string& text, char sep);
 
+// The largest `--seed` (`simulate`, `plan --scenario`): 18 digits, so that any seed prints and
+// reads back exactly.
+inline constexpr std::uint64_t kMaxSeed = 999'999'999'999'999'999;
+
 // A whole number in [min, max] given to `option`, else a usage error naming the range.
 std::uint64_t bounded_number(const std::string& option, const std::string& text, std::uint64_t min,
                              std::uint64_t max);

@@ -23,7 +23,6 @@ namespace {
 constexpr std::uint64_t kMaxAlternatives = 100;
 // Sampled futures (more stochastic events than the exact answer takes): as `simulate --runs`.
 constexpr std::uint64_t kMaxRuns = 1'000'000;
-constexpr std::uint64_t kMaxSeed = 999'999'999'999'999'999;  // 18 digits
 
 // `--min-probability P`: a number from 0 to 1 (a share, not a percentage).
 double probability_option(const std::string& text) {

@@ -16,7 +16,6 @@ namespace {
 
 // Limits of the command line (README.md "Limits").
 constexpr std::uint64_t kMaxSimulationRuns = 1'000'000;
-constexpr std::uint64_t kMaxSeed = 999'999'999'999'999'999;  // 18 digits
 constexpr std::uint64_t kMaxThreads = 1024;
 
 struct SimulateArgs {

@@ -11,7 +11,7 @@
 namespace xborder {
 namespace {
 
-constexpr const char* kCode = "XB-FIDES";
+constexpr const char* kFidesCode = "XB-FIDES";
 using import_text::lower;
 using import_text::slug;
 
@@ -136,7 +136,7 @@ class FidesReader {
 
   void add(Severity severity, const std::string& code, const std::string& pointer,
            const std::string& message, std::optional<std::string> hint = std::nullopt) {
-    Diagnostic d{severity,       std::string(kCode) + "-" + code, message, file_, pointer,
+    Diagnostic d{severity,       std::string(kFidesCode) + "-" + code, message, file_, pointer,
                  std::move(hint)};
     if (auto pos = nearest_position(positions_, pointer)) {
       d.line = pos->line;
@@ -760,7 +760,7 @@ std::optional<FidesImport> import_fides_text(const std::string& text,
                                              const ReferenceData& reference, const FidesData& data,
                                              const FidesOptions& options, Diagnostics& diags) {
   PositionMap positions;
-  auto root = parse_yaml_text(text, file, diags, kCode, &positions);
+  auto root = parse_yaml_text(text, file, diags, kFidesCode, &positions);
   if (!root) return std::nullopt;
   FidesReader reader(file, positions, reference, data, options, diags);
   return reader.read(*root);
@@ -769,7 +769,7 @@ std::optional<FidesImport> import_fides_text(const std::string& text,
 std::optional<FidesImport> import_fides_file(const std::filesystem::path& file,
                                              const ReferenceData& reference, const FidesData& data,
                                              const FidesOptions& options, Diagnostics& diags) {
-  auto text = read_input_file(file, diags, kCode);
+  auto text = read_input_file(file, diags, kFidesCode);
   if (!text) return std::nullopt;
   return import_fides_text(*text, file, reference, data, options, diags);
 }

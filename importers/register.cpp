@@ -14,19 +14,19 @@
 namespace xborder {
 namespace {
 
-constexpr const char* kCode = "XB-REG";
+constexpr const char* kRegisterCode = "XB-REG";
 using import_text::lower;
 using import_text::split_list;
 using import_text::trim;
 
 // The columns `report --format csv` writes (docs/report-formats.md), all of which are read.
-const std::vector<std::string> kColumns = {
+const std::vector<std::string> kRegisterColumns = {
     "edge", "implicit", "event", "dataset", "categories", "exporter", "exporter_country",
     "importer", "importer_country", "mechanism", "legal_basis", "status", "rules",
     "exporter_established", "importer_established", "categories_unknown",
     // `report --plan`: a plan's changes, not a fact of the map
     "planned_change"};
-const std::vector<std::string> kRequired = {
+const std::vector<std::string> kRegisterRequired = {
     "edge", "event", "dataset", "exporter", "exporter_country", "importer", "importer_country"};
 const std::vector<std::string> kEvents = {"transfer", "store", "remote_access"};
 const std::vector<std::string> kStatuses = {"violation", "undetermined", "compliant"};
@@ -78,18 +78,18 @@ struct RegisterParty {
 std::optional<ModelDocument> import_register_file(const std::filesystem::path& file,
                                                   const ReferenceData& reference,
                                                   Diagnostics& diags) {
-  auto text = read_input_file(file, diags, kCode);
+  auto text = read_input_file(file, diags, kRegisterCode);
   if (!text) return std::nullopt;
-  auto records = parse_csv(*text, file, diags, kCode);
+  auto records = parse_csv(*text, file, diags, kRegisterCode);
   if (!records) return std::nullopt;
   const std::size_t errors_before = diags.error_count();
   auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
-    add_csv_error(diags, file, kCode, at, pointer, message, std::move(hint), code);
+    add_csv_error(diags, file, kRegisterCode, at, pointer, message, std::move(hint), code);
   };
   const auto header_columns = read_csv_header(
-      *records, file, diags, kCode,
-      {kColumns, kRequired, "the register is empty",
+      *records, file, diags, kRegisterCode,
+      {kRegisterColumns, kRegisterRequired, "the register is empty",
        "the first line names the columns, as `xborder report MODEL --format csv` writes them",
        "a register written by `xborder report MODEL --format csv` has the columns edge, "
        "implicit, event, dataset, categories, exporter, exporter_country, importer, "
@@ -276,13 +276,13 @@ std::optional<ModelDocument> import_register_file(const std::filesystem::path& f
     const std::string to = endpoint(first, first.importer, first.importer_country);
     if (from == to) {
       Diagnostic d{Severity::kWarning,
-                   std::string(kCode) + "-101",
+                   std::string(kRegisterCode) + "-101",
                    "edge `" + edge + "` is left out: both ends are `" + from +
                        "` (the register states no country that tells them apart)",
                    file,
                    first.pointer + "/edge",
                    "state exporter_country and importer_country"};
-      const TextPosition at = first.record->start(column["edge"]);
+      const TextPosition at = first.record->start(column.at("edge"));
       d.line = at.line;
       d.column = at.column;
       diags.add(std::move(d));

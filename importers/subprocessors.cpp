@@ -11,7 +11,7 @@
 namespace xborder {
 namespace {
 
-constexpr const char* kCode = "XB-CSV";
+constexpr const char* kCsvCode = "XB-CSV";
 
 using import_text::lower;
 using import_text::slug;
@@ -40,10 +40,10 @@ const std::map<std::string, std::vector<std::string>>& category_words() {
   return words;
 }
 
-const std::vector<std::string> kColumns = {
+const std::vector<std::string> kCsvColumns = {
     "vendor",         "country", "service",  "purpose", "data_categories", "access", "region",
     "access_country", "system",  "datasets", "note"};
-const std::vector<std::string> kRequired = {"vendor", "country", "service", "access"};
+const std::vector<std::string> kCsvRequired = {"vendor", "country", "service", "access"};
 
 }  // namespace
 
@@ -192,19 +192,19 @@ std::optional<ModelDocument> import_subprocessors_file(const std::filesystem::pa
                                                        const ReferenceData& reference,
                                                        const SubprocessorOptions& options,
                                                        Diagnostics& diags) {
-  auto text = read_input_file(file, diags, kCode);
+  auto text = read_input_file(file, diags, kCsvCode);
   if (!text) return std::nullopt;
-  auto records = parse_csv(*text, file, diags, kCode);
+  auto records = parse_csv(*text, file, diags, kCsvCode);
   if (!records) return std::nullopt;
   const std::size_t errors_before = diags.error_count();
   auto error = [&](TextPosition at, const std::string& pointer, const std::string& message,
                    std::optional<std::string> hint, const std::string& code) {
-    add_csv_error(diags, file, kCode, at, pointer, message, std::move(hint), code);
+    add_csv_error(diags, file, kCsvCode, at, pointer, message, std::move(hint), code);
   };
   // The header: known column names, each once, the required ones present.
   const auto header_columns = read_csv_header(
-      *records, file, diags, kCode,
-      {kColumns, kRequired, "the list is empty",
+      *records, file, diags, kCsvCode,
+      {kCsvColumns, kCsvRequired, "the list is empty",
        "the first line names the columns: vendor,country,service,access,…",
        "the columns: vendor, country, service, access (required), purpose, data_categories, "
        "region, access_country, system, datasets, note"});

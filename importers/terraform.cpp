@@ -6,18 +6,15 @@
 #include <functional>
 #include <set>
 
+#include "importers/text.hpp"
 #include "model/yaml_reader.hpp"
 
 namespace xborder {
 namespace {
 
-constexpr const char* kCode = "XB-TF";
+using import_text::lower;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+constexpr const char* kTerraformCode = "XB-TF";
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -773,13 +770,14 @@ class Importer {
 
   void skip(const Resource& r, const std::string& code, const std::string& message,
             const std::string& hint) {
-    diags_.warning(std::string(kCode) + "-" + code, file_, r.pointer, message, hint);
+    diags_.warning(std::string(kTerraformCode) + "-" + code, file_, r.pointer, message, hint);
     skipped_.push_back({r.address, r.type, r.pointer, message});
   }
 
   void error(const std::string& code, const std::string& pointer, const std::string& message,
              std::optional<std::string> hint = std::nullopt) {
-    diags_.error(std::string(kCode) + "-" + code, file_, pointer, message, std::move(hint));
+    diags_.error(std::string(kTerraformCode) + "-" + code, file_, pointer, message,
+                 std::move(hint));
   }
 
   std::optional<TerraformImport> finish() {
@@ -1016,7 +1014,7 @@ std::optional<TerraformImport> import_terraform_file(const std::filesystem::path
                                                      const CloudLocations& locations,
                                                      const TerraformOverlay* overlay,
                                                      Diagnostics& diags) {
-  auto plan = read_json_file(file, diags, kCode);
+  auto plan = read_json_file(file, diags, kTerraformCode);
   if (!plan) return std::nullopt;
   return import_terraform(*plan, file, reference, locations, overlay, diags);
 }

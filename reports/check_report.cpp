@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "reports/input_view.hpp"
+
 namespace xborder {
 
 using nlohmann::json;
@@ -568,11 +570,7 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
 }
 
 namespace {
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
-  return out;
-}
+using input::join;
 // Reasons about set elements read better grouped: `safeguard.derogations[49(1)(b)] = false` and
 // its siblings become `safeguard.derogations has none of 49(1)(b), 49(1)(c)`.
 std::vector<std::string> readable_reasons(const std::vector<std::string>& reasons) {

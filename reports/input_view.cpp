@@ -93,4 +93,8 @@ std::string kind_of(const json& j) {
   }
 }
 
+std::string event_words(const std::string& event) {
+  return event == "remote_access" ? "remote access" : event;
+}
+
 }  // namespace xborder::input

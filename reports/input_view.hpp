@@ -25,6 +25,8 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 // What a value is, for messages: "an object", "an array", "a string", "a number", "a boolean",
 // "null". `kind_of(json(type))` names a type.
 std::string kind_of(const json& j);
+// An event as words in a sentence: "remote_access" → "remote access".
+std::string event_words(const std::string& event);
 
 // Names for ids, as Markdown text: "Studio A (`studio-a`)", or "`studio-a`" without a name.
 class Names {

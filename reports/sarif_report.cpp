@@ -317,10 +317,7 @@ std::string file_uri(std::string path) {
   return out;
 }
 
-std::string event_words(const std::string& event) {
-  if (event == "remote_access") return "remote access";
-  return event;
-}
+using input::event_words;
 
 // One paragraph a lawyer can read without the JSON: what happens, where, which rule, and what is
 // missing (violation) or which unknown facts decide it (undetermined).

@@ -103,9 +103,7 @@ std::string code(const std::string& id) {
   return id.empty() ? "" : "`" + id + "`";
 }
 
-std::string event_words(const std::string& event) {
-  return event == "remote_access" ? "remote access" : event;
-}
+using input::event_words;
 
 std::string scope_text(const json& scope) {
   std::vector<std::string> parts;

@@ -6,8 +6,6 @@
 namespace xborder {
 namespace {
 
-constexpr double kDaysPerYear = 365.25;
-
 using Matrix = Eigen::MatrixXd;
 using Row = Eigen::RowVectorXd;
 

@@ -34,6 +34,8 @@ struct AnalyticResult {
 // The number of stochastic events up to which `simulate` and `plan --scenario` give the exact
 // answer (2^6 world states per segment).
 inline constexpr std::size_t kExactMaxEvents = 6;
+// Scenario rates are per year; time is counted in days.
+inline constexpr double kDaysPerYear = 365.25;
 
 // The exact probability that the chain (every stochastic event inactive at the start) is, at some
 // time within the horizon, in a world state that `bad(segment, stochastic mask)` calls bad: the

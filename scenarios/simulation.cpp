@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "model/model_loader.hpp"
+#include "scenarios/markov.hpp"
 #include "solver/rule_catalog.hpp"
 
 namespace xborder {
 
 namespace {
-constexpr double kDaysPerYear = 365.25;
 constexpr double kZ95 = 1.959963984540054;
 }  // namespace
 
