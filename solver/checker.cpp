@@ -862,7 +862,8 @@ struct PathChecker::Impl {
            {vars.sg_scc, vars.sg_scc_module, vars.sg_scc_signed, vars.sg_scc_set, vars.sg_tia,
             vars.sg_bcr, vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit,
             vars.sg_appi, vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert,
-            vars.sg_provision_record, vars.sg_receipt_record, vars.sg_transfer_notice}) {
+            vars.sg_provision_record, vars.sg_receipt_record, vars.sg_transfer_notice,
+            vars.sg_tia_recorded}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -886,8 +887,9 @@ struct PathChecker::Impl {
             break;
           case SafeguardType::kTia:
             set(v, vars.sg_tia, in_place);
-            if (in_place == 1 && sg.conclusion) {
-              set(v, vars.sg_tia_recorded, 1);
+            // A conclusion is on record as far as its TIA is known to be in place.
+            if (in_place != 0 && sg.conclusion) {
+              set(v, vars.sg_tia_recorded, in_place);
               set(v, vars.sg_tia_conclusion, enum_index(Domain::kTiaConclusion, *sg.conclusion));
             }
             break;

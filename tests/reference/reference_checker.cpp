@@ -537,6 +537,7 @@ class Reference {
                            "safeguard.transfer_notice"};
     if (unknown_safeguards) {
       for (const char* b : bools) c.scalar[var(b)] = kUnknownValue;
+      c.scalar[var("safeguard.tia_conclusion_recorded")] = kUnknownValue;
       for (const char* n : {"safeguard.scc_module", "safeguard.scc_signed", "safeguard.scc_set"})
         c.scalar[var(n)] = kUnknownValue;
       for (const char* n : {"safeguard.derogations", "safeguard.authorisations"})
@@ -558,8 +559,8 @@ class Reference {
             break;
           case SafeguardType::kTia:
             c.scalar[var("safeguard.tia")] = in_place;
-            if (in_place == 1 && sg.conclusion) {
-              c.scalar[var("safeguard.tia_conclusion_recorded")] = 1;
+            if (in_place != 0 && sg.conclusion) {
+              c.scalar[var("safeguard.tia_conclusion_recorded")] = in_place;
               set_enum("safeguard.tia_conclusion", Domain::kTiaConclusion, *sg.conclusion);
             }
             break;
