@@ -1,5 +1,6 @@
-// `xborder import terraform PLAN.json`: a Terraform plan or state as a part of a transfer model
-// (JSON or YAML), with the resources that were not understood listed.
+// `xborder import terraform|subprocessors|register|fides`: a Terraform plan or state, a
+// sub-processor list, a transfer register or a Fides manifest as a part of a transfer model (YAML
+// with a comment header saying what was read, or JSON), with what was not understood warned about.
 #include <iostream>
 #include <memory>
 
@@ -20,9 +21,32 @@ struct ImportTerraformArgs {
   ErrorFormat error_format;
 };
 
-// YAML for people: the JSON document written as flow-style YAML (JSON is YAML), after a comment
-// block saying what was read and what was left out.
-std::string yaml_text(const TerraformImport& imported, const std::string& plan) {
+// What every importer does around its reader. `--format` is yaml or json.
+void check_part_format(const std::string& format) {
+  if (format != "yaml" && format != "json")
+    throw UsageError{"--format must be `yaml` or `json`, not `" + format + "`"};
+}
+
+void declare_part_format(CLI::App& command, std::string& format, ErrorFormat& error_format,
+                         const char* yaml_says) {
+  command.add_option("--format", format, std::string("yaml (") + yaml_says + ") or json")
+      ->type_name("yaml|json")
+      ->capture_default_str();
+  declare_error_format(command, error_format);
+}
+
+// The part read: its warnings on stderr, then the document on stdout — for YAML, after a comment
+// header for people (the document itself is JSON, which is YAML).
+int write_part(Diagnostics& diags, bool json_errors, const std::string& format,
+               const std::string& yaml_header, const Json& document) {
+  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
+  if (format == "yaml") std::cout << yaml_header;
+  std::cout << document.dump(2) << "\n";
+  return kExitOk;
+}
+
+// The comment block saying what was read and what was left out.
+std::string terraform_header(const TerraformImport& imported, const std::string& plan) {
   std::string out = "# Imported from " + plan + " by `xborder import terraform`: " +
                     std::to_string(imported.managed_resources) + " managed resources, " +
                     std::to_string(imported.mapped.size()) + " read, " +
@@ -30,13 +54,12 @@ std::string yaml_text(const TerraformImport& imported, const std::string& plan) 
   for (const auto& m : imported.mapped) out += "#   read      " + m.address + ": " + m.note + "\n";
   for (const auto& s : imported.skipped) out += "#   LEFT OUT  " + s.address + ": " + s.note + "\n";
   out += "# Merge it with your model: xborder check model.yaml THIS-FILE (or check --infra PLAN)\n";
-  return out + imported.document.json.dump(2) + "\n";
+  return out;
 }
 
 int run_import_terraform(ImportTerraformArgs& a) {
   const bool json_errors = a.error_format.json();
-  if (a.format != "yaml" && a.format != "json")
-    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  check_part_format(a.format);
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
@@ -49,13 +72,8 @@ int run_import_terraform(ImportTerraformArgs& a) {
   if (!imported || diags.has_errors()) return report_diagnostics(diags, json_errors);
   // The part must load as a model on its own (its references resolve within it, or in the base
   // model named by the overlay): checked when merged; here the resources left out are warned.
-  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
-  if (a.format == "json") {
-    std::cout << imported->document.json.dump(2) << "\n";
-  } else {
-    std::cout << yaml_text(*imported, a.plan);
-  }
-  return kExitOk;
+  return write_part(diags, json_errors, a.format, terraform_header(*imported, a.plan),
+                    imported->document.json);
 }
 
 struct ImportSubprocessorsArgs {
@@ -67,20 +85,17 @@ struct ImportSubprocessorsArgs {
 
 int run_import_subprocessors(ImportSubprocessorsArgs& a) {
   const bool json_errors = a.error_format.json();
-  if (a.format != "yaml" && a.format != "json")
-    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  check_part_format(a.format);
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
   auto doc = import_subprocessors_file(a.list, *reference, {a.exporter}, diags);
   if (!doc || diags.has_errors()) return report_diagnostics(diags, json_errors);
-  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
-  if (a.format == "yaml")
-    std::cout << "# Imported from " << a.list
-              << " by `xborder import subprocessors`; merge it with "
-              << "your model: xborder check model.yaml THIS-FILE (or check --vendors LIST)\n";
-  std::cout << doc->json.dump(2) << "\n";
-  return kExitOk;
+  return write_part(diags, json_errors, a.format,
+                    "# Imported from " + a.list +
+                        " by `xborder import subprocessors`; merge it with your model: xborder "
+                        "check model.yaml THIS-FILE (or check --vendors LIST)\n",
+                    doc->json);
 }
 
 struct ImportRegisterArgs {
@@ -91,21 +106,18 @@ struct ImportRegisterArgs {
 
 int run_import_register(ImportRegisterArgs& a) {
   const bool json_errors = a.error_format.json();
-  if (a.format != "yaml" && a.format != "json")
-    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  check_part_format(a.format);
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
   auto doc = import_register_file(a.register_file, *reference, diags);
   if (!doc || diags.has_errors()) return report_diagnostics(diags, json_errors);
-  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
-  if (a.format == "yaml")
-    std::cout << "# Read back from the transfer register " << a.register_file
-              << " by `xborder import register`. A register does not carry systems, "
-                 "relationships,\n# safeguards or data subjects: they are unknown here "
-                 "(docs/import-register.md).\n";
-  std::cout << doc->json.dump(2) << "\n";
-  return kExitOk;
+  return write_part(diags, json_errors, a.format,
+                    "# Read back from the transfer register " + a.register_file +
+                        " by `xborder import register`. A register does not carry systems, "
+                        "relationships,\n# safeguards or data subjects: they are unknown here "
+                        "(docs/import-register.md).\n",
+                    doc->json);
 }
 
 struct ImportFidesArgs {
@@ -117,8 +129,7 @@ struct ImportFidesArgs {
 
 int run_import_fides(ImportFidesArgs& a) {
   const bool json_errors = a.error_format.json();
-  if (a.format != "yaml" && a.format != "json")
-    throw UsageError{"--format must be `yaml` or `json`, not `" + a.format + "`"};
+  check_part_format(a.format);
   Diagnostics diags;
   auto reference = ReferenceData::load(ReferenceData::default_dir(), diags);
   if (!reference) return report_diagnostics(diags, json_errors);
@@ -126,17 +137,14 @@ int run_import_fides(ImportFidesArgs& a) {
   if (!data) return report_diagnostics(diags, json_errors);
   auto imported = import_fides_file(a.manifest, *reference, *data, {a.owner}, diags);
   if (!imported || diags.has_errors()) return report_diagnostics(diags, json_errors);
-  if (!diags.items().empty()) report_diagnostics(diags, json_errors);
-  if (a.format == "yaml") {
-    std::cout << "# Imported from the Fides manifest " << a.manifest
-              << " by `xborder import fides` (fideslang " << data->fideslang_version
-              << " categories, docs/import-fides.md):\n";
-    for (const auto& note : imported->notes) std::cout << "#   " << note << "\n";
-    std::cout << "# Merge it with your model: xborder check model.yaml THIS-FILE (or check --fides "
-                 "MANIFEST)\n";
-  }
-  std::cout << imported->document.json.dump(2) << "\n";
-  return kExitOk;
+  std::string header = "# Imported from the Fides manifest " + a.manifest +
+                       " by `xborder import fides` (fideslang " + data->fideslang_version +
+                       " categories, docs/import-fides.md):\n";
+  for (const auto& note : imported->notes) header += "#   " + note + "\n";
+  header +=
+      "# Merge it with your model: xborder check model.yaml THIS-FILE (or check --fides "
+      "MANIFEST)\n";
+  return write_part(diags, json_errors, a.format, header, imported->document.json);
 }
 
 void declare_import(CLI::App& command) {
@@ -152,10 +160,7 @@ void declare_import(CLI::App& command) {
                   "what the plan cannot say: the account owner, the data sets in each resource "
                   "(docs/import-terraform.md)")
       ->type_name("OVERLAY.yaml");
-  terraform.add_option("--format", args->format, "yaml (with a summary) or json")
-      ->type_name("yaml|json")
-      ->capture_default_str();
-  declare_error_format(terraform, args->error_format);
+  declare_part_format(terraform, args->format, args->error_format, "with a summary");
   set_example(terraform,
               "terraform show -json plan.out > plan.json && xborder import terraform plan.json");
   set_run(terraform, [args] { return run_import_terraform(*args); });
@@ -172,10 +177,7 @@ void declare_import(CLI::App& command) {
                   "the party or system of your model that sends the data (default: a party of "
                   "unknown country)")
       ->type_name("ID");
-  subprocessors.add_option("--format", sub_args->format, "yaml (with a comment) or json")
-      ->type_name("yaml|json")
-      ->capture_default_str();
-  declare_error_format(subprocessors, sub_args->error_format);
+  declare_part_format(subprocessors, sub_args->format, sub_args->error_format, "with a comment");
   set_example(subprocessors, "xborder import subprocessors vendors.csv --exporter shop");
   set_run(subprocessors, [sub_args] { return run_import_subprocessors(*sub_args); });
   auto& register_command = *command.add_subcommand(
@@ -186,10 +188,7 @@ void declare_import(CLI::App& command) {
                   "the register: edge, implicit, event, dataset, … (docs/import-register.md)")
       ->type_name("REGISTER.csv")
       ->required();
-  register_command.add_option("--format", reg_args->format, "yaml (with a comment) or json")
-      ->type_name("yaml|json")
-      ->capture_default_str();
-  declare_error_format(register_command, reg_args->error_format);
+  declare_part_format(register_command, reg_args->format, reg_args->error_format, "with a comment");
   set_example(register_command, "xborder import register register.csv > map.yaml");
   set_run(register_command, [reg_args] { return run_import_register(*reg_args); });
   auto& fides = *command.add_subcommand(
@@ -205,10 +204,7 @@ void declare_import(CLI::App& command) {
                   "the party of your model whose systems these are (default: a party of unknown "
                   "country per organization)")
       ->type_name("ID");
-  fides.add_option("--format", fides_args->format, "yaml (with a summary) or json")
-      ->type_name("yaml|json")
-      ->capture_default_str();
-  declare_error_format(fides, fides_args->error_format);
+  declare_part_format(fides, fides_args->format, fides_args->error_format, "with a summary");
   set_example(fides, "xborder import fides .fides/systems.yml --owner shop > fides-part.yaml");
   set_run(fides, [fides_args] { return run_import_fides(*fides_args); });
   set_example(command, "xborder import terraform plan.json --overlay overlay.yaml");
