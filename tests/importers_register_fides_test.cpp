@@ -9,6 +9,7 @@
 
 #include "importers/fides.hpp"
 #include "importers/register.hpp"
+#include "importers/subprocessors.hpp"
 #include "reports/register.hpp"
 #include "reports/report_input.hpp"
 #include "reports/tabular_report.hpp"
@@ -107,6 +108,48 @@ TEST(RegisterImport, RowsKeepTheirLineAndUnknownsStayUnknown) {
   EXPECT_EQ(old->to, "reg:unknown-party");  // no importer named: a party of unknown country
   EXPECT_FALSE(old->relationship.known());
   for (const auto& p : loaded.model->parties) EXPECT_FALSE(p.country.known()) << p.id;
+  std::filesystem::remove(file);
+}
+
+TEST(CsvHeader, NamesAreKnownOnceAndRequiredOnesPresent) {
+  const std::vector<std::string> known = {"edge", "event", "note"};
+  const std::vector<std::string> required = {"edge", "event"};
+  const CsvHeaderSpec spec{known, required, "nothing here", "name the columns", "edge, event"};
+  auto header = [&](const std::string& text, Diagnostics& diags) {
+    auto records = parse_csv(text, "h.csv", diags, "XB-T");
+    EXPECT_TRUE(records) << testing::render_all(diags);
+    return read_csv_header(*records, "h.csv", diags, "XB-T", spec);
+  };
+  Diagnostics ok;
+  const auto columns = header(" Event ,EDGE\nx,y\n", ok);  // case and spaces ignored
+  ASSERT_TRUE(columns) << testing::render_all(ok);
+  EXPECT_EQ(columns->at("event"), 0u);
+  EXPECT_EQ(columns->at("edge"), 1u);
+  Diagnostics empty;
+  EXPECT_FALSE(header("", empty));
+  EXPECT_NE(testing::find_diagnostic(empty, "XB-T-010", ""), nullptr) << testing::render_all(empty);
+  Diagnostics bad;
+  EXPECT_FALSE(header("edge,evnt,edge\n", bad));
+  const Diagnostic* unknown = testing::find_diagnostic(bad, "XB-T-009", "/0/evnt");
+  ASSERT_NE(unknown, nullptr) << testing::render_all(bad);
+  EXPECT_EQ(unknown->column, 6);
+  EXPECT_NE(unknown->hint->find("event"), std::string::npos);
+  EXPECT_NE(testing::find_diagnostic(bad, "XB-T-014", "/0/edge"), nullptr);
+  const Diagnostic* missing = testing::find_diagnostic(bad, "XB-T-005", "/0");
+  ASSERT_NE(missing, nullptr);
+  EXPECT_NE(missing->message.find("`event`"), std::string::npos);
+}
+
+TEST(RegisterImport, AColumnOfPlannedChangesIsAcceptedAndNotRead) {
+  // `report --plan --format csv` appends `planned_change`: the register still reads back.
+  const auto file = temp_file("xborder-register-planned.csv");
+  std::ofstream(file) << "edge,event,dataset,exporter,exporter_country,importer,importer_country,"
+                         "planned_change\n"
+                         "a,transfer,d,x,DE,y,US,scc-2021 (EU-GDPR-46)\n";
+  Diagnostics diags;
+  const auto doc = import_register_file(file, testing::reference(), diags);
+  ASSERT_TRUE(doc) << testing::render_all(diags);
+  EXPECT_EQ(doc->json.dump().find("scc-2021"), std::string::npos);
   std::filesystem::remove(file);
 }
 
