@@ -8,14 +8,9 @@ XBORDER=${1:?usage: run_bad_inputs.sh XBORDER BAD_DIR}
 BAD_DIR=${2:?usage: run_bad_inputs.sh XBORDER BAD_DIR}
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/xborder-cli.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
-
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+. "$SRC_DIR/tests/cli/lib.sh"
+cli_setup bad-inputs
+TMP=$tmp
 
 # run NAME EXPECTED_STDERR_SUBSTRING... -- ARGS: runs xborder ARGS, expects exit 2, empty stdout
 # and each substring in stderr.
@@ -263,5 +258,4 @@ size=$(wc -c <"$TMP/err")
 if [ "$size" -lt 20000 ]; then pass "the message is short ($size bytes)"; else fail "the message is short" "$size bytes of stderr"; fi
 if grep -q "$(printf '\033')" "$TMP/err"; then fail "no raw escape sequence in messages" "ESC on stderr"; else pass "no raw escape sequence in messages"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary
