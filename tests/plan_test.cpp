@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -476,6 +477,18 @@ struct Brute {
   double latency = 0;
 };
 
+// A random model small enough to plan by brute force (4 parties, 3 systems, `max_flows` flows),
+// or nullopt when the generator made one the loader refuses (not an instance).
+std::optional<json> small_model(std::uint64_t model_seed, int max_flows) {
+  reference::GeneratorOptions gen;
+  gen.max_parties = 4;
+  gen.max_systems = 3;
+  gen.max_flows = max_flows;
+  json doc = reference::generate_model(model_seed, gen);
+  if (!load(doc).model) return std::nullopt;
+  return doc;
+}
+
 TEST(PlannerProperty, OptimumEqualsBruteForce) {
   const std::uint64_t seed = plan_seed();
   const int models = plan_models();
@@ -484,15 +497,12 @@ TEST(PlannerProperty, OptimumEqualsBruteForce) {
   for (int n = 0; n < models; ++n) {
     const std::uint64_t model_seed = seed * 1000003ULL + static_cast<std::uint64_t>(n);
     reference::Rng rng(model_seed);
-    reference::GeneratorOptions gen;
-    gen.max_parties = 4;
-    gen.max_systems = 3;
-    gen.max_flows = 4;
-    json doc = reference::generate_model(model_seed, gen);
-    if (!load(doc).model) {
+    auto generated = small_model(model_seed, 4);
+    if (!generated) {
       ++skipped;
       continue;
     }
+    json doc = std::move(*generated);
     const bool latencies = rng.chance(50);
     doc["choices"] = random_choices(doc, rng, latencies);
     auto loaded = load(doc);
@@ -825,15 +835,12 @@ TEST(PlannerProperty, RobustOptimumEqualsBruteForce) {
   for (int n = 0; n < models; ++n) {
     const std::uint64_t model_seed = seed * 7919ULL + static_cast<std::uint64_t>(n);
     reference::Rng rng(model_seed);
-    reference::GeneratorOptions gen;
-    gen.max_parties = 4;
-    gen.max_systems = 3;
-    gen.max_flows = 3;
-    json doc = reference::generate_model(model_seed, gen);
-    if (!load(doc).model) {
+    auto generated = small_model(model_seed, 3);
+    if (!generated) {
       ++skipped;
       continue;
     }
+    json doc = std::move(*generated);
     doc["choices"] = random_choices(doc, rng, false);
     auto loaded = load(doc);
     if (!loaded.model) {
