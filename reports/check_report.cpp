@@ -808,7 +808,7 @@ std::string check_stats_to_text(const CheckResult& result,
       << " states, " << s.events_checked << " events\n";
   out << "stats: rules " << s.rule_evaluations << " evaluated (" << st.rules_skipped_by_edge
       << " ruled out by the edge alone), " << st.direct_decisions << " decided directly ("
-      << st.reused_decisions << " reused from an equal state at the same edge), "
+      << st.reused_decisions << " reused from an event alike in what the rule reads), "
       << st.solver_decisions << " by the solver; " << st.explanations << " findings explained; "
       << s.solver_queries << " solver queries, " << s.cache_hits << " cache hits";
   if (st.solver_gave_up > 0) out << ", " << st.solver_gave_up << " given up (undetermined)";

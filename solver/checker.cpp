@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "solver/flat_memo.hpp"
 #include "solver/rule_compiler.hpp"
 #include "solver/rule_evaluator.hpp"
 #include "solver/tri_set.hpp"
@@ -54,9 +55,7 @@ void include_unknown(std::vector<std::int8_t>& set) {
   }
 }
 TriSet to_tri_set(const std::vector<std::int8_t>& values) {
-  TriSet out(values.size());
-  for (std::size_t k = 0; k < values.size(); ++k) out.include(k, values[k]);
-  return out;
+  return TriSet::from_values(values);
 }
 
 // The attributes of a data set that change along a path (DOMAIN.md §1: disclosure scope,
@@ -103,6 +102,8 @@ struct FlatEdge {
   int id = 0;                 // interned edge id (findings merge edges with one id, as before)
   std::vector<int> datasets;  // sorted data set indices a flow carries (a non-flow carries all)
   std::vector<int> produces;  // data sets a process flow derives
+  int from_party = 0, to_party = 0;  // the holders' party indices
+  bool same_holder = false;          // one holder at both ends (by id, not by index)
 };
 
 // The context variables by name, looked up once.
@@ -224,6 +225,24 @@ struct EdgeFacts {
   std::vector<int> scalars;               // by variable (state variables: unused)
   std::vector<const TriSet*> sets;        // by variable
   std::vector<std::uint16_t> candidates;  // rules the edge can trigger at the check date
+  // By candidate: the class of edges that agree on everything the rule reads of an edge (its
+  // values as the rule sees them); two events in one class whose states agree on what the rule
+  // reads of a state get the same decision, whichever edges they are on.
+  std::vector<std::uint32_t> classes;
+};
+
+// A candidate whose rule's edges are not classed (CheckOptions::class_trial).
+constexpr std::uint32_t kNoClass = UINT32_MAX;
+
+// What one rule reads of an edge (the scalars and interned sets of its edge variables), as the
+// key of the rule's edge classes.
+using EdgeProjection = std::vector<std::uint64_t>;
+struct EdgeProjectionHash {
+  std::size_t operator()(const EdgeProjection& p) const {
+    std::size_t h = 0xcbf29ce484222325ull;
+    for (std::uint64_t w : p) h = (h ^ w) * 0x100000001B3ull + (h >> 29);
+    return h;
+  }
 };
 
 // What a data set contributes.
@@ -285,6 +304,7 @@ struct PathChecker::Impl {
   std::vector<std::vector<std::uint32_t>> out;  // by node: its out-edges, boost order
   std::vector<std::string> edge_ids;            // interned
   std::unordered_map<Id, int> dataset_index_of;
+  std::vector<std::vector<std::pair<bool, std::size_t>>> edge_reads;  // by rule: (set?, variable)
 
   Impl(const TransferModel& m, const RuleBase& r, const CheckerSharing* sharing)
       : model(m), rules(r), graph(TransferGraph::build(m, r.reach)) {
@@ -312,6 +332,16 @@ struct PathChecker::Impl {
       }
       return m;
     };
+    // What each rule reads of an edge (its edge classes' key): the variables that are neither
+    // the state's nor the data set's.
+    edge_reads.resize(compiled->rule_count());
+    for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
+      for (std::size_t var : evaluator->reads(r)) {
+        const bool is_set = context_variables()[var].type.kind == VarKind::kSet;
+        if ((is_set ? slots.set[var] : slots.scalar[var]) < 0)
+          edge_reads[r].emplace_back(is_set, var);
+      }
+    }
     scope_mask = mask_of(vars.d_scope, parties());
     authorities_mask = mask_of(vars.d_authorities, countries());
     visited_mask = mask_of(vars.d_visited, countries());
@@ -335,6 +365,9 @@ struct PathChecker::Impl {
       auto [id, fresh] = ids.try_emplace(fe.edge->id, static_cast<int>(edge_ids.size()));
       if (fresh) edge_ids.push_back(fe.edge->id);
       fe.id = id->second;
+      fe.from_party = party_index(g[fe.from].holder);
+      fe.to_party = party_index(g[fe.to].holder);
+      fe.same_holder = g[fe.from].holder == g[fe.to].holder;
       if (fe.edge->flow) {
         for (const auto& d : fe.edge->flow->datasets) fe.datasets.push_back(dataset_index(d));
         std::sort(fe.datasets.begin(), fe.datasets.end());
@@ -454,11 +487,16 @@ struct PathChecker::Impl {
     std::vector<NodeFacts> nodes;
     std::vector<EdgeFacts> edges;
     std::vector<std::optional<DatasetFacts>> datasets;
-    std::vector<std::optional<std::array<int, 3>>> controllers;  // cii, kind, established
-    std::unordered_map<std::uint64_t, std::uint32_t> unions;     // (set, addition) → set
+    std::vector<std::optional<std::array<int, 3>>> controllers;   // cii, kind, established
+    FlatMemo<std::uint64_t, std::uint32_t, IdentityHash> unions;  // (set, addition) → set
+    std::unordered_map<std::uint64_t, DataState> initial_states;  // (data set, node) → state
     std::vector<std::int64_t> projected_scope, projected_authorities, projected_visited;
     std::vector<std::uint16_t> valid_rules;      // rules in force at the date
     std::map<Domain, const TriSet*> empty_sets;  // the known-empty set of each domain
+    // By rule: its edge classes (EdgeFacts::classes), numbered in order of first sight.
+    std::vector<std::unordered_map<EdgeProjection, std::uint32_t, EdgeProjectionHash>> edge_classes;
+    std::vector<std::uint32_t> class_candidates;  // by rule: edges it was a candidate on
+    std::uint32_t class_trial = 0;                // CheckOptions::class_trial
   };
 
   const TriSet* intern(Run& run, const std::vector<std::int8_t>& values) const {
@@ -664,14 +702,13 @@ struct PathChecker::Impl {
     return *slot;
   }
 
-  Unknowable<Relationship> relationship_of(const GraphEdge& e, const GraphNode& from,
-                                           const GraphNode& to, const DataState& s) const {
+  Unknowable<Relationship> relationship_of(const FlatEdge& fe, const DataState& s) const {
+    const GraphEdge& e = *fe.edge;
     if (e.flow) return e.flow->relationship;
-    if (from.holder == to.holder) return Relationship::kSameEntity;
-    const bool exporter_is_controller =
-        s.controller != kUnknown && s.controller == party_index(from.holder);
+    if (fe.same_holder) return Relationship::kSameEntity;
+    const bool exporter_is_controller = s.controller != kUnknown && s.controller == fe.from_party;
     if (e.kind == EdgeKind::kRemoteAccess && s.controller != kUnknown &&
-        s.controller == party_index(to.holder)) {
+        s.controller == fe.to_party) {
       return Relationship::kProcessorToController;
     }
     if (s.controller == kUnknown) return Unknowable<Relationship>::unknown();
@@ -681,12 +718,12 @@ struct PathChecker::Impl {
 
   std::uint32_t unite(Run& run, std::uint32_t set, std::uint32_t addition) const {
     const std::uint64_t key = (std::uint64_t{set} << 32) | addition;
-    if (auto it = run.unions.find(key); it != run.unions.end()) return it->second;
+    auto [slot, fresh] = run.unions.try_emplace(key);
+    if (!fresh) return *slot;
     TriSet merged = run.state_sets.at(set);
     merged.merge(run.state_sets.at(addition));
-    const std::uint32_t id = run.state_sets.intern(std::move(merged));
-    run.unions.emplace(key, id);
-    return id;
+    *slot = run.state_sets.intern(std::move(merged));
+    return *slot;
   }
 
   std::uint32_t project(Run& run, std::vector<std::int64_t>& memo, std::uint32_t set,
@@ -709,7 +746,17 @@ struct PathChecker::Impl {
     return p;
   }
 
+  // Memoised by (data set, node): a process flow derives its product at every state that
+  // reaches it.
   DataState initial_state(Run& run, int dataset, NodeIndex at_node) const {
+    const std::uint64_t key = (std::uint64_t{static_cast<std::uint32_t>(dataset)} << 32) |
+                              static_cast<std::uint32_t>(at_node);
+    if (auto it = run.initial_states.find(key); it != run.initial_states.end()) return it->second;
+    DataState s = make_initial_state(run, dataset, at_node);
+    run.initial_states.emplace(key, s);
+    return s;
+  }
+  DataState make_initial_state(Run& run, int dataset, NodeIndex at_node) const {
     const DataSet& d = model.datasets[static_cast<std::size_t>(dataset)];
     const NodeFacts& n = node_facts(run, at_node);
     DataState s;
@@ -733,9 +780,7 @@ struct PathChecker::Impl {
     n.visited = unite(run, s.visited, to.visited_add);
     n.scope = unite(run, s.scope, to.scope_add);
     n.authorities = unite(run, s.authorities, to.authorities_add);
-    const GraphNode& from_node = graph.node(fe.from);
-    const GraphNode& to_node = graph.node(fe.to);
-    const auto rel = relationship_of(*fe.edge, from_node, to_node, s);
+    const auto rel = relationship_of(fe, s);
     if (!rel.known()) {
       n.controller = kUnknown;
     } else if (rel.value() == Relationship::kControllerToController ||
@@ -968,8 +1013,26 @@ struct PathChecker::Impl {
     EventView edge_only(slots);
     edge_only.set_edge(v);
     edge_only.clear_state();
+    EdgeProjection projection;
     for (std::uint16_t r : run.valid_rules) {
-      if (evaluator->may_apply(r, edge_only)) v.candidates.push_back(r);
+      if (!evaluator->may_apply(r, edge_only)) continue;
+      v.candidates.push_back(r);
+      // A rule whose edges are nearly all of their own class (it reads the parties at both
+      // ends) is not worth classing: its decisions are reused within an edge only.
+      std::uint32_t& seen = run.class_candidates[r];
+      auto& classes = run.edge_classes[r];
+      if (++seen > run.class_trial && classes.size() * 4 > std::size_t{seen} * 3) {
+        v.classes.push_back(kNoClass);
+        continue;
+      }
+      projection.clear();
+      for (const auto& [is_set, var] : edge_reads[r]) {
+        projection.push_back(is_set ? reinterpret_cast<std::uintptr_t>(v.sets[var])
+                                    : static_cast<std::uint32_t>(v.scalars[var]));
+      }
+      v.classes.push_back(
+          classes.try_emplace(projection, static_cast<std::uint32_t>(classes.size()))
+              .first->second);
     }
     return v;
   }
@@ -1255,6 +1318,9 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   run.edges.resize(edges.size());
   run.datasets.resize(model.datasets.size());
   run.controllers.resize(parties());
+  run.edge_classes.resize(compiled->rule_count());
+  run.class_candidates.resize(compiled->rule_count());
+  run.class_trial = options.class_trial;
   for (std::size_t r = 0; r < compiled->rule_count(); ++r) {
     if (compiled->rule(r).valid.contains(at))
       run.valid_rules.push_back(static_cast<std::uint16_t>(r));
@@ -1320,15 +1386,16 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
   // Phase 1 — worklist over deduplicated (node, state): paths multiply, states need not. The
   // events (edge, state) are recorded for phase 2.
   std::vector<StateRecord> states;
-  std::unordered_map<StateKey, std::uint32_t, StateKeyHash> index;
+  FlatMemo<StateKey, std::uint32_t, StateKeyHash> index;
   std::deque<std::uint32_t> work;
   auto intern_state = [&](NodeIndex node, const DataState& full, long pred,
                           std::uint32_t via) -> std::uint32_t {
     StateKey key{static_cast<std::uint32_t>(node), project(run, full)};
-    if (auto it = index.find(key); it != index.end()) return it->second;
+    auto [slot, fresh] = index.try_emplace(key);
+    if (!fresh) return *slot;
     const auto id = static_cast<std::uint32_t>(states.size());
+    *slot = id;
     states.push_back(StateRecord{key, full, pred, via});
-    index.emplace(key, id);
     work.push_back(id);
     return id;
   };
@@ -1401,7 +1468,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     const FlatEdge& fe = edges[ei];
     const DataState& s = states[state_id].full;
     const DatasetFacts& df = *run.datasets[static_cast<std::size_t>(s.dataset)];
-    const auto rel = relationship_of(*fe.edge, g[fe.from], g[fe.to], s);
+    const auto rel = relationship_of(fe, s);
     const std::array<int, 3> none3{kUnknown, kUnknown, kUnknown};
     const auto& cf =
         s.controller == kUnknown ? none3 : *run.controllers[static_cast<std::size_t>(s.controller)];
@@ -1507,7 +1574,11 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
         std::stable_sort(mine.begin(), mine.end(), [&](std::uint32_t a, std::uint32_t b) {
           return events[a].first < events[b].first;
         });
-        std::unordered_map<MemoKey, Memo, MemoKeyHash> memo;
+        // Two levels: the edge's own decisions (small, cleared at the next edge), keyed by the
+        // rule and what it reads of the state; behind them the decisions of the rule's edge
+        // class, shared by every edge of the class (bounded: past kMemoLimit it starts afresh).
+        constexpr std::size_t kMemoLimit = 1u << 18;
+        FlatMemo<MemoKey, Memo, MemoKeyHash> memo, class_memo;
         std::uint32_t memo_edge = kNoEdge;
         for (std::size_t n = 0; n < mine.size(); ++n) {
           if (t == 0 && (n & 0x3fff) == 0x3fff)
@@ -1521,6 +1592,7 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
             memo.clear();
             memo_edge = ei;
           }
+          if (class_memo.size() > kMemoLimit) class_memo.clear();
           set_event(local, ei, state_id);
           const std::array<int, kStateScalars>& scalars = local.state_scalars();
           const std::array<const TriSet*, kStateSets>& sets = local.state_sets();
@@ -1536,14 +1608,22 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
                          : static_cast<std::uint64_t>(
                                static_cast<std::uint32_t>(scalars[static_cast<std::size_t>(slot)]));
             }
-            auto [it, fresh] = memo.try_emplace(key);
-            Memo& m = it->second;
+            auto [found, fresh] = memo.try_emplace(key);
+            Memo& m = *found;
+            Memo* shared = nullptr;
+            fresh = fresh || !options.reuse_decisions;
+            if (fresh && options.reuse_decisions && ef.classes[p] != kNoClass) {
+              key[0] = (std::uint64_t{ef.classes[p]} << 16) | r;
+              std::tie(shared, fresh) = class_memo.try_emplace(key);
+              if (!fresh) m = *shared;
+            }
             if (fresh) {
               const auto direct = options.direct_evaluation ? evaluator->decide(r, local)
                                                             : std::optional<DirectDecision>{};
               m.decided = direct.has_value();
               m.applicable = direct && direct->applicable;
               m.verdict = direct ? direct->verdict : Verdict::kCompliant;
+              if (shared) *shared = m;
             } else {
               ++c.reused;
             }

@@ -55,8 +55,8 @@ struct CheckStats {
   std::uint64_t rules_skipped_by_edge = 0;  // (event, rule) pairs the edge alone rules out
   std::uint64_t direct_decisions = 0;       // rule evaluations decided without the solver
   std::uint64_t solver_decisions = 0;  // … left to the solver (unknowns Kleene cannot settle)
-  std::uint64_t reused_decisions = 0;  // … taken from an event at the same edge whose state
-                                       // agrees on everything the rule reads
+  std::uint64_t reused_decisions = 0;  // … taken from an event at the same edge, or at an edge
+                                       // of the same class, that agrees on all the rule reads
   std::uint64_t explanations = 0;      // findings explained (solver answer looked up or asked)
   std::uint64_t issues = 0;            // legal issues the findings group into
   std::uint64_t solver_gave_up = 0;    // solver queries beyond its limits (undetermined findings)
@@ -102,6 +102,13 @@ struct CheckOptions {
   // False: every rule goes to the solver, as before the direct evaluator existed (the reference
   // the evaluator is tested against, and the path the answer caches serve).
   bool direct_evaluation = true;
+  // Decisions reused between events that agree on everything a rule reads: at one edge, and
+  // across the edges of one class (edges alike in all the rule reads of them). False: every
+  // (event, rule) is decided afresh, the reference the reuse is tested against.
+  bool reuse_decisions = true;
+  // Edges a rule is a candidate on before the checker judges whether classing its edges pays
+  // (when nearly every edge is a class of its own, it stops); tests set it low.
+  std::uint32_t class_trial = 4096;
   // Called now and then from the checking thread with the phase ("propagate", "evaluate",
   // "count") and how far it is (total 0: unknown). For progress lines; never for results.
   std::function<void(std::string_view phase, std::uint64_t done, std::uint64_t total)> progress;

@@ -18,6 +18,16 @@ class TriSet {
   TriSet() = default;
   explicit TriSet(std::size_t size) : size_(static_cast<std::uint32_t>(size)) {}
 
+  // From one value per element, in one pass (include() element by element inserts into the
+  // sorted entries: quadratic for the dense sets of a large map's edges).
+  static TriSet from_values(const std::vector<std::int8_t>& values) {
+    TriSet out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] != kNo) out.entries_.push_back({static_cast<std::uint32_t>(i), values[i]});
+    }
+    return out;
+  }
+
   [[nodiscard]] std::size_t size() const { return size_; }
   // Words of a bit mask over `size` elements (what restrict_to takes).
   static std::size_t word_count(std::size_t size) { return (size + 63) / 64; }

@@ -722,6 +722,42 @@ Verdict verdict_of(const Json& m, const std::string& applies, const std::string&
   return f->verdict;
 }
 
+// Decisions are shared between edges only where they agree on everything the rule reads of an
+// edge: two flows between the same systems and parties, carrying the same data in the same state,
+// one with SCCs and one without, get their own verdicts however the edges are classed.
+TEST(Checker, DecisionsAreSharedOnlyBetweenEdgesAlikeInWhatTheRuleReads) {
+  Json m = de_to_jp(
+      Json::parse(R"({"safeguards": [{"type": "scc", "module": 1, "in_place": true}]})"));
+  for (int k = 0; k < 3; ++k) {
+    Json plain = m["flows"][0];
+    plain["id"] = "plain-" + std::to_string(k);
+    plain.erase("safeguards");
+    m["flows"].push_back(plain);
+    Json covered = m["flows"][0];
+    covered["id"] = "covered-" + std::to_string(k);
+    m["flows"].push_back(covered);
+  }
+  const RuleBase base = rules({simple_pack("event == 'transfer'", "safeguard.scc")});
+  const TransferModel tm = model(m);
+  for (std::uint32_t trial : {0u, 1u, 4096u}) {
+    CheckOptions options;
+    options.class_trial = trial;
+    PathChecker checker(tm, base);
+    const auto result = checker.check(day("2024-06-01"), options);
+    for (int k = 0; k < 3; ++k) {
+      const auto plain = find(result, "S-1", "plain-" + std::to_string(k));
+      const auto covered = find(result, "S-1", "covered-" + std::to_string(k));
+      ASSERT_TRUE(plain && covered) << "trial " << trial;
+      EXPECT_EQ(plain->verdict, Verdict::kViolation) << "trial " << trial;
+      EXPECT_EQ(covered->verdict, Verdict::kCompliant) << "trial " << trial;
+    }
+    // With the default trial the seven edges fall in two classes: five decisions are reused.
+    if (trial == 4096u) {
+      EXPECT_EQ(result.stats.reused_decisions, 5u);
+    }
+  }
+}
+
 TEST(CheckerPlaces, ControlledFromAbroadFollowsTheParentChain) {
   Json m = de_to_jp();
   m["parties"].push_back(Json::parse(R"({"id": "us-parent", "country": "US"})"));

@@ -1,12 +1,16 @@
 // The sparse three-valued set against a plain vector of values under random operations: every
-// element reads the same, equal contents intern to one id however they were built, and for_each
-// visits exactly the elements of a value, in order.
+// element reads the same, equal contents intern to one id however they were built (step by step
+// or from_values), and for_each visits exactly the elements of a value, in order. And the
+// checker's flat memo against std::map.
 #include "solver/tri_set.hpp"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <vector>
+
+#include "solver/flat_memo.hpp"
 
 namespace xborder {
 namespace {
@@ -99,8 +103,34 @@ TEST(TriSet, SparseSetsBehaveLikePlainVectors) {
         ASSERT_EQ(pool.intern(rebuilt(pa)), id) << "equal contents, two sets after step " << step;
         expect_same(pool.at(id), pa, step);
         ASSERT_EQ(pool.intern(b) == id, pa.v == pb.v);
+        // Built in one pass from the values, the same set.
+        ASSERT_EQ(pool.intern(TriSet::from_values(pa.v)), id) << "from_values after step " << step;
       }
     }
+  }
+}
+
+// FlatMemo against std::map under random inserts, lookups and clears: the same values, the same
+// "absent" answers, across growth and many generations.
+TEST(FlatMemo, BehavesLikeAMapThatIsClearedNowAndThen) {
+  std::mt19937 rng(7);
+  FlatMemo<std::uint64_t, int, IdentityHash> memo;
+  std::map<std::uint64_t, int> plain;
+  for (int step = 0; step < 200000; ++step) {
+    const unsigned op = rng() % 100;
+    if (op == 0) {
+      memo.clear();
+      plain.clear();
+      continue;
+    }
+    // Keys that collide in their low bits (shifted ids), to exercise the probing.
+    const std::uint64_t key = std::uint64_t{rng() % 5000} << 32;
+    auto [value, fresh] = memo.try_emplace(key);
+    auto [it, plain_fresh] = plain.try_emplace(key, 0);
+    ASSERT_EQ(fresh, plain_fresh) << "step " << step;
+    ASSERT_EQ(*value, it->second) << "step " << step;
+    if (op < 50) *value = it->second = static_cast<int>(rng());
+    ASSERT_EQ(memo.size(), plain.size());
   }
 }
 

@@ -212,6 +212,24 @@ TEST(Metamorphic, AddingAnUnrelatedPartyOrSystemChangesNoVerdict) {
   });
 }
 
+// The checker reuses a rule's decision between events that agree on all the rule reads: at one
+// edge, and across the edges of a class (CheckOptions::reuse_decisions, class_trial). Deciding
+// every (event, rule) afresh gives the same findings, whether edges are classed from the start,
+// judged after the first edge, or after the default trial.
+TEST(Metamorphic, ReusingDecisionsChangesNoVerdict) {
+  for_models(count(30, 3), false, [](const Case& c, PathChecker& checker) {
+    CheckOptions afresh;
+    afresh.reuse_decisions = false;
+    const Answer expected = answers(checker.check(c.at, afresh), c.acyclic);
+    for (std::uint32_t trial : {0u, 1u, 4096u}) {
+      CheckOptions reuse;
+      reuse.class_trial = trial;
+      EXPECT_EQ(diff(expected, answers(checker.check(c.at, reuse), c.acyclic)), "")
+          << header(c, "reusing decisions (class trial " + std::to_string(trial) + ")");
+    }
+  });
+}
+
 TEST(Metamorphic, AReusedCheckerAnswersLikeAFreshOneAtEveryBoundaryDate) {
   for_models(count(12, 2), false, [](const Case& c, PathChecker& checker) {
     // The checker has answered at c.at already; walk the boundary dates in a shuffled order.
