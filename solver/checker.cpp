@@ -497,6 +497,7 @@ struct PathChecker::Impl {
     std::vector<std::unordered_map<EdgeProjection, std::uint32_t, EdgeProjectionHash>> edge_classes;
     std::vector<std::uint32_t> class_candidates;  // by rule: edges it was a candidate on
     std::uint32_t class_trial = 0;                // CheckOptions::class_trial
+    bool classes_closed = false;                  // edge_classes cleared: no more classing
   };
 
   const TriSet* intern(Run& run, const std::vector<std::int8_t>& values) const {
@@ -1021,7 +1022,8 @@ struct PathChecker::Impl {
       // ends) is not worth classing: its decisions are reused within an edge only.
       std::uint32_t& seen = run.class_candidates[r];
       auto& classes = run.edge_classes[r];
-      if (++seen > run.class_trial && classes.size() * 4 > std::size_t{seen} * 3) {
+      if (run.classes_closed ||
+          (++seen > run.class_trial && classes.size() * 4 > std::size_t{seen} * 3)) {
         v.classes.push_back(kNoClass);
         continue;
       }
@@ -1521,6 +1523,10 @@ CheckResult PathChecker::Impl::run(Date at, const CheckOptions& options) {
     for (const auto& [ei, state_id] : events) {
       if (!edge_facts(run, ei).candidates.empty()) build_facts(ei, state_id);
     }
+    // Every event's edge has its classes numbered now; their keys are not needed any more (an
+    // edge built later, to explain, is not classed).
+    for (auto& classes : run.edge_classes) classes = {};
+    run.classes_closed = true;
     struct Decided {
       std::uint32_t event;
       std::uint16_t position;  // of the rule among the edge's candidates

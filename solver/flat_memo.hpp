@@ -21,7 +21,7 @@ class FlatMemo {
  public:
   // The value for `key` and whether it was absent (then value-initialised), as try_emplace.
   std::pair<Value*, bool> try_emplace(const Key& key) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 4 > slots_.size() * 3) grow();  // at most three quarters full
     const std::size_t mask = slots_.size() - 1;
     // Fibonacci hashing: the top bits of the hash times 2^64/φ, so that a hash whose low bits
     // vary little (ids shifted into high words, aligned pointers) still spreads.
