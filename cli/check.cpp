@@ -144,7 +144,7 @@ void declare_check(CLI::App& command) {
                   "beyond it is undetermined, saying the solver gave up")
       ->type_name("N")
       ->capture_default_str();
-  command.add_flag("--stats", args->stats, "how the time was spent, on stderr");
+  declare_stats(command, args->stats);
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);
   set_example(command, "xborder check scenarios/retail-pos/model.json --at 2024-06-01");

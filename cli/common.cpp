@@ -44,6 +44,10 @@ void declare_quiet(CLI::App& command, bool& quiet) {
   command.add_flag("-q,--quiet", quiet, "no progress line on stderr");
 }
 
+void declare_stats(CLI::App& command, bool& stats) {
+  command.add_flag("--stats", stats, "how the time was spent, on stderr");
+}
+
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> out;
   std::string current;

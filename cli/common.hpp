@@ -51,6 +51,8 @@ void declare_error_format(CLI::App& command, ErrorFormat& format);
 
 // --quiet: no progress line (the only thing it silences; results and diagnostics stay).
 void declare_quiet(CLI::App& command, bool& quiet);
+// `--stats`: how the run spent its work and time, on standard error (docs/check-output.md).
+void declare_stats(CLI::App& command, bool& stats);
 
 // A comma-separated list of ids given to `option`: never empty, no empty item (`--places ''`
 // must not silently mean every pack).

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "reports/check_report.hpp"
 #include "reports/compare_report.hpp"
 
 namespace xborder::cli {
@@ -29,8 +31,21 @@ struct CompareArgs {
   bool detail = false;
   std::optional<std::string> max_cells;
   bool quiet = false;
+  bool stats = false;
   ErrorFormat error_format;
 };
+
+// `--stats`: the regimes, tables, cells and solver queries, then time and memory.
+std::string compare_stats_to_text(const CompareResult& result, const PhaseClock& clock) {
+  std::size_t incomplete = 0;
+  for (const auto& table : result.tables) incomplete += table.complete ? 0 : 1;
+  std::ostringstream out;
+  out << "stats: compare " << result.regimes.size() << " regimes (" << to_string(result.frame)
+      << " frame), " << result.tables.size() << " tables (" << incomplete << " incomplete), "
+      << result.stats.cells << " cells; " << result.stats.solver_queries << " solver queries\n";
+  out << stats_time_and_memory(clock.phases());
+  return out.str();
+}
 
 int run_compare(const CompareArgs& a) {
   const bool json_errors = a.error_format.json();
@@ -74,6 +89,7 @@ int run_compare(const CompareArgs& a) {
     options.max_cells = bounded_number("--max-cells", *a.max_cells, 1, kMaxCompareCells);
   if (a.regimes.size() < 2) throw UsageError{"`compare` needs at least two regimes"};
 
+  PhaseClock clock;
   ProgressLine progress(a.quiet);
   progress.phase("loading the rules");
   Diagnostics diags;
@@ -104,9 +120,11 @@ int run_compare(const CompareArgs& a) {
   options.country_codes = reference->country_codes();
   // compare_regimes reports no progress of its own: the phase tells a person what is running.
   progress.phase("comparing the regimes");
+  clock.lap("load");
   auto result = compare_regimes(*loaded.rules, resolved, options, diags);
   progress.done();
   if (!result) return report_diagnostics(diags, json_errors);
+  clock.lap("compare");
   if (a.format == "json") {
     std::cout << compare_result_to_json(*result).dump(2) << "\n";
   } else if (a.format == "md") {
@@ -117,6 +135,11 @@ int run_compare(const CompareArgs& a) {
     std::cout << compare_result_to_csv(*result);
   } else {
     std::cout << compare_result_to_text(*result);
+  }
+  if (a.stats) {
+    std::cout.flush();
+    clock.lap("output");
+    std::cerr << compare_stats_to_text(*result, clock);
   }
   return result->stats.cells > 0 ? kExitViolations : kExitOk;
 }
@@ -159,6 +182,7 @@ void declare_compare(CLI::App& command) {
   declare_rule_source(command, args->source);
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);
+  declare_stats(command, args->stats);
   set_example(command, "xborder compare EU JP --at 2024-01-01 --kind basis");
   set_run(command, [args] { return run_compare(*args); });
 }

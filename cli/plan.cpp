@@ -5,13 +5,16 @@
 
 #include <charconv>
 #include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/model_inputs.hpp"
 #include "model/model_sources.hpp"
+#include "reports/check_report.hpp"
 #include "reports/plan_report.hpp"
 #include "scenarios/markov.hpp"
 #include "scenarios/scenario.hpp"
@@ -53,8 +56,25 @@ struct PlanArgs {
   unsigned threads = 1;
   unsigned solver_limit = 0;
   bool quiet = false;
+  bool stats = false;
   ErrorFormat error_format;
 };
+
+// `--stats`: the search (choice points, selections judged, checks, constraints learned, where its
+// time went), then time and memory.
+std::string plan_stats_to_text(const PlanResult& result, const PhaseClock& clock) {
+  const PlanStats& st = result.stats;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
+  out << "stats: plan " << result.points.size() << " choice points (" << st.combinations
+      << " combinations), " << result.dates.size() << " dates; " << st.iterations
+      << " optimisations, " << st.selections << " selections judged, " << st.checks << " checks, "
+      << st.future_checks << " checks of futures, " << st.nogoods << " constraints learned\n";
+  out << "stats: plan phases: optimise " << st.optimise_ms << " ms, check " << st.check_ms
+      << " ms\n";
+  out << stats_time_and_memory(clock.phases());
+  return out.str();
+}
 
 int run_plan(PlanArgs& a) {
   const bool json_errors = a.error_format.json();
@@ -88,6 +108,7 @@ int run_plan(PlanArgs& a) {
                 "use --format text or --format json");
     return report_diagnostics(diags, json_errors);
   }
+  PhaseClock clock;
   ProgressLine progress(a.quiet);
   auto loaded = load_inputs(a.model, a.source, places, diags, progress);
   if (!loaded) return report_diagnostics(diags, json_errors);
@@ -125,15 +146,22 @@ int run_plan(PlanArgs& a) {
   request.progress = [&progress](std::string_view phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
   };
+  clock.lap("load");
   const PlanResult result =
       plan(*document, a.model.display_name(), loaded->reference, loaded->rules, request);
   progress.done();
+  clock.lap("plan");
   PlanReportContext context{a.model.display_name().string(), loaded->model.name, &request, ""};
   if (a.scenario) context.scenario_file = *a.scenario;
   if (a.format == "json") {
     std::cout << plan_result_to_json(result, context).dump(2) << "\n";
   } else {
     std::cout << plan_result_to_text(result, context);
+  }
+  if (a.stats) {
+    std::cout.flush();
+    clock.lap("output");
+    std::cerr << plan_stats_to_text(result, clock);
   }
   return result.status == PlanStatus::kOptimal ? kExitOk : kExitViolations;
 }
@@ -196,6 +224,7 @@ void declare_plan(CLI::App& command) {
       ->capture_default_str();
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);
+  declare_stats(command, args->stats);
   set_example(command,
               "xborder plan scenarios/multi-tier-cloud/plan-model.json --at 2024-06-01 "
               "--until 2026-12-31");

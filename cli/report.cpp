@@ -246,7 +246,7 @@ void declare_report(CLI::App& command) {
       ->type_name("YYYY-MM-DD")
       ->default_str("today");
   command.add_option("--places", args->places, "only these places' rule packs")->type_name("ID,ID");
-  command.add_flag("--stats", args->stats, "how the time was spent, on stderr");
+  declare_stats(command, args->stats);
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);
   set_example(command,

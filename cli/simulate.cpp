@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "reports/check_report.hpp"
 #include "scenarios/markov.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/simulation.hpp"
@@ -27,8 +29,23 @@ struct SimulateArgs {
   std::string format = "text";
   RuleSource source;
   bool quiet = false;
+  bool stats = false;
   ErrorFormat error_format;
 };
+
+// `--stats`: the segments, world states and checks the simulation made, then time and memory.
+std::string simulate_stats_to_text(const Simulator& simulator, const SimulationReport& report,
+                                   const PhaseClock& clock) {
+  std::ostringstream out;
+  out << "stats: simulate " << simulator.segments().size() << " segments, "
+      << simulator.scenario().timeline.size() << " timeline events, "
+      << simulator.scenario().stochastic.size() << " stochastic events; "
+      << (report.monte_carlo ? report.monte_carlo->runs : 0) << " runs; "
+      << simulator.world_states() << " world states, " << simulator.checks()
+      << " checks (world state × segment)\n";
+  out << stats_time_and_memory(clock.phases());
+  return out.str();
+}
 
 int run_simulate(const SimulateArgs& a) {
   const bool json_errors = a.error_format.json();
@@ -39,6 +56,7 @@ int run_simulate(const SimulateArgs& a) {
       std::min<std::uint64_t>(bounded_number("--threads", a.threads, 0, kMaxSeed), kMaxThreads);
   if (a.format != "text" && a.format != "json")
     throw UsageError{"`simulate` --format must be `text` or `json`"};
+  PhaseClock clock;
   ProgressLine progress(a.quiet);
   progress.phase("loading the scenario");
   Diagnostics diags;
@@ -79,8 +97,10 @@ int run_simulate(const SimulateArgs& a) {
   for (const auto& pack : rules.packs) report.places.push_back(pack.place.id);
   std::sort(report.places.begin(), report.places.end());
   Simulator simulator(scenario, rules, *reference);
+  clock.lap("load");
   progress.phase("replaying the timeline");
   report.replay = replay(simulator);
+  clock.lap("replay");
   bool violated = report.replay.violated;
   if (runs > 0) {
     MonteCarloOptions options;
@@ -89,8 +109,10 @@ int run_simulate(const SimulateArgs& a) {
     options.threads = static_cast<unsigned>(threads);
     progress.phase("Monte Carlo runs (" + std::to_string(runs) + ")");
     report.monte_carlo = monte_carlo(simulator, options);
+    clock.lap("monte carlo");
     progress.phase("the exact Markov answer");
     report.analytic = analytic(simulator, kExactMaxEvents);
+    clock.lap("markov");
     violated |= report.monte_carlo->p_violation.value > 0;
   }
   progress.done();
@@ -98,6 +120,11 @@ int run_simulate(const SimulateArgs& a) {
     std::cout << simulation_to_json(report).dump(2) << "\n";
   } else {
     std::cout << simulation_to_text(report);
+  }
+  if (a.stats) {
+    std::cout.flush();
+    clock.lap("output");
+    std::cerr << simulate_stats_to_text(simulator, report, clock);
   }
   return violated ? kExitViolations : kExitOk;
 }
@@ -125,6 +152,7 @@ void declare_simulate(CLI::App& command) {
   declare_rule_source(command, args->source);
   declare_error_format(command, args->error_format);
   declare_quiet(command, args->quiet);
+  declare_stats(command, args->stats);
   set_example(command, "xborder simulate scenarios/eu-us-replay/simulation.json --runs 1000");
   set_run(command, [args] { return run_simulate(*args); });
 }

@@ -815,6 +815,13 @@ std::string check_stats_to_text(const CheckResult& result,
   out << "; " << st.issues << " legal issues; " << st.threads << " threads\n";
   out << "stats: check phases: propagate " << st.propagate_ms << " ms, evaluate " << st.evaluate_ms
       << " ms, count " << st.count_ms << " ms; " << st.interned_sets << " interned sets\n";
+  out << stats_time_and_memory(phases_ms);
+  return out.str();
+}
+
+std::string stats_time_and_memory(const std::vector<std::pair<std::string, double>>& phases_ms) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
   out << "stats: time:";
   double total = 0;
   for (const auto& [phase, ms] : phases_ms) {

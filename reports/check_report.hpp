@@ -62,6 +62,10 @@ void write_check_result_json(const CheckResult& result, const ReportContext& con
 std::string check_result_to_text(const CheckResult& result, const ReportContext& context,
                                  bool show_compliant);
 
+// The last lines of every command's `--stats`: the wall-clock time of each phase and their
+// total, and the process's peak memory.
+std::string stats_time_and_memory(const std::vector<std::pair<std::string, double>>& phases_ms);
+
 // `--stats`: how a check spent its work (states, events, rules decided directly or by the
 // solver, cache hits, explanations) and the wall-clock time of each phase, with the peak memory.
 // Figures of one run, for people and benchmarks: not a contract like the JSON output.

@@ -68,10 +68,17 @@ fi
 "$xborder" check "$scenario/plan-model.json" $rules --at 2024-06-01 >/dev/null 2>&1
 if [ $? -eq 1 ]; then pass "check reads the model as written"; else fail "check" "the unpatched model should violate"; fi
 
-# Same bytes twice.
+# Same bytes twice, --stats or not (its figures go to standard error).
 "$xborder" plan "$scenario/plan-model.json" $rules --at 2024-06-01 --until 2026-12-31 \
-  --alternatives 1 --format json >"$work/plan2.json" 2>/dev/null
+  --alternatives 1 --format json --stats >"$work/plan2.json" 2>"$work/stats"
 if cmp -s "$work/plan.json" "$work/plan2.json"; then pass "deterministic"; else fail "deterministic" "outputs differ"; fi
+if grep -q "^stats: plan 6 choice points (432 combinations), 14 dates; " "$work/stats" &&
+  grep -q "^stats: time: load .* plan .* output .* total" "$work/stats" &&
+  grep -q "^stats: peak memory [0-9]* MiB" "$work/stats"; then
+  pass "--stats: the search and the time on stderr"
+else
+  fail "--stats" "$(head -c 400 "$work/stats")"
+fi
 
 # Infeasible: exit 1, the reason named.
 "$xborder" plan "$scenario/plan-infeasible.json" $rules --at 2024-06-01 >"$work/inf.txt" 2>"$work/err"

@@ -77,6 +77,11 @@ contains bad-category err "unknown place category"
 # A regime against itself: nothing differs, exit 0.
 expect same 0 -- compare EU EU@2024-01-01 --at 2024-01-01 --rules "$rules"
 contains same out "0 classes"
+# --stats: the same table; the regimes, cells and solver queries, and the time, on stderr.
+expect same-stats 0 -- compare EU EU@2024-01-01 --at 2024-01-01 --stats --rules "$rules"
+if cmp -s "$work/same.out" "$work/same-stats.out"; then pass "--stats leaves stdout alone"; else fail "--stats changed stdout"; fi
+contains same-stats err "^stats: compare 2 regimes (home frame), 2 tables (0 incomplete), 0 cells; "
+contains same-stats err "^stats: time: load .* compare .* output .* total"
 
 # Bad input: exit 2 with the code and a hint.
 expect unknown-regime 2 -- compare EU EUX --rules "$rules"

@@ -69,6 +69,17 @@ else
   fail "text replay" "exit $rc: $(head -c 400 "$work/text")"
 fi
 
+# --stats: the same output; the world states and checks, and the time, on stderr.
+"$xborder" simulate "$root/scenarios/eu-us-replay/simulation.json" --rules "$root/jurisdictions" \
+  --stats >"$work/text-stats" 2>"$work/stats"
+if cmp -s "$work/text" "$work/text-stats" &&
+  grep -q "^stats: simulate [0-9]* segments, 4 timeline events, 0 stochastic events; 0 runs; [0-9]* world states, [0-9]* checks" "$work/stats" &&
+  grep -q "^stats: time: load .* replay .* output .* total" "$work/stats"; then
+  pass "--stats: same output, figures on stderr"
+else
+  fail "--stats" "$(head -c 400 "$work/stats")"
+fi
+
 # Bad input: exit 2, nothing on stdout, the code and the pointer on stderr.
 expect_invalid() {
   name=$1
