@@ -123,6 +123,7 @@ struct Vars {
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
   std::size_t sg_tia_conclusion, sg_tia_recorded, flow_transit;
+  std::size_t im_protected, sg_entrustee, ex_persons_held;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -197,6 +198,9 @@ struct Vars {
     sg_tia_conclusion = v("safeguard.tia_conclusion");
     sg_tia_recorded = v("safeguard.tia_conclusion_recorded");
     flow_transit = v("flow.transit_countries");
+    im_protected = v("importer.protected_by_law");
+    sg_entrustee = v("safeguard.entrustee_supervision");
+    ex_persons_held = v("exporter.persons_held");
   }
 };
 
@@ -806,6 +810,12 @@ struct PathChecker::Impl {
     v.sets[vars.ex_group] = fn.group;
     v.sets[vars.ex_targets] = fn.targets;
     set(v, vars.im_acts_for, acts_for(from.holder, to.holder));
+    if (const Party* holder = model.party(to.holder))
+      set_tri(v, vars.im_protected, holder->protected_by_law);
+    set(v, vars.ex_persons_held, kUnknown);
+    if (const Party* holder = model.party(from.holder); holder && holder->persons_held.known())
+      set(v, vars.ex_persons_held,
+          static_cast<int>(std::min<long long>(holder->persons_held.value(), INT32_MAX)));
     set(v, vars.ex_country, fn.country);
     set(v, vars.im_party, tn.party);
     set(v, vars.im_kind, tn.kind);
@@ -863,7 +873,7 @@ struct PathChecker::Impl {
             vars.sg_bcr, vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit,
             vars.sg_appi, vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert,
             vars.sg_provision_record, vars.sg_receipt_record, vars.sg_transfer_notice,
-            vars.sg_tia_recorded}) {
+            vars.sg_tia_recorded, vars.sg_entrustee}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -932,6 +942,9 @@ struct PathChecker::Impl {
             break;
           case SafeguardType::kTransferNotice:
             set(v, vars.sg_transfer_notice, in_place);
+            break;
+          case SafeguardType::kEntrusteeSupervision:
+            set(v, vars.sg_entrustee, in_place);
             break;
         }
       }
