@@ -153,6 +153,7 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
   }
   p.critical_infrastructure = r.tri("critical_infrastructure", false);
   p.protected_by_law = r.tri("protected_by_law", false);
+  p.ict_service_provider = r.tri("ict_service_provider", false);
   if (const Json* held = r.get("persons_held", false);
       held && held->is_string() && held->get<std::string>() == "unknown") {
     // unknown, as when the key is left out

@@ -123,7 +123,7 @@ struct Vars {
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
   std::size_t sg_tia_conclusion, sg_tia_recorded, flow_transit;
-  std::size_t im_protected, sg_entrustee, ex_persons_held;
+  std::size_t im_protected, sg_entrustee, ex_persons_held, ex_ict;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -201,6 +201,7 @@ struct Vars {
     im_protected = v("importer.protected_by_law");
     sg_entrustee = v("safeguard.entrustee_supervision");
     ex_persons_held = v("exporter.persons_held");
+    ex_ict = v("exporter.ict_service_provider");
   }
 };
 
@@ -813,9 +814,12 @@ struct PathChecker::Impl {
     if (const Party* holder = model.party(to.holder))
       set_tri(v, vars.im_protected, holder->protected_by_law);
     set(v, vars.ex_persons_held, kUnknown);
-    if (const Party* holder = model.party(from.holder); holder && holder->persons_held.known())
-      set(v, vars.ex_persons_held,
-          static_cast<int>(std::min<long long>(holder->persons_held.value(), INT32_MAX)));
+    if (const Party* holder = model.party(from.holder)) {
+      if (holder->persons_held.known())
+        set(v, vars.ex_persons_held,
+            static_cast<int>(std::min<long long>(holder->persons_held.value(), INT32_MAX)));
+      set_tri(v, vars.ex_ict, holder->ict_service_provider);
+    }
     set(v, vars.ex_country, fn.country);
     set(v, vars.im_party, tn.party);
     set(v, vars.im_kind, tn.kind);

@@ -188,6 +188,9 @@ const std::vector<VarSpec>& context_variables() {
        "number of people the exporting party's personal-information databases identify (the "
        "APPI of 2003: 5,000 or fewer on every day of the past six months made it no business "
        "operator); unknown unless the model says"},
+      {"exporter.ict_service_provider", b(), false,
+       "the exporting party is an information and communications service provider under Korea's "
+       "Network Act (정보통신서비스 제공자); false unless the model says"},
       {"safeguard.entrustee_supervision", b(), false,
        "the exporter supervises the party it entrusts the handling of the data to (APPI Art. 25, "
        "委託先の監督: choosing it, a contract, knowing how it handles the data)"},

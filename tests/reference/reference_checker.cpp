@@ -499,6 +499,8 @@ class Reference {
           exporter_party && exporter_party->persons_held.known()
               ? std::min<long long>(exporter_party->persons_held.value(), INT32_MAX)
               : kUnknownValue;
+      c.scalar[var("exporter.ict_service_provider")] =
+          exporter_party ? tri_value(exporter_party->ict_service_provider) : 0;
     }
     {
       auto reach = empty_set(Domain::kCountry);
