@@ -205,7 +205,8 @@ class Generator {
       if (rng_.chance(12)) p["critical_infrastructure"] = tri();
       if (rng_.chance(10)) p["protected_by_law"] = tri();
       if (rng_.chance(10)) p["ict_service_provider"] = tri();
-      if (rng_.chance(10)) p["persons_held"] = unknown() ? json("unknown") : json(kHeld[rng_.below(kHeld.size())]);
+      if (rng_.chance(10))
+        p["persons_held"] = unknown() ? json("unknown") : json(kHeld[rng_.below(kHeld.size())]);
       if (rng_.chance(10)) {
         if (unknown()) {
           p["targets"] = "unknown";
