@@ -152,6 +152,19 @@ void ModelReader::read_party(const Json& j, const std::string& ptr) {
     p.nationalities = Unknowable<std::vector<Country>>::unknown();
   }
   p.critical_infrastructure = r.tri("critical_infrastructure", false);
+  p.protected_by_law = r.tri("protected_by_law", false);
+  p.ict_service_provider = r.tri("ict_service_provider", false);
+  if (const Json* held = r.get("persons_held", false);
+      held && held->is_string() && held->get<std::string>() == "unknown") {
+    // unknown, as when the key is left out
+  } else if (auto n = r.integer("persons_held", false)) {
+    if (*n < 0) {
+      ctx_.error("027", r.pointer("persons_held"), "`persons_held` cannot be negative",
+                 "give the number of people the party's databases identify, or \"unknown\"");
+    } else {
+      p.persons_held = *n;
+    }
+  }
   if (const Json* a = r.get("acts_for", false)) {
     if (a->is_string() && a->get<std::string>() == "unknown") {
       p.acts_for = Unknowable<std::optional<Id>>::unknown();

@@ -49,6 +49,15 @@ struct Party {
   // The party this one acts for: an employee or other person under the authority of a controller
   // or processor, part of it rather than a recipient (EDPB Guidelines 05/2021); default none.
   Unknowable<std::optional<Id>> acts_for = std::optional<Id>{};
+  // The party's own law shields the data it holds from the authorities' access (professional
+  // secrecy, legal privilege: EDPB Recommendations 01/2020, Annex 2, use case 4); default false.
+  Unknowable<bool> protected_by_law = false;
+  // How many people the personal-information databases the party uses for its business identify
+  // (the 5,000-person threshold of the APPI of 2003); unknown unless the model says.
+  Unknowable<long long> persons_held = Unknowable<long long>::unknown();
+  // An information and communications service provider (정보통신서비스 제공자) under Korea's
+  // Network Act, whose users' data had its own transfer rule before 2023-09-15; default false.
+  Unknowable<bool> ict_service_provider = false;
   std::string pointer;  // where it was declared, for diagnostics and SARIF
   Provenance source;    // the input file and place it came from (merged or imported models)
 };

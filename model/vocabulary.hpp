@@ -61,6 +61,7 @@ enum class SafeguardType {
   kProvisionRecord,     // APPI Art. 29: the provider's record of a provision
   kReceiptRecord,       // APPI Art. 30: the recipient's confirmation and record
   kTransferNotice,      // the transfer was disclosed to the people beforehand (policy or notice)
+  kEntrusteeSupervision,  // APPI Art. 25: the entruster supervises the entrustee (委託先の監督)
 };
 enum class EdgeKind { kFlow, kHosting, kReplication, kRemoteAccess };
 
@@ -92,7 +93,8 @@ XBORDER_ENUM_NAMES(Category, "personal_data", "special_category", "personally_re
 XBORDER_ENUM_NAMES(ValueLevel, "low", "high", "very_high")
 XBORDER_ENUM_NAMES(SafeguardType, "scc", "tia", "bcr", "consent", "appi_standard_system",
                    "derogation", "ad_hoc_clauses", "code_of_conduct", "certification",
-                   "authorisation", "provision_record", "receipt_record", "transfer_notice")
+                   "authorisation", "provision_record", "receipt_record", "transfer_notice",
+                   "entrustee_supervision")
 XBORDER_ENUM_NAMES(EdgeKind, "flow", "hosting", "replication", "remote_access")
 
 template <class E>

@@ -558,8 +558,9 @@ int scc_module(const Unknowable<Relationship>& r) {
 std::vector<Json> safeguard_templates(int module) {
   std::vector<Json> out;
   out.push_back({{"type", "scc"}, {"set", "2021/914"}, {"module", module}});
-  for (const char* type : {"tia", "bcr", "ad_hoc_clauses", "code_of_conduct", "certification",
-                           "provision_record", "receipt_record", "transfer_notice"})
+  for (const char* type :
+       {"tia", "bcr", "ad_hoc_clauses", "code_of_conduct", "certification", "provision_record",
+        "receipt_record", "transfer_notice", "entrustee_supervision"})
     out.push_back({{"type", type}});
   out.push_back({{"type", "consent"}, {"informed", true}, {"explicit", true}});
   out.push_back(

@@ -124,6 +124,7 @@ struct Vars {
       d_controller_established, im_nationalities, im_abroad, im_system_certs, sg_authorisations;
   std::size_t flow_occasional, flow_safeguards_unavailable, ex_targets, im_acts_for;
   std::size_t sg_tia_conclusion, sg_tia_recorded, flow_transit;
+  std::size_t im_protected, sg_entrustee, ex_persons_held, ex_ict;
   Vars() {
     auto v = [](const char* n) { return *find_variable(n); };
     date = v("date");
@@ -198,6 +199,10 @@ struct Vars {
     sg_tia_conclusion = v("safeguard.tia_conclusion");
     sg_tia_recorded = v("safeguard.tia_conclusion_recorded");
     flow_transit = v("flow.transit_countries");
+    im_protected = v("importer.protected_by_law");
+    sg_entrustee = v("safeguard.entrustee_supervision");
+    ex_persons_held = v("exporter.persons_held");
+    ex_ict = v("exporter.ict_service_provider");
   }
 };
 
@@ -852,6 +857,15 @@ struct PathChecker::Impl {
     v.sets[vars.ex_group] = fn.group;
     v.sets[vars.ex_targets] = fn.targets;
     set(v, vars.im_acts_for, acts_for(from.holder, to.holder));
+    if (const Party* holder = model.party(to.holder))
+      set_tri(v, vars.im_protected, holder->protected_by_law);
+    set(v, vars.ex_persons_held, kUnknown);
+    if (const Party* holder = model.party(from.holder)) {
+      if (holder->persons_held.known())
+        set(v, vars.ex_persons_held,
+            static_cast<int>(std::min<long long>(holder->persons_held.value(), INT32_MAX)));
+      set_tri(v, vars.ex_ict, holder->ict_service_provider);
+    }
     set(v, vars.ex_country, fn.country);
     set(v, vars.im_party, tn.party);
     set(v, vars.im_kind, tn.kind);
@@ -909,7 +923,7 @@ struct PathChecker::Impl {
             vars.sg_bcr, vars.sg_consent, vars.sg_consent_informed, vars.sg_consent_explicit,
             vars.sg_appi, vars.sg_periodic, vars.sg_adhoc, vars.sg_coc, vars.sg_cert,
             vars.sg_provision_record, vars.sg_receipt_record, vars.sg_transfer_notice,
-            vars.sg_tia_recorded}) {
+            vars.sg_tia_recorded, vars.sg_entrustee}) {
         set(v, var, kUnknown);
       }
       std::vector<std::int8_t> all(universe.values(Domain::kDerogation).size(), kMaybe);
@@ -978,6 +992,9 @@ struct PathChecker::Impl {
             break;
           case SafeguardType::kTransferNotice:
             set(v, vars.sg_transfer_notice, in_place);
+            break;
+          case SafeguardType::kEntrusteeSupervision:
+            set(v, vars.sg_entrustee, in_place);
             break;
         }
       }

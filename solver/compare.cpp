@@ -401,6 +401,7 @@ class Comparer {
     all.push_back(z3::implies(shared("safeguard.consent_informed"), shared("safeguard.consent")));
     all.push_back(z3::implies(shared("safeguard.consent_explicit"), shared("safeguard.consent")));
     all.push_back(shared("data.subject_count") >= 0);
+    all.push_back(shared("exporter.persons_held") >= 0);
     // Only a public body can be an international organisation (the model loader's XB-MODEL-038).
     all.push_back(z3::implies(
         shared("importer.international_organisation") !=
@@ -444,7 +445,8 @@ class Comparer {
       if (k == none) {
         for (const char* set :
              {"exporter.group_countries", "importer.group_countries", "importer.reach",
-              "data.subjects", "data.authorities", "data.visited"})
+              "data.subjects", "data.authorities", "data.visited", "flow.transit_countries",
+              "exporter.targets", "importer.nationalities"})
           all.push_back(!shared_element(set, k));
         continue;
       }

@@ -181,6 +181,19 @@ const std::vector<VarSpec>& context_variables() {
       {"flow.transit_countries", s(Domain::kCountry), false,
        "countries the flow's data is only routed through on its way (transit: neither stored nor "
        "read there); empty unless the model says, empty on implicit edges"},
+      {"importer.protected_by_law", b(), false,
+       "the importing party's own law shields the data it holds from the authorities' access "
+       "(professional secrecy, legal privilege); false unless the model says"},
+      {"exporter.persons_held", i(), false,
+       "number of people the exporting party's personal-information databases identify (the "
+       "APPI of 2003: 5,000 or fewer on every day of the past six months made it no business "
+       "operator); unknown unless the model says"},
+      {"exporter.ict_service_provider", b(), false,
+       "the exporting party is an information and communications service provider under Korea's "
+       "Network Act (정보통신서비스 제공자); false unless the model says"},
+      {"safeguard.entrustee_supervision", b(), false,
+       "the exporter supervises the party it entrusts the handling of the data to (APPI Art. 25, "
+       "委託先の監督: choosing it, a contract, knowing how it handles the data)"},
   };
   return vars;
 }

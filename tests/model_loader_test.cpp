@@ -396,6 +396,44 @@ TEST(ModelLoader, RenderedDiagnosticNamesFilePointerAndCode) {
   EXPECT_NE(text.find("help: "), std::string::npos);
 }
 
+// The party keys of issue 13's last items: `persons_held` (a count or "unknown", never negative),
+// `protected_by_law` and `ict_service_provider` (tri-state), and the safeguard type
+// `entrustee_supervision`.
+TEST(ModelLoader, PartyCountsAndStatusesAreChecked) {
+  auto j = base_model();
+  j["parties"][0]["persons_held"] = 8000;
+  j["parties"][0]["protected_by_law"] = true;
+  j["parties"][1]["persons_held"] = "unknown";
+  j["parties"][1]["ict_service_provider"] = "unknown";
+  j["flows"][0]["safeguards"] = Json::parse(R"([{"type": "entrustee_supervision"}])");
+  auto r = load(j);
+  ASSERT_TRUE(r.model) << dump(r);
+  const Party* a = r.model->party("a");
+  const Party* b = r.model->party("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->persons_held.known());
+  EXPECT_EQ(a->persons_held.value(), 8000);
+  EXPECT_TRUE(a->protected_by_law.known() && a->protected_by_law.value());
+  EXPECT_TRUE(a->ict_service_provider.known() && !a->ict_service_provider.value());
+  EXPECT_FALSE(b->persons_held.known());
+  EXPECT_FALSE(b->ict_service_provider.known());
+  EXPECT_TRUE(b->protected_by_law.known() && !b->protected_by_law.value());
+  EXPECT_EQ(r.model->flows[0].safeguards[0].type, SafeguardType::kEntrusteeSupervision);
+
+  auto negative = base_model();
+  negative["parties"][0]["persons_held"] = -1;
+  const auto& d = expect_error(load(negative), "XB-MODEL-027", "/parties/0/persons_held");
+  EXPECT_NE(d.message.find("negative"), std::string::npos);
+
+  auto text = base_model();
+  text["parties"][0]["persons_held"] = "many";
+  expect_error(load(text), "XB-MODEL-006", "/parties/0/persons_held");
+
+  auto yes = base_model();
+  yes["parties"][1]["protected_by_law"] = "yes";
+  expect_error(load(yes), "XB-MODEL-006", "/parties/1/protected_by_law");
+}
+
 TEST(ModelLoader, UnknownValuesStayUnknown) {
   auto r = load(Json::parse(R"({
     "format": "xborder-model/1",

@@ -212,13 +212,14 @@ TEST(Planner, ShopPlanAndWhy) {
       {"id": "scc", "cost": 5, "safeguards": [{"type": "scc", "module": 2}]},
       {"id": "standard", "cost": 10, "latency_ms": 5,
        "safeguards": [{"type": "appi_standard_system", "basis": "contract", "periodic_check": true},
-                      {"type": "transfer_notice"}, {"type": "tia"}]},
+                      {"type": "transfer_notice"}, {"type": "tia"},
+                      {"type": "entrustee_supervision"}]},
       {"id": "stop", "cost": 50, "drop": true}]},
     {"id": "ana", "flow": "to-analytics", "options": [
       {"id": "keep", "cost": 0},
       {"id": "standard", "cost": 7,
        "safeguards": [{"type": "appi_standard_system", "basis": "contract", "periodic_check": true},
-                      {"type": "transfer_notice"}]},
+                      {"type": "transfer_notice"}, {"type": "entrustee_supervision"}]},
       {"id": "stop", "cost": 30, "drop": true}]}
   ])");
   const auto request = request_at("2024-06-01");
@@ -226,7 +227,8 @@ TEST(Planner, ShopPlanAndWhy) {
   ASSERT_EQ(result.status, PlanStatus::kOptimal);
   ASSERT_TRUE(result.best);
   // The cheapest that works: a PPC-standard system and a notice on both foreign transfers (and,
-  // for the CRM, the understanding of the US regime, declared as a `tia`; PPC Q&A 12-3).
+  // for the CRM, the understanding of the US regime, declared as a `tia`; PPC Q&A 12-3), and the
+  // supervision of each foreign entrustee (APPI Art. 25, since issue 13).
   EXPECT_EQ(result.best->cost, 17);
   EXPECT_EQ(result.points[0].options[result.best->choices[0].option].id, "standard");
   EXPECT_EQ(result.points[1].options[result.best->choices[1].option].id, "standard");
@@ -236,7 +238,10 @@ TEST(Planner, ShopPlanAndWhy) {
   ASSERT_FALSE(result.best->reasons[0].avoids.empty());
   std::set<std::string> rules;
   for (const auto& f : result.best->reasons[0].avoids) rules.insert(f.rule_id);
-  EXPECT_TRUE(rules.count("JP-APPI-28")) << ::testing::PrintToString(rules);
+  // At most three rules are named, in rule order: the supervision of the foreign entrustee
+  // (JP-APPI-25, since issue 13) now comes before JP-APPI-28 among those the free option breaks.
+  EXPECT_TRUE(rules.count("JP-APPI-25")) << ::testing::PrintToString(rules);
+  EXPECT_LE(rules.size(), 3u);
   // Fewer selections checked than there are.
   EXPECT_LT(result.stats.selections, result.stats.combinations);
 }
@@ -245,8 +250,10 @@ TEST(Planner, InfeasibleExplainsItself) {
   // Everything else is settled; the US CRM can only get SCCs, which are no APPI Art. 28 route.
   json doc = shop_model();
   doc["flows"][2]["safeguards"] = json::parse(R"([{"type": "tia"}, {"type": "transfer_notice"},
-      {"type": "appi_standard_system", "basis": "contract", "periodic_check": true}])");
-  doc["flows"][1]["safeguards"] = json::parse(R"([{"type": "transfer_notice"}, {"type": "tia"}])");
+      {"type": "appi_standard_system", "basis": "contract", "periodic_check": true},
+      {"type": "entrustee_supervision"}])");
+  doc["flows"][1]["safeguards"] = json::parse(R"([{"type": "transfer_notice"}, {"type": "tia"},
+      {"type": "entrustee_supervision"}])");
   doc["choices"] = json::parse(R"([
     {"id": "crm-tool", "flow": "to-crm", "options": [
       {"id": "none", "cost": 0},

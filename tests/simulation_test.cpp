@@ -149,7 +149,10 @@ TEST(Replay, SubProcessorAdditionIsNonCompliantUntilTheContracts) {
   // 2025-06-01 (a `tia`).
   EXPECT_TRUE(
       has_interval(r, "JP-APPI-23-FOREIGN-REGIME", "jp-to-india", "2025-02-01", "2025-06-01"));
-  EXPECT_EQ(r.intervals.size(), 5u);
+  // Nor is the Indian entrustee's supervision recorded (APPI Art. 25, since issue 13): the
+  // contract of 2025-06-01 gives it a PPC-standard system, not the entruster's oversight.
+  EXPECT_TRUE(has_interval(r, "JP-APPI-25", "jp-to-india", "2025-02-01", "2027-01-01"));
+  EXPECT_EQ(r.intervals.size(), 6u);
 }
 
 TEST(Replay, FailoverAcrossTheBorderAddsTheUsCopyForTheOutage) {

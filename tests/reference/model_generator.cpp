@@ -37,12 +37,14 @@ const std::vector<std::string> kSafeguardTypes = {"scc",
                                                   "authorisation",
                                                   "provision_record",
                                                   "receipt_record",
-                                                  "transfer_notice"};
+                                                  "transfer_notice",
+                                                  "entrustee_supervision"};
 const std::vector<std::string> kDerogations = {"49(1)(a)", "49(1)(b)", "49(1)(c)", "49(1)(d)",
                                                "49(1)(e)", "49(1)(f)", "49(1)(g)", "49(1)second"};
 const std::vector<std::string> kRegimes = {"jp_fefta", "us_ear", "eu_dual_use",
                                            "cn_security_assessment"};
 const std::vector<std::string> kLists = {"jp_fefta", "us_ear", "eu_dual_use"};
+const std::vector<long long> kHeld = {100, 5000, 5001, 100000};
 
 class Generator {
  public:
@@ -201,6 +203,10 @@ class Generator {
         }
       }
       if (rng_.chance(12)) p["critical_infrastructure"] = tri();
+      if (rng_.chance(10)) p["protected_by_law"] = tri();
+      if (rng_.chance(10)) p["ict_service_provider"] = tri();
+      if (rng_.chance(10))
+        p["persons_held"] = unknown() ? json("unknown") : json(kHeld[rng_.below(kHeld.size())]);
       if (rng_.chance(10)) {
         if (unknown()) {
           p["targets"] = "unknown";

@@ -489,6 +489,20 @@ class Reference {
       c.scalar[var("importer.acts_for_exporter")] = acts;
     }
     {
+      // The importer's own law shields what it holds from the authorities (privilege).
+      const Party* importer_party = model_.party(to.holder);
+      c.scalar[var("importer.protected_by_law")] =
+          importer_party ? tri_value(importer_party->protected_by_law) : 0;
+      // How many people the exporter's databases identify (APPI of 2003, 5,000 persons).
+      const Party* exporter_party = model_.party(from.holder);
+      c.scalar[var("exporter.persons_held")] =
+          exporter_party && exporter_party->persons_held.known()
+              ? std::min<long long>(exporter_party->persons_held.value(), INT32_MAX)
+              : kUnknownValue;
+      c.scalar[var("exporter.ict_service_provider")] =
+          exporter_party ? tri_value(exporter_party->ict_service_provider) : 0;
+    }
+    {
       auto reach = empty_set(Domain::kCountry);
       add_reach(reach, to);
       c.sets[var("importer.reach")] = reach;
@@ -534,7 +548,8 @@ class Reference {
                            "safeguard.certification",
                            "safeguard.provision_record",
                            "safeguard.receipt_record",
-                           "safeguard.transfer_notice"};
+                           "safeguard.transfer_notice",
+                           "safeguard.entrustee_supervision"};
     if (unknown_safeguards) {
       for (const char* b : bools) c.scalar[var(b)] = kUnknownValue;
       c.scalar[var("safeguard.tia_conclusion_recorded")] = kUnknownValue;
@@ -605,6 +620,9 @@ class Reference {
             break;
           case SafeguardType::kTransferNotice:
             c.scalar[var("safeguard.transfer_notice")] = in_place;
+            break;
+          case SafeguardType::kEntrusteeSupervision:
+            c.scalar[var("safeguard.entrustee_supervision")] = in_place;
             break;
         }
       }
