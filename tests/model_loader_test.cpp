@@ -422,7 +422,8 @@ TEST(ModelLoader, PartyCountsAndStatusesAreChecked) {
 
   auto negative = base_model();
   negative["parties"][0]["persons_held"] = -1;
-  const auto& d = expect_error(load(negative), "XB-MODEL-027", "/parties/0/persons_held");
+  const auto negative_result = load(negative);  // the diagnostic lives as long as the result
+  const auto& d = expect_error(negative_result, "XB-MODEL-027", "/parties/0/persons_held");
   EXPECT_NE(d.message.find("negative"), std::string::npos);
 
   auto text = base_model();

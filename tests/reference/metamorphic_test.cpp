@@ -3,6 +3,7 @@
 // reused across dates answers like a fresh checker at each date.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -80,9 +81,9 @@ struct Case {
   bool acyclic = true;  // no cycle in the transfer graph but self-loops
 };
 
-// Valid random models; with `quiet`, only those whose check raises no warning (where a data set
-// starts when a flow sends it from a node nothing brings it to depends on the order of the flows,
-// on purpose).
+// Valid random models; with `quiet`, only those whose check raises no XB-CHECK-001 warning (where
+// a data set starts when a flow sends it from a node nothing brings it to depends on the order of
+// the flows, on purpose).
 template <class F>
 void for_models(int n, bool quiet, F&& f) {
   Rng rng(seed());
@@ -98,7 +99,15 @@ void for_models(int n, bool quiet, F&& f) {
     if (!ref) continue;
     c.acyclic = ref->graph_acyclic;
     PathChecker checker(*c.loaded, shipped_rules());
-    if (quiet && !checker.check(c.at).warnings.items().empty()) continue;
+    if (quiet) {
+      // Only the order-dependent start (XB-CHECK-001) disqualifies a model: a place not yet in
+      // force at the date (XB-CHECK-003) says nothing about the order of the arrays.
+      const auto warnings = checker.check(c.at).warnings;
+      const auto& items = warnings.items();
+      if (std::any_of(items.begin(), items.end(),
+                      [](const Diagnostic& d) { return d.code == "XB-CHECK-001"; }))
+        continue;
+    }
     ++done;
     f(c, checker);
   }
