@@ -857,9 +857,12 @@ struct PathChecker::Impl {
     v.sets[vars.ex_group] = fn.group;
     v.sets[vars.ex_targets] = fn.targets;
     set(v, vars.im_acts_for, acts_for(from.holder, to.holder));
+    // A holder the model does not declare as a party: what it says of itself is unknown.
+    set(v, vars.im_protected, kUnknown);
     if (const Party* holder = model.party(to.holder))
       set_tri(v, vars.im_protected, holder->protected_by_law);
     set(v, vars.ex_persons_held, kUnknown);
+    set(v, vars.ex_ict, kUnknown);
     if (const Party* holder = model.party(from.holder)) {
       if (holder->persons_held.known())
         set(v, vars.ex_persons_held,
