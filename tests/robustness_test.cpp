@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
 namespace xborder {
@@ -67,7 +68,9 @@ TEST(Robustness, MutatedModelsLoadOrFailWithDiagnostics) {
   for (const auto& scenario : testing::scenario_names()) {
     const json original = json::parse(
         testing::read_text(testing::source_dir() / "scenarios" / scenario / "model.json"));
-    for (int round = 0; round < 80; ++round) {
+    // Under AddressSanitizer 24 rounds per scenario (the normal pass runs 80).
+    const int rounds = reference::kSanitized ? 24 : 80;
+    for (int round = 0; round < rounds; ++round) {
       json doc = original;
       const int mutations = 1 + static_cast<int>(rng() % 3);
       for (int m = 0; m < mutations; ++m) mutate(doc, rng);
