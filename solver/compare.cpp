@@ -840,6 +840,7 @@ class Comparer {
       defaults.push_back(condition(l));
     }
     const auto cell = conditions(cube, cube.size());
+    // Each round drops the defaults of an unsat core (not minimised: see Tracked).
     for (int round = 0; round < 20; ++round) {
       std::vector<z3::expr> query = cell;
       query.insert(query.end(), defaults.begin(), defaults.end());
@@ -1009,7 +1010,11 @@ class Comparer {
       if (!ours) continue;
       (terms_[t].predicate ? predicates : variables).push_back(t);
     }
-    Cover classes = cover(background, gap, predicates, variables, options_.max_cells);
+    // A class's witness is quiet in the rules' predicates too: no rule or route holds that the
+    // class does not name, so that it shows the class's own way through.
+    std::vector<std::size_t> quiet_terms = predicates;
+    quiet_terms.insert(quiet_terms.end(), variables.begin(), variables.end());
+    Cover classes = cover(background, gap, predicates, quiet_terms, options_.max_cells);
     out.complete = classes.complete;
     for (std::size_t k = 0; k < classes.cubes.size(); ++k) {
       GapCell cell = describe(classes.cubes[k], classes.witnesses[k], allow, forbid);
