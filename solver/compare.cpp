@@ -182,9 +182,9 @@ class Tracked {
   Tracked(z3::context& ctx, std::uint64_t& queries) : ctx_(ctx), solver_(ctx), queries_(queries) {
     z3::params params(ctx);
     // Cores are not minimised by Z3: the cover minimises its own cores by deletion, and a
-    // minimised core per round of the quiet witness made a comparison eight times slower without
-    // making the witnesses any quieter (18.7 assignments per witness either way, EU@2020-07-15 vs
-    // EU@2020-07-16).
+    // minimised core per round of the quiet witness made a comparison six to seven times slower
+    // (EU@2020-07-15 vs EU@2020-07-16: 26.6 → 3.8 s) for witnesses hardly any quieter
+    // (bench/README.md, session 9).
     params.set("core.minimize", false);
     params.set("timeout", 60000u);
     solver_.set(params);
@@ -377,8 +377,9 @@ class Comparer {
   // scope, `--where`, reach entry or home names them, and they belong to the same fact sets over
   // the same intervals (unconditionally). Swapping two such countries everywhere maps every query
   // onto an equisatisfiable one (the background treats every country but `none` alike), so
-  // widening a country literal asks about one country per class instead of each of ~250. A
-  // country the cube being widened names is asked about on its own (see widen).
+  // widening a country literal asks about one country per class instead of each country. A
+  // country the cube being widened names is asked about on its own (see widen). Tested by
+  // CompareCountryClasses in tests/compare_test.cpp, with every table re-checked.
   void collect_country_classes(const std::optional<Expr>& scope,
                                const std::vector<std::optional<Expr>>& wheres) {
     std::set<std::string> named;

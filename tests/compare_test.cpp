@@ -211,6 +211,34 @@ TEST_F(ToyRegimes, ScopeRestrictsTheFlowsCompared) {
   EXPECT_TRUE(result.table(1, 0)->cells.empty());
 }
 
+// Countries no condition tells apart (here DE, FR, IT, JP: only in A's safe list) are widened as
+// one class; a country the scope names (FR) is asked about on its own. Every table is re-checked
+// (sound and complete), so a class that wrongly carried FR along would fail the check.
+TEST(CompareCountryClasses, AlikeCountriesWidenTogetherANamedOneApart) {
+  const RuleBase rules =
+      load({toy_regime("toy-a", "Toy A", {"CH", "DE", "FR", "IT", "JP"}, "safeguard.scc"),
+            toy_regime("toy-b", "Toy B", {"CH", "US"}, "safeguard.consent")});
+  CompareOptions o;
+  o.frame = CompareFrame::kShared;
+  o.detail = true;
+  auto flows_naming = [&](const std::string& scope) {
+    o.scope = scope;
+    const auto result = run(rules, regimes(rules, {"toy-a", "toy-b"}), o);
+    std::string all;
+    for (const auto& cls : result.table(0, 1)->cells) {
+      for (const auto& t : texts(cls.flows)) all += t + "\n";
+    }
+    return all;
+  };
+  const std::string unscoped = flows_naming("");
+  // DE, FR, IT and JP together: every country but CH, US and the unnamed rest.
+  EXPECT_NE(unscoped.find("importer.country not in ['CH', 'US', 'other']"), std::string::npos)
+      << unscoped;
+  const std::string without_fr = flows_naming("importer.country != 'FR'");
+  EXPECT_NE(without_fr.find("importer.country not in ['FR', 'other']"), std::string::npos)
+      << without_fr;
+}
+
 TEST_F(ToyRegimes, PerRegimeConditionsCompareTwoDestinations) {
   // The same regime, one side sending to JP and the other to US: what US needs that JP does not.
   auto rs = regimes(rules, {"toy-a", "toy-a"});
