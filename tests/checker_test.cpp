@@ -8,7 +8,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::checker_test {
 namespace {
 
 Json citation() {
@@ -651,9 +651,9 @@ TEST(Checker, KeepCompliantFalseDropsCompliantFindings) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::checker_test
 
-namespace xborder {
+namespace xborder::checker_test {
 namespace {
 
 // Support staff abroad reach the data in the clear: APPI Art. 28 applies to the implicit
@@ -706,10 +706,10 @@ TEST(Checker, RemoteAccessSafeguardsApplyToTheImplicitEdge) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::checker_test
 
 // ---- The vocabulary beyond personal data: what the new context variables read from the model.
-namespace xborder {
+namespace xborder::checker_test {
 namespace {
 
 Verdict verdict_of(const Json& m, const std::string& applies, const std::string& requirement,
@@ -825,9 +825,9 @@ TEST(CheckerPlaces, ControllerAttributesFollowTheData) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::checker_test
 
-namespace xborder {
+namespace xborder::checker_test {
 namespace {
 
 // APPI Arts. 29 and 30: the provider's and the recipient's records are safeguards of the flow; a
@@ -1189,4 +1189,4 @@ TEST(Checker, ThreadsChangeNothing) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::checker_test

@@ -9,7 +9,7 @@
 #include "reports/compare_report.hpp"
 #include "test_support.hpp"
 
-namespace xborder {
+namespace xborder::compare_test {
 namespace {
 
 using Json = nlohmann::json;
@@ -556,4 +556,4 @@ TEST(CompareShipped, TheEuAdequacyForTheEpoIsADifferenceWithTheUk) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::compare_test

@@ -6,7 +6,7 @@
 
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::expr_test {
 namespace {
 
 ExprEnvironment env() {
@@ -304,4 +304,4 @@ TEST(ExprMisc, CaretExcerptOfALongTextIsAWindow) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::expr_test

@@ -14,7 +14,7 @@
 #include "solver/checker.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::findings_test {
 namespace {
 
 std::shared_ptr<FindingFacts> two_rules_one_edge() {
@@ -139,4 +139,4 @@ TEST(FindingList, OneExplanationPerIssueKeepsTheOtherOccurrencesAsIdsWithTheSame
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::findings_test

@@ -9,7 +9,7 @@
 #include "reports/check_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::golden_test {
 namespace {
 
 using nlohmann::json;
@@ -74,4 +74,4 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenScenario, ::testing::ValuesIn(testing:
                          [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::golden_test

@@ -5,7 +5,7 @@
 #include "model/transfer_graph.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::graph_test {
 namespace {
 
 // A SaaS on a PaaS on an IaaS whose Japanese operator has a US parent; the PaaS operator's
@@ -237,4 +237,4 @@ TEST(Graph, UnknownAccessorCountryHasNoTerritorialReach) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::graph_test

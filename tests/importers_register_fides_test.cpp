@@ -16,7 +16,7 @@
 #include "solver/checker.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::importers_register_fides_test {
 namespace {
 
 using nlohmann::json;
@@ -290,4 +290,4 @@ TEST(FidesImport, BadManifestsAreDiagnosedWithLineAndColumn) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::importers_register_fides_test

@@ -12,7 +12,7 @@
 #include "solver/checker.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::importers_test {
 namespace {
 
 std::filesystem::path fixtures() {
@@ -258,9 +258,9 @@ TEST(TerraformImport, PullRequestAddsOneFinding) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::importers_test
 
-namespace xborder {
+namespace xborder::importers_test {
 namespace {
 
 TEST(Csv, QuotingLineBreaksAndErrors) {
@@ -348,4 +348,4 @@ TEST(SubprocessorList, EveryBadRowIsReportedWithLineAndColumnName) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::importers_test

@@ -4,7 +4,7 @@
 
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::model_loader_test {
 namespace {
 
 // A small valid model; each test breaks one thing.
@@ -507,10 +507,10 @@ TEST(ModelLoader, MissingFileIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::model_loader_test
 
 // ---- Beyond personal data: permitted scope, control lists, nationalities, authorisations.
-namespace xborder {
+namespace xborder::model_loader_test {
 namespace {
 
 TEST(ModelLoaderPlaces, DefaultsLeaveWhatTheModelDoesNotSayUnknown) {
@@ -666,4 +666,4 @@ TEST(Diagnostics, MessagesShowEscapesAndShortenHugeWords) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::model_loader_test

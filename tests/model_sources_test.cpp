@@ -10,7 +10,7 @@
 #include "model/yaml_reader.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::model_sources_test {
 namespace {
 
 ModelDocument yaml_doc(const std::string& text, const std::string& name = "model.yaml") {
@@ -342,4 +342,4 @@ TEST(ModelSchema, WordListsMatchTheLoader) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::model_sources_test

@@ -22,7 +22,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::plan_test {
 namespace {
 
 using nlohmann::json;
@@ -920,4 +920,4 @@ TEST(PlannerProperty, RobustOptimumEqualsBruteForce) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::plan_test

@@ -9,7 +9,7 @@
 #include "reports/render.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_dpv_test {
 namespace {
 
 using nlohmann::json;
@@ -132,4 +132,4 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, DpvExport, ::testing::ValuesIn(testing::scen
                          [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_dpv_test

@@ -12,7 +12,7 @@
 #include "reports/report_input.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_drafts_test {
 namespace {
 
 using nlohmann::json;
@@ -126,4 +126,4 @@ TEST(ReportDrafts, RegisterListsAvailableMechanisms) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_drafts_test

@@ -13,7 +13,7 @@
 #include "reports/report_input.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_html_test {
 namespace {
 
 using nlohmann::json;
@@ -159,4 +159,4 @@ TEST(HtmlReport, RendersAModelWithoutFindings) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_html_test

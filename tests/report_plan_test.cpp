@@ -19,7 +19,7 @@
 #include "reports/tabular_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_plan_test {
 namespace {
 
 using nlohmann::json;
@@ -161,4 +161,4 @@ TEST(PlanSection, BadPlanDocumentsAreNamed) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_plan_test

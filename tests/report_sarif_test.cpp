@@ -10,7 +10,7 @@
 #include "reports/sarif_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_sarif_test {
 namespace {
 
 using nlohmann::json;
@@ -247,4 +247,4 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, SarifGolden, ::testing::ValuesIn(scenario_na
                          [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_sarif_test

@@ -12,7 +12,7 @@
 #include "reports/tabular_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_tabular_test {
 namespace {
 
 using nlohmann::json;
@@ -174,4 +174,4 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, TabularGolden, ::testing::ValuesIn(scenario_
                          [](const auto& info) { return testing::param_name(info.param); });
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_tabular_test

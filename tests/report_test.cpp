@@ -7,7 +7,7 @@
 #include "reports/check_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::report_test {
 namespace {
 
 CheckResult eu_us_at(const char* date) {
@@ -174,4 +174,4 @@ TEST(Report, IssuesWrittenDirectlyEqualTheirJson) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::report_test

@@ -8,7 +8,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::robustness_test {
 namespace {
 
 using nlohmann::json;
@@ -155,4 +155,4 @@ TEST(Robustness, RandomExpressionsParseOrFail) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::robustness_test

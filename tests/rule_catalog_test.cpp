@@ -11,7 +11,7 @@
 
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::rule_catalog_test {
 namespace {
 
 Date day(const char* text) {
@@ -280,4 +280,4 @@ TEST(RulesLint, CitationsFollowTheNumberingInForceAtTheDate) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::rule_catalog_test

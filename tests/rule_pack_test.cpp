@@ -4,7 +4,7 @@
 
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::rule_pack_test {
 namespace {
 
 Json citation() {
@@ -336,10 +336,10 @@ TEST(RulePack, ShippedPacksLoad) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::rule_pack_test
 
 // ---- An organisation's own packs (--policies) beside the shipped ones.
-namespace xborder {
+namespace xborder::rule_pack_test {
 namespace {
 
 TEST(RulePackPolicies, ExamplesAreNotShippedButLoadWithPolicies) {
@@ -381,4 +381,4 @@ TEST(RulePackPolicies, NewPlacesHaveTheirCategories) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::rule_pack_test

@@ -13,7 +13,7 @@
 #include "scenarios/simulation_report.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::simulation_test {
 namespace {
 
 using nlohmann::json;
@@ -467,4 +467,4 @@ TEST(Markov, OneEventWithoutRecoveryMatchesTheClosedForm) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::simulation_test

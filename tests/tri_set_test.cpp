@@ -12,7 +12,7 @@
 
 #include "solver/flat_memo.hpp"
 
-namespace xborder {
+namespace xborder::tri_set_test {
 namespace {
 
 constexpr std::int8_t kNo = TriSet::kNo, kYes = TriSet::kYes, kMaybe = TriSet::kMaybe;
@@ -135,4 +135,4 @@ TEST(FlatMemo, BehavesLikeAMapThatIsClearedNowAndThen) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::tri_set_test

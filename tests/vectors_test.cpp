@@ -9,7 +9,7 @@
 #include "solver/rule_catalog.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder {
+namespace xborder::vectors_test {
 namespace {
 
 using nlohmann::json;
@@ -250,4 +250,4 @@ TEST(RegressionVectors, ExamplePoliciesAreNotLoadedByDefaultAndHaveVectors) {
 }
 
 }  // namespace
-}  // namespace xborder
+}  // namespace xborder::vectors_test

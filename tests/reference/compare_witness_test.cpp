@@ -11,7 +11,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder::reference {
+namespace xborder::reference::compare_witness_test {
 namespace {
 
 using xborder::testing::shipped_rules;
@@ -102,4 +102,4 @@ TEST(CompareWitness, EveryWitnessShowsTheStatedDifference) {
 }
 
 }  // namespace
-}  // namespace xborder::reference
+}  // namespace xborder::reference::compare_witness_test

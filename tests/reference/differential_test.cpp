@@ -15,7 +15,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder::reference {
+namespace xborder::reference::differential_test {
 namespace {
 
 using nlohmann::json;
@@ -317,4 +317,4 @@ TEST(Reference, PathCountsAgreeWithBruteForceOnAcyclicRandomModels) {
 }
 
 }  // namespace
-}  // namespace xborder::reference
+}  // namespace xborder::reference::differential_test

@@ -14,7 +14,7 @@
 #include "tests/reference/run_settings.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder::reference {
+namespace xborder::reference::metamorphic_test {
 namespace {
 
 using nlohmann::json;
@@ -261,4 +261,4 @@ TEST(Metamorphic, AReusedCheckerAnswersLikeAFreshOneAtEveryBoundaryDate) {
 }
 
 }  // namespace
-}  // namespace xborder::reference
+}  // namespace xborder::reference::metamorphic_test

@@ -11,7 +11,7 @@
 #include "tests/reference/reference_checker.hpp"
 #include "tests/test_support.hpp"
 
-namespace xborder::reference {
+namespace xborder::reference::simulate_test {
 namespace {
 
 using nlohmann::json;
@@ -102,4 +102,4 @@ TEST(Simulate, ReplayEqualsIndependentChecksAtEachDate) {
 }
 
 }  // namespace
-}  // namespace xborder::reference
+}  // namespace xborder::reference::simulate_test
