@@ -5,7 +5,8 @@
 # Environment: XBORDER_FUZZ_BUILD_DIR (default build-fuzz/, built first by tests/fuzz/build.sh),
 # XBORDER (the main build's xborder, default build/cli/xborder: it writes the report-input seeds),
 # XBORDER_FUZZ_FRESH=1 (start from the seeds only instead of build-fuzz/corpus/HARNESS),
-# XBORDER_FUZZ_NO_BUILD=1 (use the harnesses as built).
+# XBORDER_FUZZ_NO_BUILD=1 (use the harnesses as built), XBORDER_FUZZ_JOBS (harnesses run at once,
+# default the number of cores).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${XBORDER_FUZZ_BUILD_DIR:-$root/build-fuzz}"
@@ -71,29 +72,53 @@ fi
   }
 done
 
-status=0
-for h in "${harnesses[@]}"; do
-  bin="$build/tests/fuzz/fuzz_$h"
-  corpus="$build/corpus/$h"
+# Each harness runs on one core: XBORDER_FUZZ_JOBS of them at a time (default: the number of
+# cores), each for SECONDS; the results are printed in the harnesses' order.
+fuzz_one() {
+  local h="$1" bin="$build/tests/fuzz/fuzz_$1" corpus="$build/corpus/$1"
   # A fresh corpus (only the seeds) keeps the run's length fixed: replaying a corpus that grew
   # over earlier runs comes before -max_total_time is looked at.
   if [ "${XBORDER_FUZZ_FRESH:-0}" = 1 ]; then corpus="$seeds/corpus-$h"; fi
-  artifacts="$build/artifacts/$h"
+  local artifacts="$build/artifacts/$h" log="$build/fuzz-$h.log" result="$seeds/result-$h"
   mkdir -p "$corpus" "$artifacts"
-  [ -x "$bin" ] || { echo "fuzz: no harness $bin" >&2; exit 1; }
-  dict=()
+  local dict=()
   [ -f "$root/tests/fuzz/$h.dict" ] && dict=(-dict="$root/tests/fuzz/$h.dict")
-  log="$build/fuzz-$h.log"
-  echo "== fuzz_$h for ${seconds}s (log: $log)"
-  if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$bin" "$corpus" "$seeds/$h" "${dict[@]}" -max_total_time="$seconds" -timeout=30 \
-    -rss_limit_mb=2560 -malloc_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" >"$log" 2>&1; then
-    grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE" "$log" | tail -2 || true
-  else
+  {
+    echo "== fuzz_$h for ${seconds}s (log: $log)"
+    if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "$bin" "$corpus" "$seeds/$h" "${dict[@]}" -max_total_time="$seconds" -timeout=30 \
+      -rss_limit_mb=2560 -malloc_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+      -artifact_prefix="$artifacts/" >"$log" 2>&1; then
+      grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE" "$log" | tail -2 || true
+    else
+      echo "FAIL fuzz_$h: a finding (artifacts in $artifacts):"
+      grep -E "ERROR:|SUMMARY:|Test unit written|==[0-9]+==" "$log" | head -20 || tail -30 "$log"
+      touch "$seeds/failed-$h"
+    fi
+  } >"$result" 2>&1
+}
+
+for h in "${harnesses[@]}"; do
+  [ -x "$build/tests/fuzz/fuzz_$h" ] || { echo "fuzz: no harness $build/tests/fuzz/fuzz_$h" >&2; exit 1; }
+done
+jobs_max="${XBORDER_FUZZ_JOBS:-$(nproc)}"
+running=0
+for h in "${harnesses[@]}"; do
+  if ((running >= jobs_max)); then
+    wait -n || true  # a harness's finding is in its result file, read below
+    running=$((running - 1))
+  fi
+  fuzz_one "$h" &
+  running=$((running + 1))
+done
+wait || true
+status=0
+for h in "${harnesses[@]}"; do
+  if [ -e "$seeds/failed-$h" ]; then
     status=1
-    echo "FAIL fuzz_$h: a finding (artifacts in $artifacts):" >&2
-    grep -E "ERROR:|SUMMARY:|Test unit written|==[0-9]+==" "$log" | head -20 >&2 || tail -30 "$log" >&2
+    cat "$seeds/result-$h" >&2
+  else
+    cat "$seeds/result-$h"
   fi
 done
 exit $status
