@@ -102,6 +102,10 @@ for h in "${harnesses[@]}"; do
   [ -x "$build/tests/fuzz/fuzz_$h" ] || { echo "fuzz: no harness $build/tests/fuzz/fuzz_$h" >&2; exit 1; }
 done
 jobs_max="${XBORDER_FUZZ_JOBS:-$(nproc)}"
+if ! [[ "$jobs_max" =~ ^[1-9][0-9]*$ ]]; then
+  echo "fuzz: XBORDER_FUZZ_JOBS must be a whole number of harnesses, 1 or more (got '$jobs_max')" >&2
+  exit 2
+fi
 running=0
 for h in "${harnesses[@]}"; do
   if ((running >= jobs_max)); then
@@ -114,7 +118,10 @@ done
 wait || true
 status=0
 for h in "${harnesses[@]}"; do
-  if [ -e "$seeds/failed-$h" ]; then
+  if [ ! -e "$seeds/result-$h" ]; then
+    status=1  # the runner itself stopped (a directory it could not make …) before the harness ran
+    echo "FAIL fuzz_$h: did not run to the end (see $build/fuzz-$h.log if it exists)" >&2
+  elif [ -e "$seeds/failed-$h" ]; then
     status=1
     cat "$seeds/result-$h" >&2
   else
